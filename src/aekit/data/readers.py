@@ -1,0 +1,198 @@
+"""Readers for files on disk: IDX, NumPy, CSV/Parquet tables and image folders."""
+
+from __future__ import annotations
+
+import glob as globmod
+import gzip
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+from .dataset import Dataset, check_dataset
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"}
+TABLE_SUFFIXES = {".csv", ".parquet", ".pq", ".tsv"}
+_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Read an IDX file (the MNIST format), gzipped or raw, checking its header against its size."""
+    path = Path(path)
+    try:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rb") as handle:
+            raw = handle.read()
+    except (OSError, EOFError) as exc:
+        raise DataError(f"Could not read IDX file {path}: {exc}. The file looks truncated or corrupted; "
+                        "download it again.") from None
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
+        raise DataError(f"{path} is not an IDX file: its header does not start with the IDX magic number.")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise DataError(f"IDX file {path} is truncated inside its header; download it again.")
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    dtype = np.dtype(_IDX_DTYPES[raw[2]])
+    expected = int(np.prod(shape)) * dtype.itemsize
+    if len(raw) - header != expected:
+        raise DataError(
+            f"IDX file {path} is truncated or corrupted: its header announces shape {shape} "
+            f"({expected} bytes of data) but it holds {len(raw) - header} bytes. Download it again."
+        )
+    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+
+
+def read_numpy(path: Path) -> Dataset:
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise DataError(f"Could not read NumPy file {path}: {exc}") from None
+    if isinstance(loaded, np.ndarray):
+        return _array_dataset(loaded, None, path)
+    with loaded:
+        keys = list(loaded.keys())
+        x_key = next((k for k in ("X", "x", "data", "x_train", "arr_0") if k in keys), None)
+        if x_key is None:
+            raise DataError(f"{path} holds arrays {keys}; expected one named X, x, data, x_train or arr_0.")
+        y_key = next((k for k in ("y", "labels", "y_train", "arr_1") if k in keys), None)
+        return _array_dataset(loaded[x_key], loaded[y_key] if y_key else None, path)
+
+
+def _array_dataset(X: np.ndarray, y, path: Path) -> Dataset:
+    from .dataset import from_array
+
+    dataset = from_array(X, y, name=path.name)
+    return dataset
+
+
+def read_table(path: Path, label_column: str | None = None) -> Dataset:
+    """Read a CSV or Parquet table of numeric features; ``label_column`` is kept aside as labels."""
+    import pandas as pd
+
+    try:
+        if path.suffix in (".parquet", ".pq"):
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path, sep="\t" if path.suffix == ".tsv" else ",")
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"Could not read table {path}: {exc}") from None
+    return table_to_dataset(frame, label_column, path.name)
+
+
+def table_to_dataset(frame, label_column: str | None, name: str) -> Dataset:
+    labels = None
+    if label_column is not None:
+        if label_column not in frame.columns:
+            from ..errors import did_you_mean
+
+            raise DataError(
+                f"Label column {label_column!r} is not in {name}.{did_you_mean(label_column, map(str, frame.columns))} "
+                f"Columns: {', '.join(map(str, frame.columns[:20]))}{' ...' if len(frame.columns) > 20 else ''}."
+            )
+        labels = frame[label_column].to_numpy()
+        frame = frame.drop(columns=[label_column])
+    non_numeric = [str(c) for c in frame.columns if not _is_numeric(frame[c])]
+    if non_numeric:
+        raise DataError(
+            f"{name} has non-numeric columns: {', '.join(non_numeric[:10])}. aekit trains on numeric features; "
+            "drop these columns, encode them as numbers, or name the label with --label-column."
+        )
+    X = frame.to_numpy(dtype=np.float32, na_value=np.nan)
+    dataset = Dataset(X, labels, "table", name, [str(c) for c in frame.columns])
+    return check_dataset(dataset)
+
+
+def _is_numeric(column) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
+
+
+def read_images(paths: list[Path], image_size: tuple[int, int] | None, name: str,
+                labels: list[str] | None = None) -> Dataset:
+    """Decode image files into one ``(n, h, w, c)`` uint8 array (grayscale when every file is)."""
+    from PIL import Image, UnidentifiedImageError
+
+    images = []
+    for path in paths:
+        try:
+            with Image.open(path) as image:
+                image.load()
+                images.append(image.copy())
+        except (OSError, UnidentifiedImageError) as exc:
+            raise DataError(f"Could not read image {path}: {exc}") from None
+    if not images:
+        raise DataError(f"No images found in {name}; expected PNG or JPEG files.")
+    mode = "L" if all(im.mode in ("L", "1", "I;16", "I") for im in images) else "RGB"
+    sizes = {im.size for im in images}
+    if image_size is None and len(sizes) > 1:
+        listed = ", ".join(f"{w}x{h}" for w, h in sorted(sizes)[:5])
+        raise DataError(
+            f"The images in {name} have {len(sizes)} different sizes ({listed}). "
+            "Pass --image-size HEIGHT WIDTH (image_size=(h, w) in Python) to resize them all."
+        )
+    arrays = []
+    for image in images:
+        image = image.convert(mode)
+        if image_size is not None and image.size != (image_size[1], image_size[0]):
+            image = image.resize((image_size[1], image_size[0]), Image.Resampling.BILINEAR)
+        arrays.append(np.asarray(image, dtype=np.uint8))
+    X = np.stack(arrays)
+    if X.ndim == 3:
+        X = X[..., None]
+    y = None
+    if labels is not None and len(set(labels)) > 1:
+        classes = sorted(set(labels))
+        y = np.array([classes.index(label) for label in labels])
+    dataset = Dataset(X, y, "image", name, meta={"classes": sorted(set(labels))} if y is not None else {})
+    return check_dataset(dataset)
+
+
+def read_image_folder(folder: Path, image_size) -> Dataset:
+    """Read every image below ``folder``; the first sub-folder level names the class."""
+    paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    labels = [p.relative_to(folder).parts[0] if len(p.relative_to(folder).parts) > 1 else "" for p in paths]
+    if not paths:
+        raise DataError(f"The folder {folder} holds no images (PNG, JPEG, BMP, GIF or TIFF) and no data file.")
+    return read_images(paths, image_size, folder.name, labels)
+
+
+def read_path(spec: str, label_column: str | None = None, image_size=None) -> Dataset:
+    """Read a file, a folder or a glob pattern, choosing the reader by what it finds."""
+    path = Path(spec).expanduser()
+    if any(ch in spec for ch in "*?[") and not path.exists():
+        matches = sorted(Path(p) for p in globmod.glob(str(path), recursive=True))
+        if not matches:
+            raise DataError(f"The pattern {spec!r} matches no files. Check the pattern and the current folder.")
+        if all(p.suffix.lower() in IMAGE_SUFFIXES for p in matches):
+            return read_images(matches, image_size, spec)
+        parts = [read_path(str(p), label_column, image_size) for p in matches]
+        return _concatenate(parts, spec)
+    if not path.exists():
+        raise DataError(f"Data file not found: {spec}. Check the path (relative paths start at {Path.cwd()}).")
+    if path.is_dir():
+        return read_image_folder(path, image_size)
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        return read_table(path, label_column)
+    if suffix in (".npy", ".npz"):
+        return read_numpy(path)
+    if suffix in IMAGE_SUFFIXES:
+        return read_images([path], image_size, path.name)
+    if "idx" in path.name or suffix in (".ubyte", ".gz"):
+        X = read_idx(path)
+        return check_dataset(Dataset(X[..., None] if X.ndim == 3 else X, None,
+                                     "image" if X.ndim == 3 else "table", path.name))
+    raise DataError(
+        f"Don't know how to read {path.name}: expected .csv, .tsv, .parquet, .npy, .npz, an IDX file, "
+        "an image (PNG/JPEG) or a folder of images."
+    )
+
+
+def _concatenate(parts: list[Dataset], name: str) -> Dataset:
+    shapes = {p.sample_shape for p in parts}
+    if len(shapes) > 1:
+        raise DataError(f"The files matched by {name!r} have different shapes {sorted(shapes)}; expected one shape.")
+    y = None if any(p.y is None for p in parts) else np.concatenate([p.y for p in parts])
+    return Dataset(np.concatenate([p.X for p in parts]), y, parts[0].kind, name, parts[0].feature_names)

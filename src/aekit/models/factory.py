@@ -1,0 +1,68 @@
+"""Build an autoencoder from a flat config, the input shape and the data range."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+
+from ..config import Config
+from ..errors import ConfigError
+from .layers import Corruption
+from .registry import get_spec
+
+
+def build_model(config: Config, input_shape: tuple[int, ...], data_range: str = "unit", name: str | None = None):
+    """Return the registered model for ``config.model``, built for ``input_shape``.
+
+    ``data_range`` is ``"unit"`` when the scaled data lies in [0, 1] (sigmoid output by
+    default) and ``"real"`` otherwise (linear output by default).
+    """
+    config = config.resolved()
+    spec = get_spec(config.model)
+    kind = "image" if len(input_shape) == 3 else "table"
+    if kind not in spec.input_kinds:
+        raise ConfigError(
+            f'Model "{config.model}" needs {" or ".join(spec.input_kinds)} data of shape '
+            f"{'(height, width, channels)' if 'image' in spec.input_kinds else '(features,)'}, "
+            f"but the data has samples of shape {tuple(input_shape)}. Use --model deep for tables."
+        )
+    input_size = math.prod(input_shape)
+    latent_dim = config.latent_dim or max(1, min(32, input_size // 4))
+    if latent_dim >= input_size:
+        raise ConfigError(
+            f"Received latent_dim={latent_dim}, but the input has only {input_size} values per sample. "
+            f"An autoencoder must compress: choose latent_dim < {input_size}."
+        )
+    config = config.replace(latent_dim=latent_dim)
+    keras.utils.set_random_seed(config.seed)
+    encoder, decoder = spec.builder(config, tuple(input_shape), data_range)
+    corruption = None
+    if config.noise != "none":
+        low, high = (0.0, 1.0) if data_range == "unit" else (-3.0, 3.0)
+        corruption = Corruption(config.noise, config.noise_level, low, high, seed=config.seed, name="corruption")
+    build_spec = {"config": config.to_dict(), "input_shape": list(input_shape), "data_range": data_range}
+    model = spec.model_class(encoder, decoder, corruption, build_spec=build_spec, name=name or f"{config.model}_ae")
+    model.build((None, *input_shape))
+    return model
+
+
+def layer_options(config: Config) -> dict:
+    """Keyword arguments shared by every weight layer: initializer and weight decay."""
+    regularizer = None
+    if config.l1 or config.l2:
+        regularizer = keras.regularizers.L1L2(l1=config.l1, l2=config.l2)
+    return {"kernel_initializer": config.kernel_initializer, "kernel_regularizer": regularizer}
+
+
+def output_activation(config: Config, data_range: str) -> str:
+    if config.output_activation != "auto":
+        return config.output_activation
+    return "sigmoid" if data_range == "unit" else "linear"
+
+
+def code_layer(config: Config) -> keras.layers.Dense:
+    """The bottleneck; an L1 activity penalty on it makes a sparse autoencoder."""
+    activity = keras.regularizers.L1(config.activity_l1) if config.activity_l1 else None
+    return keras.layers.Dense(config.latent_dim, activation=config.code_activation,
+                              activity_regularizer=activity, name="code", **layer_options(config))

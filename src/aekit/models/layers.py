@@ -1,0 +1,69 @@
+"""Custom layers, registered so that `model.keras` files load in safe mode."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+PACKAGE = "aekit"
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class Corruption(keras.layers.Layer):
+    """Corrupts inputs while training (denoising autoencoders); the identity at inference.
+
+    ``gaussian`` adds N(0, level^2) noise; ``masking`` zeroes each value with probability
+    ``level``; ``salt_pepper`` sets each value to ``low`` or ``high`` with probability ``level``.
+    """
+
+    KINDS = ("gaussian", "masking", "salt_pepper")
+
+    def __init__(self, kind: str = "gaussian", level: float = 0.2, low: float = 0.0, high: float = 1.0,
+                 seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if kind not in self.KINDS:
+            raise ValueError(f"Unknown corruption {kind!r}; expected one of {self.KINDS}.")
+        self.kind, self.level, self.low, self.high, self.seed = kind, float(level), float(low), float(high), seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=False):
+        if not training or self.level == 0:
+            return inputs
+        if self.kind == "gaussian":
+            return inputs + self.level * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
+        hit = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator) < self.level
+        if self.kind == "masking":
+            return ops.where(hit, ops.zeros_like(inputs), inputs)
+        salt = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator) < 0.5
+        noise = ops.where(salt, self.high, self.low)
+        return ops.where(hit, ops.cast(noise, inputs.dtype), inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "kind": self.kind, "level": self.level, "low": self.low,
+                "high": self.high, "seed": self.seed}
+
+
+class TiedDense(keras.layers.Layer):
+    """A dense layer that reuses the transpose of another Dense layer's kernel (tied weights).
+
+    It owns only its bias. It is never serialised on its own: the model rebuilds tied
+    decoders from the encoder's config (see ``AutoencoderModel.from_config``).
+    """
+
+    def __init__(self, source: keras.layers.Dense, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self._source = source
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        units = int(self._source.kernel.shape[0])
+        self.bias = self.add_weight(shape=(units,), initializer="zeros", name="bias")
+
+    def call(self, inputs):
+        return self.activation(ops.matmul(inputs, ops.transpose(self._source.kernel)) + self.bias)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], int(self._source.kernel.shape[0]))
