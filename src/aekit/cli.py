@@ -241,7 +241,26 @@ def demo(output, quiet):
 
 
 def main() -> None:
+    _import_engines_quietly()
     cli(prog_name="aekit")
+
+
+def _import_engines_quietly() -> None:
+    """Import TensorFlow and Keras with native stderr closed: their C++ start-up notes bury the CLI's output."""
+    import os
+
+    if os.environ.get("AEKIT_DEBUG"):
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import keras  # noqa: F401
+            import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 if __name__ == "__main__":

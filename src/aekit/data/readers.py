@@ -75,6 +75,8 @@ def read_table(path: Path, label_column: str | None = None) -> Dataset:
             frame = pd.read_parquet(path)
         else:
             frame = pd.read_csv(path, sep="\t" if path.suffix == ".tsv" else ",")
+    except pd.errors.EmptyDataError:
+        raise DataError(f"The table {path} is empty; expected a header row and at least one data row.") from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataError(f"Could not read table {path}: {exc}") from None
     return table_to_dataset(frame, label_column, path.name)
@@ -92,6 +94,9 @@ def table_to_dataset(frame, label_column: str | None, name: str) -> Dataset:
             )
         labels = frame[label_column].to_numpy()
         frame = frame.drop(columns=[label_column])
+    if len(frame) == 0 or len(frame.columns) == 0:
+        raise DataError(f"The table {name} is empty ({len(frame)} rows, {len(frame.columns)} feature columns); "
+                        "expected at least one row of numeric features.")
     non_numeric = [str(c) for c in frame.columns if not _is_numeric(frame[c])]
     if non_numeric:
         raise DataError(

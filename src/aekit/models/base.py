@@ -29,6 +29,12 @@ class AutoencoderModel(keras.Model):
         self.corruption = corruption
         self.build_spec = build_spec or {}
 
+    def build(self, input_shape):
+        # The encoder and decoder are functional models, built when created; only the corruption layer waits.
+        if self.corruption is not None and not self.corruption.built:
+            self.corruption.build(input_shape)
+        self.built = True
+
     def call(self, inputs, training=False):
         if self.corruption is not None:
             inputs = self.corruption(inputs, training=training)
