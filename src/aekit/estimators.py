@@ -129,7 +129,8 @@ class Autoencoder(TransformerMixin, BaseEstimator):
     # -- using a fitted model ------------------------------------------------------------------
     def transform(self, X) -> np.ndarray:
         """Latent codes, shape ``(n, latent_dim)``."""
-        return self.encoder_.predict(self._scaled(X), batch_size=PREDICT_BATCH, verbose=0)
+        scaled = self._scaled(X)
+        return self.encoder_.predict(scaled, batch_size=PREDICT_BATCH, verbose=0)
 
     encode = transform
 

@@ -1,0 +1,69 @@
+"""Shared pieces of the benchmark scripts: machine facts, versions, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data"
+
+
+def data_dir() -> str:
+    return os.environ.get("AEKIT_DATA_DIR", str(DEFAULT_DATA_DIR))
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]}
+
+
+def versions() -> dict:
+    import importlib.metadata as md
+
+    found = {}
+    for package in ("aekit", "keras", "tensorflow-cpu", "jax", "jaxlib", "numpy", "scikit-learn", "torch", "pyod"):
+        try:
+            found[package] = md.version(package)
+        except md.PackageNotFoundError:
+            pass
+    return found
+
+
+def median(values) -> float:
+    return float(statistics.median(values))
+
+
+def write_result(name: str, payload: dict, started: float) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {"benchmark": name, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "machine": machine(), "versions": versions(), "wall_seconds": round(time.time() - started, 1),
+               **payload}
+    path = RESULTS / f"{name}.json"
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(payload, indent=2) + "\n")
+    temporary.replace(path)
+    return path
+
+
+def load_mnist(split: str):
+    """MNIST pixels scaled to [0, 1] as float32 (n, 784), from the IDX files aekit reads."""
+    os.environ.setdefault("AEKIT_DATA_DIR", data_dir())
+    from aekit.data import load
+
+    data = load("mnist", split=split)
+    return (data.X.reshape(len(data.X), -1).astype("float32") / 255.0), data.y
