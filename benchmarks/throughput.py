@@ -3,10 +3,11 @@
 One run measures, side by side on the same machine and data (MNIST train, 60,000 images,
 batch 256, BCE loss, Adam): aekit's training path on each Keras backend, a plain
 ``keras.Model.fit`` on the same backend, and a plain PyTorch loop when torch is installed.
-Each configuration runs in its own process; the first epoch (compilation) is dropped and
-the median of the remaining epoch times is reported, as samples/s and achieved GFLOP/s.
+Each configuration runs in its own process, in ``--rounds`` interleaved rounds (the machine
+is shared and noisy); each process's first epoch (compilation) is dropped and the median of
+all remaining epoch times is reported, as samples/s and achieved GFLOP/s.
 
-    python benchmarks/throughput.py [--epochs 4]     # writes benchmarks/results/throughput.json
+    python benchmarks/throughput.py [--epochs 5 --rounds 2]   # writes benchmarks/results/throughput.json
 """
 
 from __future__ import annotations
@@ -94,15 +95,18 @@ def _torch_epochs(x, epochs: int) -> list[float]:
     return times
 
 
-def run_worker(kind: str, backend: str, epochs: int) -> dict:
+def run_worker(kind: str, backend: str, epochs: int) -> list[float]:
+    """Epoch times of one process, its first (compiling) epoch dropped."""
     env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run([sys.executable, __file__, "--worker", kind, "--epochs", str(epochs)], env=env,
                             capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"{kind}/{backend} failed:\n{result.stderr[-2000:]}")
-    times = json.loads(result.stdout.strip().splitlines()[-1])
-    steady = median(times[1:]) if len(times) > 1 else times[0]
-    n = 60000
+    return json.loads(result.stdout.strip().splitlines()[-1])[1:]
+
+
+def summarise(kind: str, backend: str, times: list[float]) -> dict:
+    steady, n = median(times), 60000
     return {"kind": kind, "backend": backend, "epoch_seconds": [round(t, 3) for t in times],
             "median_epoch_seconds": round(steady, 3), "samples_per_second": round(n / steady),
             "gflops_per_second": round(FLOPS_PER_SAMPLE * n / steady / 1e9, 1)}
@@ -110,7 +114,10 @@ def run_worker(kind: str, backend: str, epochs: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=4, help="epochs per configuration (first one dropped)")
+    parser.add_argument("--epochs", type=int, default=5, help="epochs per process (the first one is dropped)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds over all configurations")
+    parser.add_argument("--backends", default="jax,tensorflow", help="comma-separated Keras backends to measure")
+    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch row")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -118,28 +125,31 @@ def main() -> None:
         return
 
     started = time.time()
-    rows = []
-    for backend in ("jax", "tensorflow"):
-        for kind in ("aekit", "keras"):
-            rows.append(run_worker(kind, backend, args.epochs))
-            print(rows[-1], flush=True)
+    backends = args.backends.split(",")
+    configs = [(kind, backend) for backend in backends for kind in ("aekit", "keras")]
     try:
         import torch  # noqa: F401
 
-        rows.append(run_worker("torch", "-", args.epochs))
-        print(rows[-1], flush=True)
+        if not args.no_torch:
+            configs.append(("torch", "-"))
     except ImportError:
         print("torch not installed: PyTorch row skipped (pip install torch==2.13.0)")
+    times: dict = {config: [] for config in configs}
+    for round_number in range(args.rounds):
+        for kind, backend in configs:
+            times[(kind, backend)] += run_worker(kind, backend, args.epochs)
+            print(round_number, kind, backend, [round(t, 2) for t in times[(kind, backend)]], flush=True)
+    rows = [summarise(kind, backend, times[(kind, backend)]) for kind, backend in configs]
     by = {(r["kind"], r["backend"]): r for r in rows}
     ratios = {f"aekit_vs_keras_{b}": round(by[("aekit", b)]["samples_per_second"]
-                                           / by[("keras", b)]["samples_per_second"], 3) for b in ("jax", "tensorflow")}
-    fastest = max(("jax", "tensorflow"), key=lambda b: by[("aekit", b)]["samples_per_second"])
+                                           / by[("keras", b)]["samples_per_second"], 3) for b in backends}
+    fastest = max(backends, key=lambda b: by[("aekit", b)]["samples_per_second"])
     if ("torch", "-") in by:
         ratios["aekit_default_vs_pytorch"] = round(by[("aekit", fastest)]["samples_per_second"]
                                                    / by[("torch", "-")]["samples_per_second"], 3)
     path = write_result("throughput", {"model": "784-1000-500-250-30 (hinton2006)", "batch_size": BATCH,
                                        "samples": 60000, "seed": SEED, "flops_per_sample": FLOPS_PER_SAMPLE,
-                                       "epochs_per_config": args.epochs, "rows": rows, "ratios": ratios,
+                                       "epochs_per_process": args.epochs, "rounds": args.rounds, "rows": rows, "ratios": ratios,
                                        "fastest_aekit_backend": fastest}, started)
     print(json.dumps(ratios), "->", path)
 

@@ -54,7 +54,7 @@ def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, confi
     train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed)
     compile_model(model, config, data_range, len(train_data))
     has_val = x_val is not None and len(x_val) > 0
-    validation = batched(x_val, max(config.batch_size, 256), x_val) if has_val else None
+    validation = batched(x_val, max(config.batch_size, 256)) if has_val else None
 
     nan_guard = NanGuard()
     callbacks: list[keras.callbacks.Callback] = [EpochSeeder(train_data, config.seed), LearningRateLogger(), nan_guard]
