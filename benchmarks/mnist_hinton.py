@@ -7,7 +7,7 @@ over the 10,000 test images) for
     and the given number of epochs (the paper's deep autoencoder: 3.00),
   - optionally, a plain Keras recipe (ReLU, Adam 1e-3 constant, MSE, 40 epochs), to show what the recipe buys.
 
-    python benchmarks/mnist_hinton.py [--epochs 100] [--no-plain]   # writes results/mnist_hinton.json
+    python benchmarks/mnist_hinton.py [--epochs 60] [--no-plain]   # writes results/mnist_hinton.json
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def plain_keras_row(x_train, x_test, epochs: int = 40) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--no-plain", action="store_true", help="skip the plain Keras baseline")
     args = parser.parse_args()
     started = time.time()

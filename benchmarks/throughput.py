@@ -147,10 +147,10 @@ def main() -> None:
     if ("torch", "-") in by:
         ratios["aekit_default_vs_pytorch"] = round(by[("aekit", fastest)]["samples_per_second"]
                                                    / by[("torch", "-")]["samples_per_second"], 3)
-    path = write_result("throughput", {"model": "784-1000-500-250-30 (hinton2006)", "batch_size": BATCH,
-                                       "samples": 60000, "seed": SEED, "flops_per_sample": FLOPS_PER_SAMPLE,
-                                       "epochs_per_process": args.epochs, "rounds": args.rounds, "rows": rows, "ratios": ratios,
-                                       "fastest_aekit_backend": fastest}, started)
+    payload = {"model": "784-1000-500-250-30 (hinton2006)", "batch_size": BATCH, "samples": 60000, "seed": SEED,
+               "flops_per_sample": FLOPS_PER_SAMPLE, "epochs_per_process": args.epochs, "rounds": args.rounds,
+               "rows": rows, "ratios": ratios, "fastest_aekit_backend": fastest}
+    path = write_result("throughput", payload, started)
     print(json.dumps(ratios), "->", path)
 
 

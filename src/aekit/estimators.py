@@ -182,7 +182,8 @@ class Autoencoder(TransformerMixin, BaseEstimator):
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
             raise NotFittedError(
-                f"This {type(self).__name__} is not fitted yet. Call fit(X) first, or load a saved one with aekit.load(path)."
+                f"This {type(self).__name__} is not fitted yet. Call fit(X) first, "
+                "or load a saved one with aekit.load(path)."
             )
 
     def _scaled(self, X) -> np.ndarray:

@@ -8,8 +8,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .callbacks import (Checkpointer, EpochSeeder, ImageSummary, LearningRateLogger, NanGuard,
-                        ResumableEarlyStopping)
+from .callbacks import Checkpointer, EpochSeeder, ImageSummary, LearningRateLogger, NanGuard, ResumableEarlyStopping
 from .config import Config
 from .data.pipeline import EpochShuffledDataset, batched
 from .errors import TrainingError
