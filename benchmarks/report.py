@@ -45,7 +45,9 @@ def throughput(result: dict) -> str:
     return "\n".join(lines) + f"\n\nRatios of samples/s (1.00 = equal): {ratios}.\n\n" + _machine(result)
 
 
-RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput}
+from representation import render as representation  # noqa: E402 - its tables are built beside the benchmark
+
+RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation}
 
 
 def main() -> int:
@@ -60,7 +62,7 @@ def main() -> int:
         if not pattern.search(readme):
             print(f"README.md has no <!-- bench:{name} --> section", file=sys.stderr)
             return 1
-        readme = pattern.sub(lambda m: m.group(1) + table + "\n" + m.group(2), readme)
+        readme = pattern.sub(lambda m, table=table: m.group(1) + table + "\n" + m.group(2), readme)
     (ROOT / "README.md").write_text(readme)
     return 0
 

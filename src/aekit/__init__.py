@@ -12,6 +12,7 @@ from .artifacts import load  # noqa: E402
 from .config import Config  # noqa: E402
 from .errors import AekitError, ArtifactError, ConfigError, DataError, NotFittedError, TrainingError  # noqa: E402
 from .estimators import Autoencoder  # noqa: E402
+from .tasks.representation import Classifier  # noqa: E402
 
-__all__ = ["AekitError", "ArtifactError", "Autoencoder", "Config", "ConfigError", "DataError", "NotFittedError",
-           "TrainingError", "__version__", "load"]
+__all__ = ["AekitError", "ArtifactError", "Autoencoder", "Classifier", "Config", "ConfigError",
+           "DataError", "NotFittedError", "TrainingError", "__version__", "load"]

@@ -9,6 +9,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def _default_mode(directory: bool = False) -> int:
+    # mkstemp/mkdtemp create private (0600/0700) entries; give the result the permissions a plain open() would.
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if directory else 0o666) & ~umask
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     path = Path(path)
     with atomic_path(path) as temporary:
@@ -28,6 +35,7 @@ def atomic_path(path: str | Path):
         yield temporary
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
+        os.chmod(temporary, _default_mode())
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -45,6 +53,7 @@ def atomic_directory(path: str | Path):
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".saving", dir=path.parent))
     try:
         yield staging
+        os.chmod(staging, _default_mode(directory=True))
         if path.exists():
             if not path.is_dir():
                 raise NotADirectoryError(f"{path} exists and is not a directory")

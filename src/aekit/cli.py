@@ -67,7 +67,8 @@ def train(config_file, dataset, data, label_column, image_size, split, data_dir,
         data_spec.update({k: v for k, v in given.items() if v is not None})
         data_spec["split"] = split if split != "train" or not data_spec.get("split") else data_spec["split"]
         if not data_spec.get("dataset") and not data_spec.get("data"):
-            raise click.UsageError("Give the training data: --dataset NAME or --data PATH (or put it in the config file).")
+            raise click.UsageError("Give the training data: --dataset NAME or --data PATH "
+                                   "(or put it in the config file).")
         Config.from_dict(values).resolved()  # check before anything is written
     dataset_obj = read_data(data_spec.get("dataset"), data_spec.get("data"), data_spec.get("label_column"),
                             data_spec.get("image_size"), data_spec.get("split") or "train", data_dir,
@@ -238,6 +239,11 @@ def demo(output, quiet):
     click.echo(f"Test set: squared error per image {report['squared_error_per_sample']:.3f}, "
                f"PSNR {report['psnr_db']:.1f} dB. Open {output}/reconstructions.png and {output}/loss.png, "
                f"or run: tensorboard --logdir {output}/tensorboard")
+
+
+from .cli_representation import register as _register_representation  # noqa: E402 - compare, embed, probe, ...
+
+_register_representation(cli)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""What autoencoders are used for, each built on a fitted model: one sub-package per task."""

@@ -1,0 +1,157 @@
+"""Shared plumbing for the representation tasks: resolving a model, scaling inputs, labels and subsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ...data.dataset import Dataset, from_array
+from ...errors import ConfigError, DataError
+
+
+def as_dataset(X, y=None) -> Dataset:
+    """Accept a Dataset or an array (plus optional labels); labels given here win over the dataset's."""
+    if isinstance(X, Dataset):
+        if y is None:
+            return X
+        labels = np.asarray(y)
+        if len(labels) != len(X):
+            raise DataError(f"Received {len(labels)} labels for {len(X)} samples; expected one label per sample.")
+        return Dataset(X.X, labels, X.kind, X.name, X.feature_names, dict(X.meta))
+    return from_array(X, y)
+
+
+def require_labels(dataset: Dataset, what: str) -> np.ndarray:
+    if dataset.y is None:
+        raise DataError(
+            f"{what} needs labels, but the data {dataset.name!r} has none. Use a named dataset (mnist, "
+            "fashion_mnist, digits), a table with --label-column COLUMN (label_column= in Python), "
+            "an image folder with one sub-folder per class, or pass y."
+        )
+    return np.asarray(dataset.y)
+
+
+def resolve_autoencoder(source, *, allow_unfitted: bool = False):
+    """A fitted :class:`aekit.Autoencoder` from itself or from a run directory path."""
+    from ...artifacts import load
+    from ...estimators import Autoencoder
+
+    if isinstance(source, (str, Path)):
+        return load(source)
+    if isinstance(source, Autoencoder):
+        if not allow_unfitted:
+            source._check_fitted()
+        return source
+    raise ConfigError(
+        f"Received a model of type {type(source).__name__}; expected a fitted aekit.Autoencoder or the path of "
+        "a run directory written by `aekit train -o RUN` (or Autoencoder(run_dir=...).fit)."
+    )
+
+
+def code_size(autoencoder) -> int:
+    """The latent size of a fitted autoencoder (its config may leave latent_dim to the builder's default)."""
+    return int(autoencoder.encoder_.output_shape[-1])
+
+
+def scaled_flat(autoencoder, dataset: Dataset) -> np.ndarray:
+    """The inputs exactly as the autoencoder sees them (its fitted scaler), one flat row per sample."""
+    scaled = autoencoder._scaled(dataset)
+    return scaled.reshape(len(scaled), -1)
+
+
+def check_latent_dims(latent_dims, n_features: int) -> list[int]:
+    dims = []
+    for value in latent_dims:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ConfigError(f"Received latent size {value!r} in latent_dims; expected positive integers, "
+                              "e.g. latent_dims=(2, 10, 30).")
+        if value >= n_features:
+            raise ConfigError(f"Received latent size {value}, but the data has only {n_features} values per sample. "
+                              f"Choose latent sizes below {n_features}.")
+        dims.append(int(value))
+    if not dims:
+        raise ConfigError("Received no latent sizes; expected at least one, e.g. latent_dims=(2, 10, 30).")
+    return sorted(set(dims))
+
+
+def balanced_subset(y: np.ndarray, count: int | None, seed: int) -> np.ndarray:
+    """Indices of ``count`` labelled samples, as equal per class as the data allows (seeded; None = all).
+
+    A class-balanced draw keeps a 100-label experiment from missing a class by bad luck, which would
+    cap accuracy for reasons that have nothing to do with the encoder.
+    """
+    n = len(y)
+    if count is None or count >= n:
+        return np.arange(n)
+    classes, inverse = np.unique(y, return_inverse=True)
+    if count < len(classes):
+        raise DataError(f"Received labels={count}, but the data has {len(classes)} classes; expected at least "
+                        "one labelled sample per class.")
+    rng = np.random.default_rng(seed)
+    pools = [rng.permutation(np.flatnonzero(inverse == c)) for c in range(len(classes))]
+    quota = np.full(len(classes), count // len(classes))
+    # Hand the remainder to the classes that come first in a seeded order, capped by what each class holds.
+    for c in rng.permutation(len(classes))[: count - quota.sum()]:
+        quota[c] += 1
+    chosen, short = [], 0
+    for c, pool in enumerate(pools):
+        take = min(quota[c], len(pool))
+        short += quota[c] - take
+        chosen.append(pool[:take])
+    if short:  # small classes could not fill their quota: top up from the samples left over
+        left = np.setdiff1d(np.arange(n), np.concatenate(chosen))
+        chosen.append(rng.choice(left, size=short, replace=False))
+    return np.sort(np.concatenate(chosen))
+
+
+def holdout_split(dataset: Dataset, test_fraction: float, seed: int) -> tuple[Dataset, Dataset]:
+    """A seeded train/test split of one data source (files have no standard test split)."""
+    if not 0 < test_fraction < 1:
+        raise ConfigError(f"Received test_fraction={test_fraction}; expected a value between 0 and 1, e.g. 0.2.")
+    order = np.random.default_rng(seed).permutation(len(dataset))
+    n_test = int(round(len(dataset) * test_fraction))
+    if n_test < 1 or n_test >= len(dataset):
+        raise DataError(f"The data has {len(dataset)} samples; a test fraction of {test_fraction} leaves no "
+                        "training or no test samples. Use more data or another --test-fraction.")
+    return dataset.subset(np.sort(order[n_test:])), dataset.subset(np.sort(order[:n_test]))
+
+
+def to_uint8_images(images: np.ndarray) -> np.ndarray:
+    """Images as uint8 for thumbnails and sprites; other dtypes are stretched from their min..max."""
+    images = np.asarray(images)
+    if images.dtype == np.uint8:
+        return images
+    low, high = float(images.min()), float(images.max())
+    return np.round((images.astype(np.float64) - low) / ((high - low) or 1.0) * 255).astype(np.uint8)
+
+
+def sprite(images: np.ndarray) -> np.ndarray:
+    """Tile ``(n, h, w, c)`` images row by row into one square-ish ``(rows*h, cols*w, c)`` uint8 sheet."""
+    images = to_uint8_images(images)
+    n, h, w, c = images.shape
+    cols = int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / cols))
+    sheet = np.zeros((rows * h, cols * w, c), dtype=np.uint8)
+    for i, image in enumerate(images):
+        r, col = divmod(i, cols)
+        sheet[r * h:(r + 1) * h, col * w:(col + 1) * w] = image
+    return sheet
+
+
+def png_bytes(sheet: np.ndarray) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.fromarray(sheet[..., 0] if sheet.shape[-1] == 1 else sheet)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def subsample(n: int, limit: int | None, seed: int) -> np.ndarray:
+    """All indices, or a seeded sorted sample of ``limit`` of them."""
+    if limit is None or n <= limit:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=limit, replace=False))
