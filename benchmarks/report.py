@@ -45,9 +45,11 @@ def throughput(result: dict) -> str:
     return "\n".join(lines) + f"\n\nRatios of samples/s (1.00 = equal): {ratios}.\n\n" + _machine(result)
 
 
+from anomaly_tables import render as anomaly  # noqa: E402 - the anomaly tables live beside their benchmark
 from representation import render as representation  # noqa: E402 - its tables are built beside the benchmark
 
-RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation}
+RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
+             "anomaly": anomaly}
 
 
 def main() -> int:

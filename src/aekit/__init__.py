@@ -12,7 +12,8 @@ from .artifacts import load  # noqa: E402
 from .config import Config  # noqa: E402
 from .errors import AekitError, ArtifactError, ConfigError, DataError, NotFittedError, TrainingError  # noqa: E402
 from .estimators import Autoencoder  # noqa: E402
+from .tasks.anomaly import AnomalyDetector  # noqa: E402
 from .tasks.representation import Classifier  # noqa: E402
 
-__all__ = ["AekitError", "ArtifactError", "Autoencoder", "Classifier", "Config", "ConfigError",
+__all__ = ["AekitError", "AnomalyDetector", "ArtifactError", "Autoencoder", "Classifier", "Config", "ConfigError",
            "DataError", "NotFittedError", "TrainingError", "__version__", "load"]

@@ -7,7 +7,7 @@ import io
 import json
 import platform
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +46,8 @@ def start_run(run_dir: Path, estimator, dataset) -> None:
 def read_run_spec(run_dir: str | Path) -> dict:
     path = Path(run_dir) / RUN_SPEC
     if not path.is_file():
-        raise ArtifactError(f"{run_dir} holds no run to resume (no {RUN_SPEC}). Start it with `aekit train -o {run_dir}`.")
+        raise ArtifactError(f"{run_dir} holds no run to resume (no {RUN_SPEC}). "
+                            f"Start it with `aekit train -o {run_dir}`.")
     return json.loads(path.read_text())
 
 
@@ -76,9 +77,10 @@ def save_artifact(estimator, path) -> Path:
         estimator.model_.save(staging / MODEL_FILE)
         _write_history(estimator.history_, staging / HISTORY_FILE)
         _write_plots(estimator, staging)
+        getattr(estimator, "_save_extra_files", lambda folder: None)(staging)
         meta = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "estimator": type(estimator).__name__,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "params": _plain_params(estimator), "config": estimator.config_.to_dict(),
             "input_shape": list(estimator.input_shape_), "kind": estimator.kind_,
             "feature_names": estimator.feature_names_, "scaler": estimator.scaler_.to_dict(),
@@ -174,10 +176,12 @@ def load(path):
     estimator.history_ = read_history(history_path) if history_path.is_file() else {}
     estimator.versions_ = meta.get("versions", {})
     getattr(estimator, "_restore_extra_meta", lambda m: None)(meta)
+    getattr(estimator, "_restore_extra_files", lambda folder: None)(path)
     return estimator
 
 
 def _estimator_classes() -> dict[str, type]:
     from .estimators import Autoencoder
+    from .tasks.anomaly import AnomalyDetector
 
-    return {"Autoencoder": Autoencoder}
+    return {"Autoencoder": Autoencoder, "AnomalyDetector": AnomalyDetector}

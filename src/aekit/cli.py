@@ -241,6 +241,10 @@ def demo(output, quiet):
                f"or run: tensorboard --logdir {output}/tensorboard")
 
 
+from .cli_detect import detect  # noqa: E402 - the `aekit detect` group lives in its own module
+
+cli.add_command(detect)
+
 from .cli_representation import register as _register_representation  # noqa: E402 - compare, embed, probe, ...
 
 _register_representation(cli)

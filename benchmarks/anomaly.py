@@ -1,0 +1,308 @@
+"""Anomaly detection on the ADBench tables in ../shared/data/anomaly: aekit's defaults vs four baselines.
+
+Protocols (the same splits for every method, within one run):
+  semi    semi-supervised, as our sources describe it: per seed, split the normal rows 70/30, train on the 70 %,
+          test on the other 30 % plus every anomaly;
+  unsup   unsupervised: per seed, train on a random 70 % of all rows (anomalies included), test on the other 30 %.
+Training rows are capped at --max-train-rows (default 20,000, drawn at random, identically for all methods):
+only http (567k rows), shuttle (49k), magic.gamma (19k) and a few others reach it.
+
+Methods: aekit.AnomalyDetector() with its defaults (and robust=True in the unsupervised setting);
+scikit-learn IsolationForest; PyOD AutoEncoder and VAE (torch backend, their defaults); PCA reconstruction error
+(standardised data, as many components as aekit's default code: round(sqrt(columns))).
+Reported per dataset and as means:
+AUC-ROC, AUC-PR (average precision), fit and score seconds.
+
+Scoring throughput: a synthetic 30-column table (--throughput-rows rows, default 2,000,000) written as CSV,
+scored end to end by `aekit detect score` with the default model; rows/s and the process's peak memory.
+
+    python benchmarks/anomaly.py                                   # everything (hours on 2 cores); resumable
+    python benchmarks/anomaly.py --datasets WBC,Pima --seeds 1 --settings semi --name anomaly_quick
+    python benchmarks/anomaly.py --only-throughput --throughput-rows 2000000
+
+Finished (dataset, seed, method) runs are cached in results/NAME.runs.jsonl, keyed by the code of
+aekit's anomaly package, so an interrupted run resumes where it stopped; --fresh ignores the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import RESULTS, ROOT, data_dir, write_result  # noqa: E402
+
+SETTINGS = ("semi", "unsup")
+METHODS = ("aekit", "aekit_robust", "iforest", "pyod_ae", "pyod_vae", "pca")
+LABELS = {"aekit": "aekit (defaults)", "aekit_robust": "aekit (robust=True)", "iforest": "IsolationForest",
+          "pyod_ae": "PyOD AutoEncoder", "pyod_vae": "PyOD VAE", "pca": "PCA reconstruction"}
+BASELINES = ("iforest", "pyod_ae", "pyod_vae", "pca")
+
+
+def split(y: np.ndarray, setting: str, seed: int, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Train and test row indices for one seed of one setting."""
+    rng = np.random.default_rng(seed)
+    if setting == "semi":
+        normal = rng.permutation(np.flatnonzero(y == 0))
+        n_train = int(round(0.7 * len(normal)))
+        train, test = normal[:n_train], np.concatenate([normal[n_train:], np.flatnonzero(y == 1)])
+    else:
+        order = rng.permutation(len(y))
+        n_train = int(round(0.7 * len(y)))
+        train, test = order[:n_train], order[n_train:]
+    return np.sort(train[:cap]), np.sort(test)
+
+
+def run_method(method: str, X_train, X_test, seed: int) -> tuple[np.ndarray, float, float]:
+    """Fit on X_train, score X_test (higher = more anomalous); return scores, fit and score seconds."""
+    started = time.perf_counter()
+    if method in ("aekit", "aekit_robust"):
+        import aekit
+
+        model = aekit.AnomalyDetector(seed=seed, robust=method == "aekit_robust").fit(X_train)
+        fitted = time.perf_counter()
+        scores = model.decision_function(X_test)
+    elif method == "iforest":
+        from sklearn.ensemble import IsolationForest
+
+        model = IsolationForest(random_state=seed).fit(X_train)
+        fitted = time.perf_counter()
+        scores = -model.score_samples(X_test)
+    elif method in ("pyod_ae", "pyod_vae"):
+        from pyod.models.auto_encoder import AutoEncoder
+        from pyod.models.vae import VAE
+
+        cls = AutoEncoder if method == "pyod_ae" else VAE
+        model = cls(random_state=seed, verbose=0).fit(X_train)
+        fitted = time.perf_counter()
+        scores = model.decision_function(X_test)
+    elif method == "pca":
+        from sklearn.decomposition import PCA
+        from sklearn.preprocessing import StandardScaler
+
+        from aekit.tasks.anomaly.architecture import auto_architecture
+
+        # The linear autoencoder with aekit's default code size: the strongest of the PCA rules we tried
+        # (95 %, 90 %, 80 % or 50 % of the variance, PyOD's PCA) on these datasets.
+        scaler = StandardScaler().fit(X_train)
+        pca = PCA(n_components=auto_architecture(X_train.shape[1])[1], random_state=seed)
+        pca.fit(scaler.transform(X_train))
+        fitted = time.perf_counter()
+        Zt = scaler.transform(X_test)
+        scores = ((Zt - pca.inverse_transform(pca.transform(Zt))) ** 2).mean(axis=1)
+    else:
+        raise ValueError(method)
+    return np.asarray(scores, dtype=np.float64), fitted - started, time.perf_counter() - fitted
+
+
+def code_version() -> str:
+    """A hash of aekit's anomaly code, so cached aekit runs are redone when the detector changes."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "aekit" / "tasks" / "anomaly").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def evaluate(datasets, seeds, settings, methods, cap, cache_path: Path, fresh: bool) -> list[dict]:
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    version = code_version()
+    lines = [] if fresh or not cache_path.is_file() else cache_path.read_text().splitlines()
+    cache = {record["key"]: record for record in (json.loads(line) for line in lines if line.strip())}
+    records = []
+    for path in datasets:
+        with np.load(path, allow_pickle=False) as data:
+            X, y = data["X"].astype(np.float32), data["y"].astype(int)
+        for setting in settings:
+            for seed in seeds:
+                train, test = split(y, setting, seed, cap)
+                for method in methods:
+                    if method == "aekit_robust" and setting == "semi":
+                        continue  # robust trimming is for contaminated training data
+                    tag = version if method.startswith("aekit") else "baseline"
+                    key = f"{path.stem}|{setting}|{seed}|{method}|{cap}|{tag}"
+                    if key in cache:
+                        records.append(cache[key])
+                        continue
+                    scores, fit_s, score_s = run_method(method, X[train], X[test], seed)
+                    if not np.isfinite(scores).all():  # PyOD's VAE can diverge; rank NaN as least anomalous
+                        scores = np.nan_to_num(scores, nan=-np.inf, posinf=np.finfo(np.float64).max)
+                        scores[~np.isfinite(scores)] = np.finfo(np.float64).min
+                    record = {"key": key, "dataset": path.stem, "setting": setting, "seed": seed, "method": method,
+                              "train_rows": int(len(train)), "test_rows": int(len(test)),
+                              "auc_roc": float(roc_auc_score(y[test], scores)),
+                              "auc_pr": float(average_precision_score(y[test], scores)),
+                              "fit_seconds": round(fit_s, 3), "score_seconds": round(score_s, 3)}
+                    with open(cache_path, "a") as handle:
+                        handle.write(json.dumps(record) + "\n")
+                    records.append(record)
+                    print(f"{path.stem:<28} {setting:<6} seed {seed} {method:<13} AUC-ROC {record['auc_roc']:.4f} "
+                          f"AUC-PR {record['auc_pr']:.4f} fit {fit_s:6.2f}s score {score_s:5.2f}s", flush=True)
+    return records
+
+
+def summarise(records: list[dict], datasets, settings, methods) -> dict:
+    out = {}
+    for setting in settings:
+        rows = []
+        for path in datasets:
+            with np.load(path, allow_pickle=False) as data:
+                y = data["y"]
+                shape = data["X"].shape
+            row = {"dataset": path.stem, "rows": int(shape[0]), "features": int(shape[1]),
+                   "anomaly_rate": float(np.mean(y)), "methods": {}}
+            for method in methods:
+                mine = [r for r in records if r["dataset"] == path.stem and r["setting"] == setting
+                        and r["method"] == method]
+                if mine:
+                    row["train_rows"] = mine[0]["train_rows"]
+                    row["methods"][method] = {k: float(np.mean([r[k] for r in mine]))
+                                              for k in ("auc_roc", "auc_pr", "fit_seconds", "score_seconds")}
+                    row["methods"][method]["auc_roc_std"] = float(np.std([r["auc_roc"] for r in mine]))
+                    row["methods"][method]["seeds"] = len(mine)
+            rows.append(row)
+        present = [m for m in methods if all(m in r["methods"] for r in rows)]
+        mean = {m: {k: float(np.mean([r["methods"][m][k] for r in rows]))
+                    for k in ("auc_roc", "auc_pr", "fit_seconds", "score_seconds")} for m in present}
+        for m in present:
+            mean[m]["total_fit_plus_score_seconds"] = float(sum(r["methods"][m]["fit_seconds"]
+                                                                + r["methods"][m]["score_seconds"] for r in rows))
+        out[setting] = {"datasets": rows, "mean": mean}
+    return out
+
+
+def goals(summary: dict) -> dict:
+    semi = summary.get("semi", {}).get("mean", {})
+    if "aekit" not in semi:
+        return {}
+    baselines = {m: v["auc_roc"] for m, v in semi.items() if m in BASELINES}
+    result = {}
+    if baselines:
+        best = max(baselines, key=baselines.get)
+        margin = 100 * (semi["aekit"]["auc_roc"] - baselines[best])
+        result.update(best_baseline=best, margin_points=round(margin, 2), beats_best_by_2_points=margin >= 2)
+    if "pyod_ae" in semi:
+        ours, theirs = (semi[m]["total_fit_plus_score_seconds"] for m in ("aekit", "pyod_ae"))
+        result.update(aekit_seconds=round(ours, 1), pyod_ae_seconds=round(theirs, 1),
+                      no_slower_than_pyod_ae=ours <= theirs)
+    return result
+
+
+# -- scoring throughput -------------------------------------------------------------------------------------
+def synthetic_table(rows: int, seed: int, columns: int = 30) -> np.ndarray:
+    """Rows of a 30-column table with 6 underlying factors plus noise (numbers as a CSV export holds them)."""
+    rng = np.random.default_rng(seed)
+    mixing = np.random.default_rng(12345).normal(size=(6, columns))
+    X = rng.normal(size=(rows, 6)) @ mixing + 0.3 * rng.normal(size=(rows, columns))
+    return np.round(X, 4).astype(np.float32)
+
+
+def write_csv(path: Path, rows: int, seed: int, chunk: int = 250_000) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    names = [f"f{i}" for i in range(30)]
+    with pa.OSFile(str(path), "wb") as sink:
+        for start in range(0, rows, chunk):
+            part = synthetic_table(min(chunk, rows - start), seed + start)
+            table = pa.table({name: part[:, i] for i, name in enumerate(names)})
+            pcsv.write_csv(table, sink, pcsv.WriteOptions(include_header=start == 0, quoting_style="none"))
+
+
+def throughput(rows: int) -> dict:
+    env = {**os.environ, "AEKIT_DATA_DIR": data_dir()}
+    aekit_cli = [sys.executable, "-m", "aekit.cli"]
+    with tempfile.TemporaryDirectory(prefix="aekit-throughput-") as folder:
+        folder = Path(folder)
+        write_csv(folder / "train.csv", 20_000, seed=1)
+        fit = subprocess.run([*aekit_cli, "detect", "fit", folder / "train.csv", "-o", folder / "run", "--quiet"],
+                             capture_output=True, text=True, env=env)
+        if fit.returncode:
+            raise RuntimeError(fit.stderr)
+        started = time.perf_counter()
+        write_csv(folder / "big.csv", rows, seed=2)
+        generate_s = time.perf_counter() - started
+        size = (folder / "big.csv").stat().st_size
+        # A fresh wrapper process, so RUSAGE_CHILDREN holds the scorer alone.
+        probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+                 "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+                 "print(r.stdout); print(r.stderr, file=sys.stderr); "
+                 "print('WALL', time.perf_counter() - t); "
+                 "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
+        command = [sys.executable, "-c", probe, *aekit_cli, "detect", "score", folder / "run", folder / "big.csv",
+                   "-o", folder / "scored.csv"]
+        result = subprocess.run(list(map(str, command)), capture_output=True, text=True, env=env)
+        if result.returncode:
+            raise RuntimeError(result.stdout + result.stderr)
+        inner = re.search(r"Scored ([\d,]+) rows in ([\d.]+) s", result.stdout)
+        wall = float(re.search(r"WALL ([\d.]+)", result.stdout).group(1))
+        peak_mb = int(re.search(r"MAXRSS_KB (\d+)", result.stdout).group(1)) / 1024
+        scored_rows = int(inner.group(1).replace(",", ""))
+        return {"rows": scored_rows, "columns": 30, "csv_megabytes": round(size / 2**20, 1),
+                "generate_seconds": round(generate_s, 1), "command_seconds": round(wall, 2),
+                "scoring_seconds": float(inner.group(2)),
+                "rows_per_second_scoring": round(scored_rows / float(inner.group(2))),
+                "rows_per_second_command": round(scored_rows / wall),
+                "peak_rss_megabytes": round(peak_mb), "goal_rows_per_second": 200_000,
+                "goal_peak_megabytes": 1536}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", help="comma-separated names or substrings of files in anomaly/ [all]")
+    parser.add_argument("--seeds", type=int, default=5, help="number of seeds: 0..N-1 [5]")
+    parser.add_argument("--settings", default="semi,unsup", help="semi, unsup or both [semi,unsup]")
+    parser.add_argument("--methods", default=",".join(METHODS), help=f"subset of {','.join(METHODS)}")
+    parser.add_argument("--max-train-rows", type=int, default=20_000)
+    parser.add_argument("--throughput-rows", type=int, default=2_000_000, help="0 skips the throughput test")
+    parser.add_argument("--only-throughput", action="store_true")
+    parser.add_argument("--name", default="anomaly", help="results/NAME.json (and NAME.runs.jsonl) [anomaly]")
+    parser.add_argument("--fresh", action="store_true", help="ignore cached runs")
+    args = parser.parse_args()
+    started = time.time()
+    folder = Path(data_dir()) / "anomaly"
+    datasets = sorted(folder.glob("*.npz"), key=lambda p: (int(p.stem.split("_")[0]) if p.stem[0].isdigit() else 99,
+                                                           p.stem))
+    if args.datasets:
+        wanted = [w.strip().lower() for w in args.datasets.split(",") if w.strip()]
+        datasets = [p for p in datasets if any(w in p.stem.lower() for w in wanted)]
+    settings = [s.strip() for s in args.settings.split(",") if s.strip()]
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = [s for s in settings if s not in SETTINGS] + [m for m in methods if m not in METHODS]
+    if unknown or not datasets:
+        parser.error(f"unknown settings/methods {unknown}" if unknown else f"no dataset matches {args.datasets!r}")
+    payload = {"protocol": {"settings": settings, "seeds": list(range(args.seeds)), "max_train_rows":
+                            args.max_train_rows, "methods": {m: LABELS[m] for m in methods},
+                            "aekit_code_version": code_version()}}
+    if not args.only_throughput:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        records = evaluate(datasets, range(args.seeds), settings, methods, args.max_train_rows,
+                           RESULTS / f"{args.name}.runs.jsonl", args.fresh)
+        payload["settings"] = summarise(records, datasets, settings, methods)
+        payload["goals"] = goals(payload["settings"])
+        for setting, block in payload["settings"].items():
+            for method, values in block["mean"].items():
+                print(f"mean {setting:<6} {LABELS[method]:<22} AUC-ROC {values['auc_roc']:.4f} "
+                      f"AUC-PR {values['auc_pr']:.4f} fit+score {values['total_fit_plus_score_seconds']:.1f}s")
+        print("goals:", json.dumps(payload["goals"]))
+    elif (RESULTS / f"{args.name}.json").is_file():  # keep the tables, refresh the throughput
+        previous = json.loads((RESULTS / f"{args.name}.json").read_text())
+        payload.update({k: previous[k] for k in ("protocol", "settings", "goals") if k in previous})
+    if args.throughput_rows:
+        payload["throughput"] = throughput(args.throughput_rows)
+        print("throughput:", json.dumps(payload["throughput"]))
+    print(write_result(args.name, payload, started))
+
+
+if __name__ == "__main__":
+    main()

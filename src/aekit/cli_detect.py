@@ -1,0 +1,197 @@
+"""`aekit detect ...`: fit an anomaly detector, score files in chunks, report, explain flagged rows."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from .cli_options import config_options, handle_errors
+
+NAN_HELP = ("Empty/NaN feature cells: error (stop, naming the row and column), impute (training column mean) "
+            "or drop (leave the row out).")
+
+
+@click.group()
+def detect():
+    """Anomaly detection by reconstruction error (fraud, faults, outliers).
+
+    \b
+    Example:
+      aekit detect fit creditcard.csv --label-column Class --normal-only -o runs/fraud
+      aekit detect score runs/fraud new.csv -o scored.csv
+      aekit detect report runs/fraud test.csv --label-column Class -o runs/fraud/report
+      aekit detect explain runs/fraud new.csv --count 3
+    """
+
+
+@detect.command("fit")
+@click.argument("data", type=click.Path())
+@click.option("--label-column", help="Column of 0/1 labels (1 = anomaly); kept aside, never trained on.")
+@click.option("--normal-only", is_flag=True, help="Train only on rows labelled 0 (needs --label-column).")
+@click.option("--contamination", type=float, default=0.1, show_default=True,
+              help="Share of training rows to flag (threshold contamination) and to trim (--robust).")
+@click.option("--threshold", "strategy", default="contamination", show_default=True,
+              type=click.Choice(["contamination", "mean_std", "max", "f1", "recall", "precision"]),
+              help="How to set the threshold; f1/recall/precision choose it on labelled rows.")
+@click.option("--k", type=float, default=1.0, show_default=True, help="For mean_std: mean + k * std.")
+@click.option("--target", type=float, help="For --threshold recall/precision: the level to reach, e.g. 0.9.")
+@click.option("--validation-fraction", type=float, default=0.2, show_default=True,
+              help="With --normal-only and f1/recall/precision: share of normal rows held out to set the threshold.")
+@click.option("--robust", is_flag=True, help="Contaminated training data: train, trim the worst rows, train again.")
+@click.option("--no-standardize", is_flag=True, help="Do not standardise columns (they are already on one scale).")
+@click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
+              help=NAN_HELP)
+@config_options
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Run directory to write.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@handle_errors
+def fit_command(data, label_column, normal_only, contamination, strategy, k, target, validation_fraction, robust,
+                no_standardize, nan_policy, output, quiet, **flags):
+    """Train an anomaly detector on DATA and write a run directory.
+
+    The run holds the model, the scaler, the threshold and the training column names and order;
+    `aekit detect score` matches new files to those columns by name.
+
+    \b
+    Example:
+      aekit detect fit creditcard.csv --label-column Class --normal-only -o runs/fraud
+      aekit detect fit creditcard.csv --label-column Class --normal-only --threshold recall --target 0.9 -o runs/r90
+      aekit detect fit unlabelled.parquet --robust --contamination 0.02 --epochs 30 -o runs/u
+    """
+    import numpy as np
+
+    from .tasks.anomaly import AnomalyDetector
+    from .tasks.anomaly.cli_data import read_training_table, split_for_threshold
+
+    objective = strategy in ("f1", "recall", "precision")
+    params = {k_: v for k_, v in flags.items() if v is not None}
+    params.update(contamination=contamination, threshold="contamination" if objective else strategy, k=k,
+                  robust=robust, standardize=not no_standardize, verbose=0 if quiet else 2)
+    detector = AnomalyDetector(**params)
+    dataset, labels = read_training_table(data, label_column, nan_policy)
+    if normal_only and labels is None:
+        raise click.UsageError("--normal-only keeps the rows labelled 0, so it needs --label-column.")
+    if objective and labels is None:
+        raise click.UsageError(f"--threshold {strategy} chooses the threshold on labelled rows; pass --label-column.")
+    train, validation = split_for_threshold(dataset, labels, normal_only, objective, validation_fraction,
+                                            seed=int(params.get("seed", 0)))
+    started = time.perf_counter()
+    detector.fit(train)
+    if objective:
+        detector.fit_threshold(validation.X, validation.y, objective=strategy, target=target)
+    elif target is not None:
+        raise click.UsageError("--target applies to --threshold recall or precision.")
+    detector.save(output)
+    seconds = time.perf_counter() - started
+    trained_on = f"{len(train):,} {'normal ' if normal_only else ''}rows x {len(dataset.feature_names or [])} columns"
+    click.echo(f"Wrote {output}: trained on {trained_on} in {seconds:.1f} s "
+               f"({len(detector.history_.get('loss', []))} epochs).")
+    click.echo(f"Threshold {detector.threshold_:.6g} ({detector.threshold_strategy_}); flags "
+               f"{np.mean(detector.labels_):.2%} of the training rows.")
+    if objective:
+        info = detector.threshold_info_
+        click.echo(f"On the {len(validation):,} labelled rows used to set it: precision {info['precision']:.3f}, "
+                   f"recall {info['recall']:.3f}, F1 {info['f1']:.3f}.")
+
+
+@detect.command("score")
+@click.argument("run", type=click.Path())
+@click.argument("data", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Scored file: .csv, .tsv or .parquet.")
+@click.option("--top", type=click.IntRange(0, 50), default=3, show_default=True,
+              help="How many top-contributing columns to name per row.")
+@click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
+              help=NAN_HELP)
+@handle_errors
+def score_command(run, data, output, top, nan_policy):
+    """Score a CSV/Parquet file in chunks: adds score, is_anomaly and top1..topN columns.
+
+    Memory stays flat however large the file is. Columns are matched by name (order does not
+    matter); columns the model does not use (labels, ids) are copied through unchanged.
+
+    \b
+    Example:
+      aekit detect score runs/fraud transactions.csv -o scored.csv
+      aekit detect score runs/fraud big.parquet -o scored.parquet --top 5
+    """
+    from .tasks.anomaly.cli_data import load_detector
+    from .tasks.anomaly.streaming import score_file
+
+    detector = load_detector(run)
+    started = time.perf_counter()
+    summary = score_file(detector, data, output, top=top, nan_policy=nan_policy)
+    seconds = time.perf_counter() - started
+    rate = summary.rows_written / max(seconds, 1e-9)
+    click.echo(f"Scored {summary.rows_written:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s); "
+               f"{summary.flagged:,} flagged ({summary.flagged / summary.rows_written:.2%}). Wrote {output}.")
+    if summary.passthrough:
+        click.echo(f"Copied through, not scored: {', '.join(summary.passthrough[:10])}.")
+    if summary.dropped or summary.imputed:
+        click.echo(f"Missing values: {summary.dropped:,} rows dropped, {summary.imputed:,} cells imputed.")
+
+
+@detect.command("report")
+@click.argument("run", type=click.Path())
+@click.argument("data", type=click.Path())
+@click.option("--label-column", help="Column of 0/1 labels; adds ROC/PR curves, a confusion matrix and AUCs.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder for PNGs and JSON.")
+@click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
+              help=NAN_HELP)
+@handle_errors
+def report_command(run, data, label_column, output, nan_policy):
+    """Score DATA and write metrics.json plus ROC, precision-recall, score-histogram and confusion-matrix PNGs.
+
+    \b
+    Example:
+      aekit detect report runs/fraud test.csv --label-column Class -o runs/fraud/report
+    """
+    import numpy as np
+
+    from .tasks.anomaly.cli_data import load_detector
+    from .tasks.anomaly.report import write_report
+    from .tasks.anomaly.streaming import score_file
+
+    detector = load_detector(run)
+    summary = score_file(detector, data, None, nan_policy=nan_policy, label_column=label_column, keep_scores=True,
+                         write=False)
+    scores = np.concatenate(summary.scores)
+    labels = np.concatenate(summary.labels) if label_column else None
+    result = write_report(scores, detector.threshold_, output, labels)
+    line = f"{result['rows']:,} rows, {result['flagged']:,} flagged at threshold {detector.threshold_:.6g}"
+    if labels is not None and result.get("auc_roc") is not None:
+        at = result["at_threshold"]
+        line += (f"; AUC-ROC {result['auc_roc']:.4f}, AUC-PR {result['auc_pr']:.4f}; at the threshold precision "
+                 f"{at['precision']:.3f}, recall {at['recall']:.3f}")
+    click.echo(line + ".")
+    click.echo(f"Wrote {', '.join(result['files'])} to {output}.")
+
+
+@detect.command("explain")
+@click.argument("run", type=click.Path())
+@click.argument("data", type=click.Path())
+@click.option("--rows", help="Data rows to explain (0-based, comma separated) [default: the highest scores].")
+@click.option("--count", type=click.IntRange(1, 1000), default=5, show_default=True,
+              help="Without --rows: how many of the highest-scoring rows to explain.")
+@click.option("--top", type=click.IntRange(1, 50), default=3, show_default=True, help="Columns per row.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the table to a CSV file.")
+@handle_errors
+def explain_command(run, data, rows, count, top, output):
+    """Show which columns each row reconstructs worst, with its value and the model's expected value.
+
+    \b
+    Example:
+      aekit detect explain runs/fraud new.csv --count 3
+      aekit detect explain runs/fraud new.csv --rows 17,42 --top 5
+    """
+    from .tasks.anomaly.cli_data import explain_table, load_detector
+
+    detector = load_detector(run)
+    table = explain_table(detector, data, rows, count, top)
+    if output:
+        from .atomic import atomic_path
+
+        with atomic_path(output) as temporary:
+            table.to_csv(temporary, index=False)
+    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))

@@ -1,0 +1,126 @@
+"""Data handling behind `aekit detect`: reading labelled training tables, splits, loading runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ...data.dataset import Dataset
+from ...errors import ArtifactError, ConfigError, DataError
+from .thresholds import check_binary_labels
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
+
+
+def read_frame(path: str | Path):
+    """A CSV/TSV/Parquet file as a pandas DataFrame, with aekit's errors for missing or unreadable files."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"Data file not found: {path}. Check the path (relative paths start at {Path.cwd()}).")
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", engine="pyarrow")
+    except pd.errors.EmptyDataError:
+        raise DataError(f"The table {path} is empty; expected a header row and at least one data row.") from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"Could not read table {path}: {str(exc).splitlines()[0]}") from None
+
+
+def read_training_table(path, label_column: str | None, nan_policy: str) -> tuple[Dataset, np.ndarray | None]:
+    """The training data and its 0/1 labels (or None); tables get the NaN policy, other files aekit's reader."""
+    from ...data import load
+    from ...data.readers import table_to_dataset
+
+    path = Path(path)
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        dataset = load(data=str(path), label_column=label_column)
+    else:
+        frame = read_frame(path)
+        if label_column is not None and label_column in frame.columns:
+            if frame[label_column].isna().any():
+                raise DataError(f"The label column {label_column!r} of {path.name} has empty cells; every row needs "
+                                "a 0 (normal) or 1 (anomaly) label.")
+        features = frame.drop(columns=[label_column]) if label_column in frame.columns else frame
+        frame = _apply_nan_policy(frame, features.columns, nan_policy, path.name)
+        dataset = table_to_dataset(frame, label_column, path.name)
+    labels = None
+    if dataset.y is not None:
+        name = f"the label column {label_column!r}" if label_column else f"the labels (y) of {path.name}"
+        labels = check_binary_labels(dataset.y, name=name)
+        dataset = Dataset(dataset.X, labels, dataset.kind, dataset.name, dataset.feature_names, dataset.meta)
+    return dataset, labels
+
+
+def _apply_nan_policy(frame, features, policy: str, name: str):
+    numeric = frame[features].select_dtypes("number")
+    missing = numeric.isna() | ~np.isfinite(numeric.to_numpy(dtype=np.float64, na_value=np.nan))
+    if not missing.to_numpy().any():
+        return frame
+    rows = np.flatnonzero(missing.to_numpy().any(axis=1))
+    if policy == "error":
+        column = numeric.columns[np.flatnonzero(missing.to_numpy()[rows[0]])[0]]
+        raise DataError(
+            f"{name} has {len(rows)} rows with empty, NaN or infinite values (first: data row {rows[0]}, column "
+            f"{column!r}). Fix them, or pass --nan-policy drop (train without those rows) or --nan-policy impute "
+            "(fill each column's mean)."
+        )
+    if policy == "drop":
+        return frame.drop(index=frame.index[rows]).reset_index(drop=True)
+    if policy == "impute":
+        filled = frame.copy()
+        clean = numeric.mask(missing)
+        filled[numeric.columns] = clean.fillna(clean.mean())
+        return filled
+    raise ConfigError(f"Received nan_policy={policy!r}; expected error, impute or drop.")
+
+
+def split_for_threshold(dataset: Dataset, labels, normal_only: bool, objective: bool, fraction: float, seed: int):
+    """``(train, validation)``; validation (labelled) only when the threshold is chosen by an objective."""
+    if labels is None:
+        return dataset, None
+    normal = np.flatnonzero(labels == 0)
+    if normal_only and len(normal) == 0:
+        raise DataError("--normal-only found no rows labelled 0; every row is labelled as an anomaly.")
+    if not objective:
+        return (dataset.subset(normal) if normal_only else dataset), None
+    if not normal_only:
+        # Trained on every row; the threshold is then set on the same (labelled) rows.
+        return dataset, dataset
+    if not 0 < fraction < 1:
+        raise ConfigError(f"Received --validation-fraction {fraction}; expected a number between 0 and 1.")
+    shuffled = np.random.default_rng(seed).permutation(normal)
+    held_out = int(round(fraction * len(shuffled)))
+    validation = np.sort(np.concatenate([shuffled[:held_out], np.flatnonzero(labels == 1)]))
+    return dataset.subset(np.sort(shuffled[held_out:])), dataset.subset(validation)
+
+
+def load_detector(run):
+    from ...artifacts import load
+    from .detector import AnomalyDetector
+
+    detector = load(run)
+    if not isinstance(detector, AnomalyDetector):
+        raise ArtifactError(f"{run} holds an {type(detector).__name__}, not an anomaly detector. "
+                            f"Train one with `aekit detect fit DATA -o {run}`.")
+    return detector
+
+
+def explain_table(detector, data, rows: str | None, count: int, top: int):
+    """The explanation of chosen rows (or the ``count`` highest-scoring ones) of a table file."""
+    frame = read_frame(data)
+    if rows:
+        try:
+            chosen = [int(r) for r in str(rows).replace(" ", "").split(",") if r]
+        except ValueError:
+            raise DataError(f"Received --rows {rows!r}; expected comma-separated row numbers such as 3,17.") from None
+        outside = [r for r in chosen if not 0 <= r < len(frame)]
+        if outside:
+            raise DataError(f"Rows {outside} are outside {Path(data).name}, which has data rows 0 to {len(frame) - 1}.")
+    else:
+        scores = detector.decision_function(frame)
+        chosen = list(np.argsort(-scores, kind="stable")[:count])
+    return detector.explain(frame.iloc[chosen], top=top)

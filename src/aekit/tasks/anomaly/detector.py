@@ -1,0 +1,307 @@
+"""``AnomalyDetector``: an autoencoder that flags what it reconstructs badly, with PyOD's detector contract."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from ...errors import ConfigError, NotFittedError
+from ...estimators import Autoencoder
+from .architecture import auto_architecture, auto_epochs
+from .columns import as_dataset, check_training_rows
+from .thresholds import (
+    check_binary_labels,
+    check_contamination,
+    check_strategy,
+    threshold_for_objective,
+    unsupervised_threshold,
+)
+
+MIN_TRAINING_ROWS = 10
+SCORE_CHUNK = 65_536  # rows reconstructed at a time: bounds memory on large inputs
+PREDICT_BATCH = 4_096  # fixed batch shape, so the compiled forward pass is reused for every batch
+# Parameters handed to the composed Autoencoder unchanged (``scaling`` comes from ``standardize``).
+AUTOENCODER_PARAMS = ("model", "preset", "latent_dim", "hidden", "filters", "kernel_size", "activation",
+                      "code_activation", "output_activation", "kernel_initializer", "l1", "l2", "activity_l1",
+                      "dropout", "noise", "noise_level", "tied", "loss", "optimizer", "learning_rate", "momentum",
+                      "schedule", "epochs", "batch_size", "validation_split", "early_stopping", "patience",
+                      "seed", "verbose")
+
+
+class AnomalyDetector(BaseEstimator):
+    """Flags rows (or images) that an autoencoder trained on normal data reconstructs badly.
+
+    Follows PyOD's detector API: ``fit(X)`` then ``decision_function(X)`` (higher = more anomalous),
+    ``predict(X)`` (1 = anomaly, 0 = normal) and ``predict_proba(X)`` (``(n, 2)``: normal, anomaly);
+    after fitting, ``decision_scores_`` (training scores), ``threshold_`` and ``labels_`` (training labels).
+
+    The score is the mean squared reconstruction error per value in the standardised space; with
+    ``normalize_errors=True`` (default) each feature's squared error is first divided by its mean over the
+    training rows, so a column that is always hard to reconstruct does not drown the others.
+
+    Parameters beyond the architecture (which are the :class:`aekit.Autoencoder` ones; ``hidden``,
+    ``latent_dim`` and ``epochs`` left as None are chosen from the data's width and size):
+
+    - ``contamination``: expected fraction of anomalies in the training data, in (0, 0.5];
+    - ``threshold``: ``"contamination"`` (flag that fraction of the training rows, PyOD), ``"mean_std"``
+      (mean + ``k`` std of the training scores, the TensorFlow tutorial), ``"max"`` (the largest training
+      score) or a number; with labels, :meth:`fit_threshold` maximises F1 or meets a recall/precision target;
+    - ``standardize``: standardise table columns (on by default; images are always scaled to [0, 1]);
+    - ``robust``: for contaminated training data: train, drop the ``contamination`` share of training rows
+      reconstructed worst, and train again on the rest (twice the training time).
+
+    Example::
+
+        detector = aekit.AnomalyDetector(contamination=0.01).fit(X_normal)
+        flags = detector.predict(X_new)             # 0/1
+        why = detector.explain(X_new[flags == 1])   # the columns reconstructed worst, per row
+    """
+
+    def __init__(self, contamination=0.1, threshold="contamination", k=1.0, standardize=True, robust=False,
+                 normalize_errors=True, model="deep", preset=None, latent_dim=None, hidden=None, filters=None,
+                 kernel_size=3, activation="elu", code_activation="linear", output_activation="auto",
+                 kernel_initializer="glorot_uniform", l1=0.0, l2=0.0, activity_l1=0.0, dropout=0.0, noise="none",
+                 noise_level=0.2, tied=False, loss="auto", optimizer="adam", learning_rate=1e-3, momentum=0.9,
+                 schedule="cosine", epochs=None, batch_size=128, validation_split=0.1, early_stopping=True,
+                 patience=10, seed=0, verbose=0):
+        self.contamination = contamination
+        self.threshold = threshold
+        self.k = k
+        self.standardize = standardize
+        self.robust = robust
+        self.normalize_errors = normalize_errors
+        self.model = model
+        self.preset = preset
+        self.latent_dim = latent_dim
+        self.hidden = hidden
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.activation = activation
+        self.code_activation = code_activation
+        self.output_activation = output_activation
+        self.kernel_initializer = kernel_initializer
+        self.l1 = l1
+        self.l2 = l2
+        self.activity_l1 = activity_l1
+        self.dropout = dropout
+        self.noise = noise
+        self.noise_level = noise_level
+        self.tied = tied
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.schedule = schedule
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_split = validation_split
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.seed = seed
+        self.verbose = verbose
+
+    # -- fitting -------------------------------------------------------------------------------
+    def fit(self, X, y=None) -> "AnomalyDetector":
+        """Train on ``X`` (normal rows, or contaminated ones with ``robust=True``); ``y`` is ignored."""
+        contamination = check_contamination(self.contamination)
+        check_strategy(self.threshold, self.k)
+        if not isinstance(self.standardize, bool) or not isinstance(self.robust, bool):
+            raise ConfigError(f"Received standardize={self.standardize!r}, robust={self.robust!r}; "
+                              "expected True or False for both.")
+        dataset = as_dataset(X, name="the training data")
+        check_training_rows(dataset, MIN_TRAINING_ROWS)
+        params = self._autoencoder_params(dataset)
+        started = time.perf_counter()
+        autoencoder = Autoencoder(**params).fit(dataset)
+        kept = np.ones(len(dataset), dtype=bool)
+        if self.robust:
+            # Trimming: rows the first model reconstructs worst are the likeliest anomalies; the second
+            # model never sees them, so it does not learn to reconstruct them.
+            first = _squared_errors(autoencoder, autoencoder.scaler_.transform(dataset.X)).mean(axis=1)
+            kept = first <= np.quantile(first, 1 - contamination)
+            autoencoder = Autoencoder(**params).fit(dataset.subset(kept))
+        self._adopt(autoencoder)
+        errors = _squared_errors(autoencoder, autoencoder.scaler_.transform(dataset.X[kept]))
+        # Per-feature normalisation is for tables; an image's pixels share one scale already.
+        self.error_scale_ = _error_scale(errors) if self.normalize_errors and dataset.kind == "table" else None
+        self.fit_seconds_ = time.perf_counter() - started
+        self.trimmed_ = np.flatnonzero(~kept)
+        self.decision_scores_ = self.decision_function(dataset)
+        self._set_threshold(unsupervised_threshold(self.decision_scores_, self.threshold, contamination, self.k),
+                            str(self.threshold) if isinstance(self.threshold, str) else "fixed")
+        return self
+
+    def fit_threshold(self, X, y, objective: str = "f1", target: float | None = None) -> "AnomalyDetector":
+        """Choose ``threshold_`` on labelled rows (``y``: 1 = anomaly) of data the model was not trained on.
+
+        ``objective="f1"`` maximises F1; ``"recall"`` with ``target=0.9`` picks the highest threshold that
+        still catches 90 % of the anomalies; ``"precision"`` with a target picks the lowest threshold whose
+        flags are at least that precise. The result is kept in ``threshold_info_``.
+        """
+        self._check_fitted()
+        scores = self.decision_function(X)
+        labels = check_binary_labels(y, name="y", n=len(scores))
+        info = threshold_for_objective(scores, labels, objective, target)
+        self._set_threshold(info["threshold"], objective if target is None else f"{objective}>={target:g}")
+        self.threshold_info_ = info
+        return self
+
+    def _set_threshold(self, threshold: float, strategy: str) -> None:
+        self.threshold_ = float(threshold)
+        self.threshold_strategy_ = strategy
+        self.labels_ = (self.decision_scores_ > self.threshold_).astype(int)
+        self._mu, self._sigma = float(np.mean(self.decision_scores_)), float(np.std(self.decision_scores_))
+        self._score_range = (float(np.min(self.decision_scores_)), float(np.max(self.decision_scores_)))
+
+    def _autoencoder_params(self, dataset) -> dict:
+        params = {name: getattr(self, name) for name in AUTOENCODER_PARAMS}
+        if dataset.kind == "table":
+            params["scaling"] = "standard" if self.standardize else "none"
+            if self.preset is None and self.model in ("deep", "dense"):
+                hidden, latent = auto_architecture(int(np.prod(dataset.sample_shape)))
+                params["hidden"] = hidden if params["hidden"] is None else params["hidden"]
+                params["latent_dim"] = latent if params["latent_dim"] is None else params["latent_dim"]
+        if params["epochs"] is None and isinstance(self.batch_size, int) and self.batch_size > 0:
+            train_rows = len(dataset) * (1 - (self.validation_split or 0))
+            params["epochs"] = auto_epochs(train_rows, self.batch_size)
+        elif params["epochs"] is None:
+            params["epochs"] = 50  # the batch size is invalid; the config check names it
+        return params
+
+    def _adopt(self, autoencoder: Autoencoder) -> None:
+        """Mirror the fitted autoencoder's attributes, so the artifact writer and loader see one estimator."""
+        self.autoencoder_ = autoencoder
+        for name in ("model_", "encoder_", "decoder_", "scaler_", "history_", "config_", "input_shape_", "kind_",
+                     "n_features_in_", "data_fingerprint_", "feature_names_", "metrics_", "training_seconds_"):
+            setattr(self, name, getattr(autoencoder, name))
+        self._preview = getattr(autoencoder, "_preview", None)
+
+    # -- scoring -------------------------------------------------------------------------------
+    def decision_function(self, X) -> np.ndarray:
+        """Anomaly score of each row, shape ``(n,)``; higher means more anomalous."""
+        scaled = self._scaled(X)
+        return np.concatenate([self._errors_of_scaled(part).mean(axis=1) for part in _chunks(scaled)])
+
+    def feature_errors(self, X) -> np.ndarray:
+        """Per-value errors ``(n, values)`` whose row means are the scores (see ``normalize_errors``)."""
+        return np.concatenate([self._errors_of_scaled(part) for part in _chunks(self._scaled(X))])
+
+    def _errors_of_scaled(self, scaled: np.ndarray) -> np.ndarray:
+        errors = _squared_errors(self.autoencoder_, scaled)
+        return errors / self.error_scale_ if getattr(self, "error_scale_", None) is not None else errors
+
+    def predict(self, X) -> np.ndarray:
+        """1 for anomalies (score above ``threshold_``), 0 for normal rows; shape ``(n,)``."""
+        self._check_fitted()
+        return (self.decision_function(X) > self.threshold_).astype(int)
+
+    def fit_predict(self, X, y=None) -> np.ndarray:
+        return self.fit(X).labels_
+
+    def predict_proba(self, X, method: str = "linear") -> np.ndarray:
+        """``(n, 2)`` probabilities of [normal, anomaly], as PyOD computes them.
+
+        ``linear`` rescales scores by the training scores' min and max (clipped to [0, 1]); ``unify``
+        maps them through the Gaussian error function of their training mean and std (Kriegel et al. 2011).
+        """
+        from scipy.special import erf
+
+        self._check_fitted()
+        scores = self.decision_function(X)
+        if method == "linear":
+            low, high = self._score_range
+            anomalous = np.clip((scores - low) / ((high - low) or 1.0), 0, 1)
+        elif method == "unify":
+            anomalous = np.clip(erf((scores - self._mu) / ((self._sigma or 1.0) * np.sqrt(2))), 0, 1)
+        else:
+            raise ConfigError(f"Received method={method!r}; expected 'linear' or 'unify'.")
+        return np.stack([1 - anomalous, anomalous], axis=1)
+
+    # -- explanations, saving --------------------------------------------------------------------
+    def explain(self, X, top: int = 3):
+        """For tables: each row's worst-reconstructed columns, with values, reconstructions and shares."""
+        from .explain import explain_rows
+
+        return explain_rows(self, X, top=top)
+
+    def error_maps(self, X) -> np.ndarray:
+        """For images: per-pixel squared error ``(n, height, width)``, to draw as heat maps."""
+        from .explain import error_maps
+
+        return error_maps(self, X)
+
+    def plot_error_maps(self, X, path, count: int = 8) -> None:
+        """For images: draw originals, reconstructions and error heat maps of the first ``count`` images."""
+        from .explain import plot_error_maps
+
+        plot_error_maps(self, X, path, count)
+
+    def save(self, path):
+        """Write the artifact (model, scaler, threshold, column names and order); reload with aekit.load."""
+        from ...artifacts import save_artifact
+
+        self._check_fitted()
+        return save_artifact(self, path)
+
+    def _extra_meta(self) -> dict:
+        from .persist import extra_meta
+
+        return extra_meta(self)
+
+    def _restore_extra_meta(self, meta: dict) -> None:
+        from .persist import restore_extra_meta
+
+        restore_extra_meta(self, meta)
+
+    def _save_extra_files(self, folder) -> None:
+        from .persist import save_extra_files
+
+        save_extra_files(self, folder)
+
+    def _restore_extra_files(self, folder) -> None:
+        from .persist import restore_extra_files
+
+        restore_extra_files(self, folder)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _reconstruct_scaled(self, scaled: np.ndarray) -> np.ndarray:
+        return reconstruct_fixed_batches(self.model_, scaled)
+
+    def _scaled(self, X) -> np.ndarray:
+        self._check_fitted()
+        return self.autoencoder_._scaled(as_dataset(X, self.feature_names_))
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "autoencoder_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet. Call fit(X) first, or load a saved "
+                                 "one with aekit.load(path).")
+
+
+def _chunks(scaled: np.ndarray):
+    return [scaled[i:i + SCORE_CHUNK] for i in range(0, max(len(scaled), 1), SCORE_CHUNK)]
+
+
+def reconstruct_fixed_batches(model, scaled: np.ndarray, batch: int = PREDICT_BATCH) -> np.ndarray:
+    """``model(scaled)`` in batches of one fixed shape (the last one padded), so nothing is recompiled."""
+    n = len(scaled)
+    if n == 0:
+        return np.zeros_like(scaled)
+    batch = min(batch, 1 << int(np.ceil(np.log2(n))))  # small inputs: a power of two, to reuse few shapes
+    padded_rows = -(-n // batch) * batch
+    if padded_rows != n:
+        scaled = np.concatenate([scaled, np.zeros((padded_rows - n, *scaled.shape[1:]), scaled.dtype)])
+    return np.asarray(model.predict(scaled, batch_size=batch, verbose=0))[:n]
+
+
+def _squared_errors(autoencoder: Autoencoder, scaled: np.ndarray) -> np.ndarray:
+    reconstructed = reconstruct_fixed_batches(autoencoder.model_, scaled)
+    return ((scaled - reconstructed).reshape(len(scaled), -1).astype(np.float64)) ** 2
+
+
+def _error_scale(errors: np.ndarray) -> np.ndarray:
+    """Each feature's mean training error, floored so near-constant columns never divide by (almost) zero."""
+    mean = errors.mean(axis=0)
+    floor = max(1e-2 * float(np.median(mean)), 1e-6)
+    return np.maximum(mean, floor)

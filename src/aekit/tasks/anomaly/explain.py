@@ -1,0 +1,104 @@
+"""Why a row was flagged: its score split over the columns it reconstructs worst; heat maps for images.
+
+A row's score is the mean of its per-feature errors, so ``contribution = error / n_features`` sums to the
+score over the row's columns and ``share = contribution / score`` sums to 1. ``value`` is the row's value
+and ``expected`` what the autoencoder reconstructed from it, both in the data's own units.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import ConfigError, DataError
+from .columns import as_dataset
+
+EXPLAIN_COLUMNS = ["row", "score", "is_anomaly", "rank", "feature", "value", "expected", "contribution", "share"]
+
+
+def top_features(errors: np.ndarray, top: int) -> np.ndarray:
+    """Indices of each row's ``top`` largest errors, largest first, shape ``(n, top)``."""
+    top = min(top, errors.shape[1])
+    if top == errors.shape[1]:
+        return np.argsort(-errors, axis=1, kind="stable")
+    # argpartition is O(d) per row; only the few winners get sorted.
+    part = np.argpartition(-errors, top - 1, axis=1)[:, :top]
+    order = np.argsort(-np.take_along_axis(errors, part, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
+
+
+def explain_rows(detector, X, top: int = 3):
+    """A long DataFrame: for each row of ``X``, its ``top`` worst-reconstructed columns (see module doc)."""
+    import pandas as pd
+
+    detector._check_fitted()
+    if detector.kind_ != "table":
+        raise DataError("explain() breaks scores down by column, for tables. For images use "
+                        "error_maps(X) or plot_error_maps(), which draw per-pixel error heat maps.")
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ConfigError(f"Received top={top!r}; expected a positive integer (how many columns per row).")
+    index = np.asarray(X.index) if hasattr(X, "index") and hasattr(X, "columns") else None
+    dataset = as_dataset(X, detector.feature_names_)
+    scaled = detector._scaled(dataset)
+    reconstructed = detector._reconstruct_scaled(scaled)
+    errors = ((scaled - reconstructed).astype(np.float64)) ** 2
+    if detector.error_scale_ is not None:
+        errors = errors / detector.error_scale_
+    n, width = errors.shape
+    contributions = errors / width
+    scores = contributions.sum(axis=1)
+    chosen = top_features(contributions, top)
+    rows = np.repeat(np.arange(n), chosen.shape[1])
+    features = chosen.ravel()
+    names = np.asarray(detector.feature_names_ or [f"x{i}" for i in range(width)], dtype=object)
+    expected = detector.scaler_.inverse_transform(reconstructed)
+    share = np.divide(contributions[rows, features], scores[rows], out=np.zeros(len(rows)), where=scores[rows] > 0)
+    return pd.DataFrame({
+        "row": (index if index is not None else np.arange(n))[rows],
+        "score": scores[rows],
+        "is_anomaly": (scores[rows] > detector.threshold_).astype(int),
+        "rank": np.tile(np.arange(1, chosen.shape[1] + 1), n),
+        "feature": names[features],
+        "value": dataset.X[rows, features].astype(np.float64),
+        "expected": expected[rows, features].astype(np.float64),
+        "contribution": contributions[rows, features],
+        "share": share,
+    }, columns=EXPLAIN_COLUMNS)
+
+
+def error_maps(detector, X) -> np.ndarray:
+    """Per-pixel squared reconstruction error of images, averaged over channels: ``(n, height, width)``."""
+    detector._check_fitted()
+    if detector.kind_ != "image":
+        raise DataError("error_maps() is for images; for tables use explain(X), which names the columns "
+                        "reconstructed worst.")
+    scaled = detector._scaled(X)
+    errors = (scaled.astype(np.float64) - detector._reconstruct_scaled(scaled)) ** 2
+    return errors.mean(axis=-1)
+
+
+def plot_error_maps(detector, X, path: str | Path, count: int = 8) -> None:
+    """Originals, reconstructions and error heat maps of the first ``count`` images, one column each."""
+    from ...plots import _pyplot, save_figure
+
+    subset = as_dataset(X).subset(slice(0, count))
+    images = detector._scaled(subset)
+    reconstructed = detector._reconstruct_scaled(images)
+    maps, scores = error_maps(detector, subset), detector.decision_function(subset)
+    plt = _pyplot()
+    figure, axes = plt.subplots(3, len(images), figsize=(1.4 * len(images), 4.4), squeeze=False)
+    top = float(maps.max()) or 1.0
+    for col in range(len(images)):
+        for row, (picture, cmap, vmax) in enumerate(((images[col], "gray", 1), (reconstructed[col], "gray", 1),
+                                                     (maps[col], "inferno", top))):
+            shown = picture[..., 0] if picture.ndim == 3 and picture.shape[-1] == 1 else picture
+            axes[row, col].imshow(np.clip(shown, 0, None), cmap=cmap, vmin=0, vmax=vmax)
+            axes[row, col].set_xticks([])
+            axes[row, col].set_yticks([])
+        flag = " *" if scores[col] > detector.threshold_ else ""
+        axes[0, col].set_title(f"{scores[col]:.3g}{flag}", fontsize=8)
+    for row, label in enumerate(("original", "reconstructed", "squared error")):
+        axes[row, 0].set_ylabel(label, fontsize=8)
+    figure.suptitle("Score above each image (* = flagged)", fontsize=9)
+    save_figure(figure, path)

@@ -1,0 +1,289 @@
+"""Score CSV and Parquet files in chunks, so a file larger than memory scores with bounded memory.
+
+Each chunk is read with Arrow (CSV in parallel blocks, Parquet by row batches), the feature columns are
+matched to the training columns by name, scored, and written out with every input column unchanged plus
+``score``, ``is_anomaly`` and the ``top`` columns that contributed most to each row's score. Input columns
+the model does not use (a label, an id) pass through as text, byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ...atomic import atomic_path
+from ...errors import ConfigError, DataError
+from .columns import feature_columns
+from .explain import top_features
+
+NAN_POLICIES = ("error", "impute", "drop")
+CSV_SUFFIXES, PARQUET_SUFFIXES = (".csv", ".tsv"), (".parquet", ".pq")
+CSV_BLOCK_BYTES = 8 << 20  # ~25k rows of 30 numbers per block: memory stays flat whatever the file size
+PARQUET_BATCH_ROWS = 65_536
+
+
+@dataclass
+class ScoreSummary:
+    rows_read: int = 0
+    rows_written: int = 0
+    flagged: int = 0
+    dropped: int = 0
+    imputed: int = 0
+    passthrough: list[str] = field(default_factory=list)
+    scores: list[np.ndarray] = field(default_factory=list)  # kept only when asked (for reports)
+    labels: list[np.ndarray] = field(default_factory=list)
+
+
+def iter_batches(path: Path, features: list[str], keep_as_text: bool = True) -> Iterator:
+    """Yield ``(header, pyarrow.RecordBatch)``; feature columns as float64, the others as text (CSV)."""
+    import pyarrow as pa
+
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise DataError(f"Data file not found: {path}. Check the path (relative paths start at {Path.cwd()}).")
+    if suffix in PARQUET_SUFFIXES:
+        import pyarrow.parquet as pq
+
+        try:
+            parquet = pq.ParquetFile(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise DataError(f"Could not read Parquet file {path}: {exc}") from None
+        header = parquet.schema_arrow.names
+        feature_columns(header, features, path.name)
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            yield header, batch
+        return
+    if suffix not in CSV_SUFFIXES:
+        raise DataError(f"Cannot score {path.name}: expected a .csv, .tsv or .parquet file.")
+    import pyarrow.csv as pcsv
+
+    delimiter = "\t" if suffix == ".tsv" else ","
+    header = _csv_header(path, delimiter)
+    feature_columns(header, features, path.name)
+    wanted = set(features)
+    # Features parse straight to float64 (empty, NA and NaN cells become nulls); every other column stays
+    # text, so ids and labels are copied out exactly and no type guessed from the first block can break later.
+    types = {name: pa.float64() if name in wanted else pa.string() for name in header}
+    try:
+        reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+                               parse_options=pcsv.ParseOptions(delimiter=delimiter),
+                               convert_options=pcsv.ConvertOptions(column_types=types))
+        for batch in reader:
+            yield header, batch
+    except pa.ArrowInvalid as exc:
+        raise DataError(_explain_arrow_error(path, str(exc), header)) from None
+
+
+def _csv_header(path: Path, delimiter: str) -> list[str]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        try:
+            header = next(csv.reader(handle, delimiter=delimiter))
+        except StopIteration:
+            raise DataError(f"The table {path} is empty; expected a header row and at least one data row.") from None
+    return header
+
+
+def _explain_arrow_error(path: Path, message: str, header: list[str]) -> str:
+    import re
+
+    found = re.search(r"In CSV column #(\d+): (?:Row #(\d+): )?CSV conversion error to double: invalid value '(.*)'",
+                      message)
+    if found:
+        column = header[int(found.group(1))]
+        where = f" in line {found.group(2)}" if found.group(2) else ""
+        return (f"{path.name}: column {column!r} holds the non-numeric value {found.group(3)!r}{where}. The model's "
+                "feature columns must be numbers; fix or remove that value.")
+    return f"Could not read {path.name}: {message.splitlines()[0]}"
+
+
+def feature_matrix(batch, features: list[str], source: str) -> np.ndarray:
+    """The chunk's feature columns, in training order, as float32 ``(rows, features)`` (nulls -> NaN)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    X = np.empty((batch.num_rows, len(features)), dtype=np.float32)
+    names = batch.schema.names
+    for j, name in enumerate(features):
+        column = batch.column(names.index(name))
+        if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)
+                or pa.types.is_boolean(column.type) or pa.types.is_null(column.type)):
+            raise DataError(f"{source}: column {name!r} has type {column.type}; the model's feature columns must "
+                            "be numbers. Convert it, or drop the rows that hold text.")
+        column = pc.cast(column, pa.float64())
+        X[:, j] = column.fill_null(np.nan).to_numpy(zero_copy_only=False)
+    return X
+
+
+def handle_missing(X: np.ndarray, policy: str, offset: np.ndarray, features: list[str], source: str,
+                   first_row: int) -> tuple[np.ndarray, np.ndarray | None, int]:
+    """Apply the NaN policy; return ``(X, kept_rows_or_None, imputed_cells)``."""
+    bad = ~np.isfinite(X)
+    if not bad.any():
+        return X, None, 0
+    if policy == "error":
+        row, col = np.argwhere(bad)[0]
+        raise DataError(
+            f"{source} has {int(bad.any(axis=1).sum())} rows with empty, NaN or infinite feature values in the chunk "
+            f"starting at data row {first_row} (first: data row {first_row + int(row)}, column {features[col]!r}). "
+            "Fix them, or pass --nan-policy impute (replace them with the training mean) or "
+            "--nan-policy drop (leave those rows out of the output)."
+        )
+    if policy == "impute":
+        X = np.where(bad, np.broadcast_to(np.asarray(offset, np.float32), X.shape), X)
+        return X, None, int(bad.sum())
+    keep = ~bad.any(axis=1)
+    return X[keep], keep, 0
+
+
+def score_file(detector, source, output, *, top: int = 3, nan_policy: str = "error", label_column=None,
+               keep_scores: bool = False, write: bool = True) -> ScoreSummary:
+    """Stream ``source`` through ``detector`` into ``output`` (CSV, TSV or Parquet, chosen by suffix).
+
+    ``label_column`` (optional) is collected as 0/1 labels when ``keep_scores`` is set (for reports).
+    """
+    if nan_policy not in NAN_POLICIES:
+        raise ConfigError(f"Received nan_policy={nan_policy!r}; expected one of {', '.join(NAN_POLICIES)}.")
+    detector._check_fitted()
+    if detector.kind_ != "table":
+        raise DataError("Streaming scoring reads tables (CSV/Parquet); this detector was trained on images. "
+                        "Score images in Python with detector.decision_function(images).")
+    source, features = Path(source), list(detector.feature_names_ or [])
+    if not features:
+        raise DataError("This detector was trained on an array without column names, so a table cannot be matched "
+                        "to it. Fit it on a CSV/Parquet file or a pandas DataFrame to score files.")
+    added = ["score", "is_anomaly"] + [f"top{i + 1}" for i in range(min(top, len(features)))]
+    summary = ScoreSummary()
+    sink = _Sink(Path(output)) if write else None
+    try:
+        for header, batch in iter_batches(source, features):
+            if summary.rows_read == 0:
+                clash = [c for c in added if c in header]
+                if clash:
+                    raise DataError(f"{source.name} already has columns named {', '.join(clash)}, which scoring "
+                                    "adds. Rename them before scoring.")
+                summary.passthrough = [c for c in header if c not in set(features)]
+                if label_column is not None and label_column not in header:
+                    raise DataError(f"Label column {label_column!r} is not in {source.name}.")
+            X = feature_matrix(batch, features, source.name)
+            X, keep, imputed = handle_missing(X, nan_policy, detector.scaler_.offset, features, source.name,
+                                              summary.rows_read)
+            summary.rows_read += batch.num_rows
+            summary.imputed += imputed
+            if keep is not None:
+                import pyarrow as pa
+
+                summary.dropped += int((~keep).sum())
+                batch = batch.filter(pa.array(keep))
+            if batch.num_rows == 0:
+                continue
+            errors = detector._errors_of_scaled(detector.scaler_.transform(X))
+            scores = errors.mean(axis=1)
+            flagged = scores > detector.threshold_
+            summary.flagged += int(flagged.sum())
+            summary.rows_written += batch.num_rows
+            if keep_scores:
+                summary.scores.append(scores)
+                if label_column is not None:
+                    summary.labels.append(_labels(batch, label_column))
+            if sink is not None:
+                sink.write(batch, scores, flagged, top_features(errors, top), features, added)
+        if summary.rows_read == 0:
+            raise DataError(f"{source.name} has a header but no data rows; expected at least one row to score.")
+        if summary.rows_written == 0:
+            raise DataError(f"All {summary.rows_read} rows of {source.name} have missing feature values and were "
+                            "dropped (--nan-policy drop); nothing is left to score.")
+        if sink is not None:
+            sink.commit()
+    except BaseException:
+        if sink is not None:
+            sink.abort()
+        raise
+    return summary
+
+
+def _labels(batch, label_column: str) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .thresholds import check_binary_labels
+
+    column = batch.column(batch.schema.names.index(label_column))
+    if pa.types.is_string(column.type):
+        column = pc.utf8_trim_whitespace(column)
+    values = column.to_numpy(zero_copy_only=False)
+    if values.dtype == object:
+        try:
+            values = values.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    return check_binary_labels(values, name=f"label column {label_column!r}")
+
+
+class _Sink:
+    """Writes scored chunks to a temporary file that replaces ``path`` only when every chunk is written."""
+
+    def __init__(self, path: Path):
+        self.path, self.suffix = path, path.suffix.lower()
+        if self.suffix not in CSV_SUFFIXES + PARQUET_SUFFIXES:
+            raise DataError(f"Cannot write {path.name}: expected a file ending in .csv, .tsv or .parquet.")
+        self._context = atomic_path(path)
+        self._temporary = self._context.__enter__()
+        self._handle = None
+        self._parquet = None
+
+    def write(self, batch, scores, flagged, top_index, features, added) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        names = pa.array(features, pa.string())
+        columns = list(batch.columns) + [pa.array(scores, pa.float64()), pa.array(flagged.astype(np.int8))]
+        columns += [pc.take(names, pa.array(top_index[:, i].astype(np.int32))) for i in range(top_index.shape[1])]
+        table = pa.Table.from_arrays(columns, names=list(batch.schema.names) + added)
+        if self.suffix in PARQUET_SUFFIXES:
+            import pyarrow.parquet as pq
+
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self._temporary, table.schema)
+            self._parquet.write_table(table)
+            return
+        self._write_csv(table)
+
+    def _write_csv(self, table) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+
+        delimiter = "\t" if self.suffix == ".tsv" else ","
+        if self._handle is None:
+            self._handle = pa.OSFile(str(self._temporary), "wb")
+            header = io.StringIO()
+            csv.writer(header, delimiter=delimiter, lineterminator="\n").writerow(table.schema.names)
+            self._handle.write(header.getvalue().encode())
+        # Unquoted text keeps pass-through values as they were; quote only chunks that need it.
+        needs_quotes = any(
+            pc.any(pc.match_substring_regex(col, f'[{delimiter}"\\r\\n]')).as_py()
+            for col in table.columns if pa.types.is_string(col.type))
+        options = pcsv.WriteOptions(include_header=False, delimiter=delimiter,
+                                    quoting_style="needed" if needs_quotes else "none")
+        pcsv.write_csv(table, self._handle, options)
+
+    def _close_files(self) -> None:
+        for closer in (self._parquet, self._handle):
+            if closer is not None:
+                closer.close()
+        self._parquet = self._handle = None
+
+    def commit(self) -> None:
+        self._close_files()
+        self._context.__exit__(None, None, None)  # fsync, then rename over the output
+
+    def abort(self) -> None:
+        self._close_files()
+        # Throwing into atomic_path deletes the temporary file and leaves any previous output as it was.
+        error = RuntimeError("scoring aborted")
+        self._context.__exit__(RuntimeError, error, None)

@@ -1,0 +1,159 @@
+"""Threshold strategies: turn anomaly scores (higher = more anomalous) into a 0/1 decision.
+
+Unsupervised strategies look only at the training scores:
+
+- ``contamination``: the ``1 - contamination`` quantile, so that fraction of the training rows is flagged (PyOD);
+- ``mean_std``: mean + k standard deviations (the TensorFlow autoencoder tutorial uses k = 1);
+- ``max``: the largest training score, so nothing seen in training is flagged (the keras.io time-series example).
+
+With labels (``y``: 1 = anomaly), :func:`threshold_for_objective` picks the threshold that maximises F1, or the
+highest threshold that still reaches a target recall, or the lowest that reaches a target precision.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+
+from ...errors import ConfigError, DataError, unknown_name_error
+
+STRATEGIES = ("contamination", "mean_std", "max")
+OBJECTIVES = ("f1", "recall", "precision")
+
+
+def check_contamination(contamination) -> float:
+    if isinstance(contamination, bool) or not isinstance(contamination, Real) or not 0 < contamination <= 0.5:
+        raise ConfigError(
+            f"Received contamination={contamination!r}; expected a number with 0 < contamination <= 0.5 "
+            "(the fraction of anomalies you expect in the training data, e.g. 0.01 for 1 %)."
+        )
+    return float(contamination)
+
+
+def check_strategy(threshold, k) -> None:
+    """Validate the ``threshold`` parameter: a strategy name or a fixed number."""
+    if isinstance(threshold, Real) and not isinstance(threshold, bool):
+        if not np.isfinite(threshold):
+            raise ConfigError(f"Received threshold={threshold!r}; expected a finite number or a strategy name.")
+        return
+    if threshold in OBJECTIVES:
+        raise ConfigError(
+            f"Received threshold={threshold!r}, which needs labelled data. Fit with an unsupervised strategy "
+            f"({', '.join(STRATEGIES)}), then call fit_threshold(X_val, y_val, objective={threshold!r})."
+        )
+    if threshold not in STRATEGIES:
+        raise unknown_name_error("threshold strategy", threshold, STRATEGIES)
+    if isinstance(k, bool) or not isinstance(k, Real) or not np.isfinite(k):
+        raise ConfigError(f"Received k={k!r}; expected a finite number (mean + k * std of the training scores).")
+
+
+def unsupervised_threshold(scores: np.ndarray, strategy, contamination: float, k: float) -> float:
+    """The threshold a strategy picks from the training scores (or the fixed number given)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if isinstance(strategy, Real) and not isinstance(strategy, bool):
+        return float(strategy)
+    if strategy == "contamination":
+        # PyOD's rule: the (1 - contamination) percentile, linear interpolation, so `> threshold` flags that share.
+        return float(np.percentile(scores, 100 * (1 - contamination)))
+    if strategy == "mean_std":
+        return float(scores.mean() + k * scores.std())
+    if strategy == "max":
+        return float(scores.max())
+    raise unknown_name_error("threshold strategy", strategy, STRATEGIES)
+
+
+def check_binary_labels(y, name: str = "y", n: int | None = None) -> np.ndarray:
+    """Labels as an int8 0/1 array (1 = anomaly), or a DataError saying which values were found."""
+    values = np.asarray(y)
+    if values.ndim != 1:
+        values = values.reshape(-1) if values.size == len(values) else values
+    if values.ndim != 1:
+        raise DataError(f"Received {name} of shape {values.shape}; expected one 0/1 label per row.")
+    if n is not None and len(values) != n:
+        raise DataError(f"Received {len(values)} labels in {name} for {n} rows; expected one label per row.")
+    try:
+        numeric = values.astype(np.float64)
+    except (TypeError, ValueError):
+        numeric = None
+    if numeric is None or not np.isin(numeric, (0.0, 1.0)).all():
+        found = _describe_values(values)
+        raise DataError(
+            f"The labels in {name} must be 0 (normal) or 1 (anomaly); found {found}. "
+            "Map them to 0/1 first (e.g. df[col] = (df[col] == 'fraud').astype(int))."
+        )
+    return numeric.astype(np.int8)
+
+
+def _describe_values(values: np.ndarray) -> str:
+    import pandas as pd
+
+    unique = pd.unique(pd.Series(values.astype(object)).map(lambda v: "NaN" if v != v else v))
+    shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in unique[:6])
+    return f"{len(unique)} distinct values ({shown}{', ...' if len(unique) > 6 else ''})"
+
+
+def threshold_for_objective(scores, y, objective: str = "f1", target: float | None = None) -> dict:
+    """The threshold meeting ``objective`` on labelled scores; returns it with the precision/recall it gets.
+
+    A row is flagged when ``score > threshold``. For ``recall`` the highest threshold whose recall is at
+    least ``target`` is chosen (fewest false alarms); for ``precision`` the lowest threshold whose precision
+    is at least ``target`` (most anomalies caught).
+    """
+    if objective not in OBJECTIVES:
+        raise unknown_name_error("threshold objective", objective, OBJECTIVES)
+    scores = np.asarray(scores, dtype=np.float64)
+    y = check_binary_labels(y, n=len(scores))
+    positives = int(y.sum())
+    if positives == 0 or positives == len(y):
+        raise DataError(
+            f"Choosing a threshold by {objective} needs both normal rows and anomalies in the labelled set; "
+            f"it holds {positives} anomalies among {len(y)} rows."
+        )
+    if objective == "f1":
+        if target is not None:
+            raise ConfigError(f"Received target={target!r} with objective='f1'; a target applies to recall or "
+                              "precision only.")
+    elif isinstance(target, bool) or not isinstance(target, Real) or not 0 < target <= 1:
+        raise ConfigError(f"Received target={target!r}; objective={objective!r} needs a target in (0, 1], "
+                          "e.g. target=0.9 for 90 %.")
+    # Candidate thresholds: just below each distinct score, so flagging "> threshold" includes that score.
+    order = np.argsort(-scores, kind="stable")
+    sorted_scores, sorted_y = scores[order], y[order]
+    distinct = np.r_[np.flatnonzero(np.diff(sorted_scores) != 0), len(scores) - 1]  # last index of each score
+    true_pos = np.cumsum(sorted_y)[distinct].astype(np.float64)
+    flagged = (distinct + 1).astype(np.float64)
+    precision, recall = true_pos / flagged, true_pos / positives
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+    if objective == "f1":
+        best = int(np.argmax(f1))
+    elif objective == "recall":
+        meets = np.flatnonzero(recall >= target - 1e-12)
+        best = int(meets[0])  # the fewest rows flagged that still reach the recall
+    else:
+        meets = np.flatnonzero(precision >= target - 1e-12)
+        if not len(meets):
+            raise DataError(f"No threshold reaches precision >= {target} on this labelled set (the best is "
+                            f"{precision.max():.3f}). Lower the target or improve the model.")
+        best = int(meets[-1])  # the most rows flagged that keep the precision
+    cut = sorted_scores[distinct[best]]
+    if distinct[best] + 1 < len(scores):  # midway to the next lower score: robust to float round-off
+        threshold = float((cut + sorted_scores[distinct[best] + 1]) / 2)
+    else:
+        threshold = float(np.nextafter(cut, -np.inf))
+    return {"threshold": threshold, "precision": float(precision[best]), "recall": float(recall[best]),
+            "f1": float(f1[best]), "flagged": int(flagged[best])}
+
+
+def confusion(scores, y, threshold: float) -> dict:
+    """Counts and rates of the decision ``score > threshold`` against 0/1 labels."""
+    predicted = np.asarray(scores) > threshold
+    y = np.asarray(y).astype(bool)
+    tp, fp = int((predicted & y).sum()), int((predicted & ~y).sum())
+    fn, tn = int((~predicted & y).sum()), int((~predicted & ~y).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"true_positives": tp, "false_positives": fp, "false_negatives": fn, "true_negatives": tn,
+            "precision": precision, "recall": recall, "f1": f1}

@@ -1,0 +1,200 @@
+"""aekit.AnomalyDetector: PyOD's contract, thresholds, robust training, explanations, saving, on real data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import roc_auc_score
+
+import aekit
+from aekit.errors import ConfigError, DataError, NotFittedError
+from aekit.tasks.anomaly.thresholds import threshold_for_objective, unsupervised_threshold
+
+from .conftest import DATA_DIR
+
+# A small, quick model: fixed seed, a few seconds of training on 2 cores.
+QUICK = {"hidden": [32, 16], "latent_dim": 6, "epochs": 15, "batch_size": 256, "learning_rate": 3e-3, "seed": 0}
+
+
+@pytest.fixture(scope="module")
+def fraud():
+    """creditcard-sample.csv split like the benchmark: 70 % of the normal rows to train, the rest + frauds to test."""
+    frame = pd.read_csv(DATA_DIR / "creditcard-sample.csv")
+    labels = frame.pop("Class").to_numpy()
+    normal = np.random.default_rng(0).permutation(np.flatnonzero(labels == 0))
+    cut = int(0.7 * len(normal))
+    test = np.sort(np.concatenate([normal[cut:], np.flatnonzero(labels == 1)]))
+    return frame.iloc[np.sort(normal[:cut])].reset_index(drop=True), frame.iloc[test].reset_index(drop=True), \
+        labels[test]
+
+
+@pytest.fixture(scope="module")
+def fitted(fraud):
+    train, _, _ = fraud
+    return aekit.AnomalyDetector(contamination=0.05, **QUICK).fit(train)
+
+
+def test_acceptance_fraud_auc_with_a_small_quick_model(fraud, fitted):
+    _, test, y_test = fraud
+    auc = roc_auc_score(y_test, fitted.decision_function(test))
+    assert auc >= 0.93, auc
+
+
+def test_pyod_contract_shapes_and_meaning(fraud, fitted):
+    train, test, y_test = fraud
+    assert fitted.decision_scores_.shape == (len(train),)
+    assert fitted.labels_.shape == (len(train),) and set(np.unique(fitted.labels_)) == {0, 1}
+    # contamination percentile: that share of the training rows lies above the threshold (PyOD's rule).
+    assert fitted.labels_.mean() == pytest.approx(0.05, abs=0.002)
+    assert fitted.threshold_ == pytest.approx(np.percentile(fitted.decision_scores_, 95))
+    scores = fitted.decision_function(test)
+    np.testing.assert_array_equal(fitted.predict(test), (scores > fitted.threshold_).astype(int))
+    proba = fitted.predict_proba(test)
+    assert proba.shape == (len(test), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert ((proba >= 0) & (proba <= 1)).all()
+    # Higher means more anomalous: frauds score higher on average, and get the higher probabilities.
+    assert scores[y_test == 1].mean() > 3 * scores[y_test == 0].mean()
+    assert proba[y_test == 1, 1].mean() > proba[y_test == 0, 1].mean()
+    unify = fitted.predict_proba(test, method="unify")
+    assert unify.shape == (len(test), 2) and np.corrcoef(unify[:, 1], proba[:, 1])[0, 1] > 0.3
+    # Columns are matched by name: reordered DataFrames score the same.
+    np.testing.assert_allclose(fitted.decision_function(test[test.columns[::-1]]), scores, rtol=1e-5)
+
+
+def test_clone_and_init_only_store_parameters():
+    detector = aekit.AnomalyDetector(contamination=0.7, threshold="nope", hidden=[8])  # checked in fit
+    copy = clone(detector)
+    assert copy.get_params() == detector.get_params() and copy is not detector
+    assert not hasattr(copy, "threshold_")
+    with pytest.raises(ConfigError, match=r"Received contamination=0.7; expected a number with 0 < contamination"):
+        copy.fit(np.zeros((20, 3)))
+    with pytest.raises(ConfigError, match='Unknown threshold strategy "nope"'):
+        aekit.AnomalyDetector(threshold="nope").fit(np.zeros((20, 3)))
+    with pytest.raises(ConfigError, match="needs labelled data.*fit_threshold"):
+        aekit.AnomalyDetector(threshold="f1").fit(np.zeros((20, 3)))
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        aekit.AnomalyDetector().predict(np.zeros((2, 3)))
+
+
+def test_threshold_strategies_on_known_scores():
+    scores = np.arange(1, 101, dtype=float)
+    assert unsupervised_threshold(scores, "contamination", 0.1, 1.0) == pytest.approx(90.1)
+    assert unsupervised_threshold(scores, "mean_std", 0.1, 1.0) == pytest.approx(50.5 + scores.std())
+    assert unsupervised_threshold(scores, "max", 0.1, 1.0) == 100
+    assert unsupervised_threshold(scores, 42.0, 0.1, 1.0) == 42.0
+    # Labelled: the 10 top scores are the anomalies, plus one anomaly hidden at score 50.
+    y = np.zeros(100, int)
+    y[90:] = 1
+    y[49] = 1
+    best = threshold_for_objective(scores, y, "f1")
+    assert 90 < best["threshold"] < 91 and best["precision"] == 1 and best["recall"] == pytest.approx(10 / 11)
+    full = threshold_for_objective(scores, y, "recall", target=1.0)
+    assert 49 < full["threshold"] < 50 and full["recall"] == 1
+    exact = threshold_for_objective(scores, y, "precision", target=0.5)
+    assert exact["precision"] >= 0.5 and exact["flagged"] == 20  # the most rows that keep precision >= 0.5
+    with pytest.raises(ConfigError, match="needs a target in \\(0, 1\\]"):
+        threshold_for_objective(scores, y, "recall")
+    with pytest.raises(DataError, match="must be 0 \\(normal\\) or 1 \\(anomaly\\); found 3 distinct values"):
+        threshold_for_objective(scores, np.r_[y[:-1], 2], "f1")
+
+
+def test_fit_threshold_on_labelled_validation_rows(fraud, fitted):
+    _, test, y_test = fraud
+    half = np.arange(len(test)) % 2 == 0
+    original = fitted.threshold_
+    try:
+        fitted.fit_threshold(test[half], y_test[half], objective="recall", target=0.8)
+        assert fitted.threshold_info_["recall"] >= 0.8
+        caught = fitted.predict(test[~half])[y_test[~half] == 1].mean()
+        assert caught >= 0.7  # held-out recall stays near the target
+        fitted.fit_threshold(test[half], y_test[half], objective="f1")
+        assert fitted.threshold_strategy_ == "f1" and fitted.threshold_info_["f1"] > 0.7
+    finally:
+        fitted._set_threshold(original, "contamination")
+
+
+def test_robust_training_trims_the_anomalies_out(fraud):
+    _, test, y_test = fraud
+    # Contaminated training data: the test split, whose frauds are 20 % of its rows.
+    params = {**QUICK, "contamination": 0.2}
+    plain = aekit.AnomalyDetector(**params).fit(test)
+    robust = aekit.AnomalyDetector(robust=True, **params).fit(test)
+    trimmed = np.zeros(len(test), bool)
+    trimmed[robust.trimmed_] = True
+    assert trimmed.mean() == pytest.approx(0.2, abs=0.01)
+    assert y_test[trimmed].mean() > 0.6  # most of what was trimmed is fraud (the base rate is ~0.2)
+    assert len(plain.trimmed_) == 0
+    plain_auc = roc_auc_score(y_test, plain.decision_scores_)
+    robust_auc = roc_auc_score(y_test, robust.decision_scores_)
+    assert robust_auc > plain_auc, (robust_auc, plain_auc)
+
+
+def test_explain_names_the_worst_reconstructed_columns(fraud, fitted):
+    _, test, y_test = fraud
+    flagged = test[fitted.predict(test) == 1].head(4)
+    table = fitted.explain(flagged, top=3)
+    assert list(table.columns) == ["row", "score", "is_anomaly", "rank", "feature", "value", "expected",
+                                   "contribution", "share"]
+    assert len(table) == 12 and (table["is_anomaly"] == 1).all()
+    assert list(table["row"].unique()) == list(flagged.index)
+    for _, rows in table.groupby("row"):
+        assert list(rows["rank"]) == [1, 2, 3]
+        assert rows["contribution"].is_monotonic_decreasing
+        assert (rows["share"] > 0).all() and rows["share"].sum() <= 1 + 1e-9
+    # The contributions over all columns add up to the score.
+    everything = fitted.explain(flagged.head(1), top=100)
+    assert len(everything) == 29
+    assert everything["contribution"].sum() == pytest.approx(everything["score"].iloc[0])
+    assert everything["share"].sum() == pytest.approx(1.0)
+    first = everything.iloc[0]
+    assert first["value"] == pytest.approx(flagged.iloc[0][first["feature"]])
+    with pytest.raises(ConfigError, match="Received top=0; expected a positive integer"):
+        fitted.explain(flagged, top=0)
+
+
+def test_save_and_load_give_identical_outputs(fraud, fitted, tmp_path):
+    _, test, _ = fraud
+    fitted.save(tmp_path / "run")
+    loaded = aekit.load(tmp_path / "run")
+    assert type(loaded) is aekit.AnomalyDetector
+    assert loaded.feature_names_ == list(test.columns) and loaded.threshold_ == fitted.threshold_
+    np.testing.assert_allclose(loaded.decision_function(test), fitted.decision_function(test), rtol=1e-6)
+    np.testing.assert_array_equal(loaded.labels_, fitted.labels_)
+    np.testing.assert_allclose(loaded.predict_proba(test), fitted.predict_proba(test), rtol=1e-6, atol=1e-9)
+    assert (tmp_path / "run" / "scores.png").stat().st_size > 1000
+
+
+def test_constant_columns_and_tiny_inputs():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(300, 2))
+    X = np.column_stack([base, base @ rng.normal(size=(2, 3)), np.full(300, 7.0)])  # last column is constant
+    detector = aekit.AnomalyDetector(hidden=[8], latent_dim=2, epochs=5, batch_size=64).fit(X)
+    assert np.isfinite(detector.decision_scores_).all() and np.isfinite(detector.threshold_)
+    assert detector.scaler_.scale[-1] == 1.0 and np.isfinite(detector.error_scale_).all()
+    changed = X[:3].copy()
+    changed[:, -1] = 8.0  # a value the constant column never had is flagged, with a finite score
+    assert np.isfinite(detector.decision_function(changed)).all()
+    assert detector.predict(changed).tolist() == [1, 1, 1]
+    assert detector.decision_function(X[:1]).shape == (1,)  # a single row scores
+    with pytest.raises(DataError, match="Received 1 training row; the detector needs at least 10"):
+        aekit.AnomalyDetector().fit(X[:1])
+
+
+def test_images_get_error_heat_maps(digits, tmp_path):
+    train, test = digits
+    normal = train.subset(np.flatnonzero(train.y != 0))
+    detector = aekit.AnomalyDetector(hidden=[32], latent_dim=4, epochs=30, batch_size=64).fit(normal)
+    maps = detector.error_maps(test.subset(slice(0, 5)))
+    assert maps.shape == (5, 8, 8) and (maps >= 0).all()
+    np.testing.assert_allclose(maps.mean(axis=(1, 2)), detector.decision_function(test.subset(slice(0, 5))),
+                               rtol=1e-5)
+    # Zeros were never seen in training: they score higher than the other digits.
+    scores = detector.decision_function(test)
+    assert roc_auc_score(test.y == 0, scores) > 0.8
+    detector.plot_error_maps(test, tmp_path / "maps.png", count=6)
+    assert (tmp_path / "maps.png").stat().st_size > 2000
+    with pytest.raises(DataError, match="explain\\(\\) breaks scores down by column, for tables"):
+        detector.explain(test.X[:2])
