@@ -13,9 +13,9 @@ from .data.dataset import Dataset, from_array
 from .data.pipeline import fingerprint, split_indices
 from .data.scaling import Scaler
 from .errors import DataError, NotFittedError
+from .inference import predict_fixed_batches
 
 PREVIEW_SAMPLES = 8
-PREDICT_BATCH = 1024
 
 
 class Autoencoder(TransformerMixin, BaseEstimator):
@@ -130,7 +130,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         """Latent codes, shape ``(n, latent_dim)``."""
         scaled = self._scaled(X)
-        return self.encoder_.predict(scaled, batch_size=PREDICT_BATCH, verbose=0)
+        return predict_fixed_batches(self.encoder_, scaled)
 
     encode = transform
 
@@ -141,7 +141,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         latent_dim = self.config_.latent_dim
         if Z.ndim != 2 or Z.shape[1] != latent_dim:
             raise DataError(f"Received codes of shape {Z.shape}; expected (n, {latent_dim}) for this model.")
-        return self.scaler_.inverse_transform(self.decoder_.predict(Z, batch_size=PREDICT_BATCH, verbose=0))
+        return self.scaler_.inverse_transform(predict_fixed_batches(self.decoder_, Z))
 
     decode = inverse_transform
 
@@ -177,7 +177,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         return reconstruction_report(scaled, self._reconstruct_scaled(scaled), kind)
 
     def _reconstruct_scaled(self, scaled: np.ndarray) -> np.ndarray:
-        return self.model_.predict(scaled, batch_size=PREDICT_BATCH, verbose=0)
+        return predict_fixed_batches(self.model_, scaled)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):

@@ -78,8 +78,9 @@ def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, confi
         callbacks.append(_HistoryOnly(checkpointer))
 
     if initial_epoch < config.epochs and not finished:
-        model.fit(train_data.dataset, validation_data=validation, epochs=config.epochs,
-                  initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose, shuffle=False)
+        model.fit(train_data.dataset, steps_per_epoch=len(train_data), validation_data=validation,
+                  epochs=config.epochs, initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose,
+                  shuffle=False)
     elif early is not None:
         early.set_model(model)
         early.apply_restored_best()

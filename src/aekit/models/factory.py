@@ -8,6 +8,7 @@ import keras
 
 from ..config import Config
 from ..errors import ConfigError
+from .initializers import HostZeros, host_initializer
 from .layers import Corruption
 from .registry import get_spec
 
@@ -52,7 +53,8 @@ def layer_options(config: Config) -> dict:
     regularizer = None
     if config.l1 or config.l2:
         regularizer = keras.regularizers.L1L2(l1=config.l1, l2=config.l2)
-    return {"kernel_initializer": config.kernel_initializer, "kernel_regularizer": regularizer}
+    return {"kernel_initializer": host_initializer(config.kernel_initializer), "bias_initializer": HostZeros(),
+            "kernel_regularizer": regularizer}
 
 
 def output_activation(config: Config, data_range: str) -> str:

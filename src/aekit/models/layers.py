@@ -59,8 +59,10 @@ class TiedDense(keras.layers.Layer):
         self.activation = keras.activations.get(activation)
 
     def build(self, input_shape):
+        from .initializers import HostZeros
+
         units = int(self._source.kernel.shape[0])
-        self.bias = self.add_weight(shape=(units,), initializer="zeros", name="bias")
+        self.bias = self.add_weight(shape=(units,), initializer=HostZeros(), name="bias")
 
     def call(self, inputs):
         return self.activation(ops.matmul(inputs, ops.transpose(self._source.kernel)) + self.bias)

@@ -13,9 +13,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from ...data.dataset import Dataset
 from ...data.scaling import Scaler
 from ...errors import ConfigError, DataError, NotFittedError
+from ...inference import predict_fixed_batches
 from ._common import as_dataset, require_labels
 
-PREDICT_BATCH = 1024
 MODEL_FILE, META_FILE = "classifier.keras", "classifier.json"
 
 
@@ -161,7 +161,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         # A linear code has an arbitrary scale (MNIST codes reach +-10): standardising it with the training
         # codes' statistics lets one head learning rate work for every encoder. The statistics are fixed
         # weights of the model, so fine-tuning and saving keep them.
-        codes = encoder.predict(x_train, batch_size=PREDICT_BATCH, verbose=0).astype(np.float64)
+        codes = predict_fixed_batches(encoder, x_train).astype(np.float64)
         inputs = keras.Input(shape=self.input_shape_, name="input")
         x = keras.layers.Normalization(mean=codes.mean(axis=0), variance=codes.var(axis=0),
                                        name="code_standardisation")(encoder(inputs))
@@ -197,7 +197,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, columns in the order of ``classes_``."""
         scaled = self._scaled(as_dataset(X))  # checks fitted-ness first
-        return self.model_.predict(scaled, batch_size=PREDICT_BATCH, verbose=0)
+        return predict_fixed_batches(self.model_, scaled)
 
     def predict(self, X) -> np.ndarray:
         proba = self.predict_proba(X)  # raises NotFittedError before classes_ is needed
