@@ -8,8 +8,10 @@ Training rows are capped at --max-train-rows (default 20,000, drawn at random, i
 only http (567k rows), shuttle (49k), magic.gamma (19k) and a few others reach it.
 
 Methods: aekit.AnomalyDetector() with its defaults (and robust=True in the unsupervised setting);
-scikit-learn IsolationForest; PyOD AutoEncoder and VAE (torch backend, their defaults); PCA reconstruction error
-(standardised data, as many components as aekit's default code: round(sqrt(columns))).
+scikit-learn IsolationForest; PyOD AutoEncoder and VAE (torch backend, their defaults, one torch thread, which is
+much faster than two for their small batches); PCA reconstruction error
+(standardised data, as many components as aekit's default code, see aekit.tasks.anomaly.architecture).
+Baselines need `pip install -e '.[bench]'` (PyOD, the CPU build of torch 2.13.0 and tqdm).
 Reported per dataset and as means:
 AUC-ROC, AUC-PR (average precision), fit and score seconds.
 
@@ -79,8 +81,13 @@ def run_method(method: str, X_train, X_test, seed: int) -> tuple[np.ndarray, flo
         fitted = time.perf_counter()
         scores = -model.score_samples(X_test)
     elif method in ("pyod_ae", "pyod_vae"):
+        import torch
         from pyod.models.auto_encoder import AutoEncoder
         from pyod.models.vae import VAE
+
+        # One thread: PyOD's batches of 32 are too small to share, and with two threads torch spent most of
+        # its time synchronising (annthyroid: 100 s vs 3 s on our 2-core machine).
+        torch.set_num_threads(1)
 
         cls = AutoEncoder if method == "pyod_ae" else VAE
         model = cls(random_state=seed, verbose=0).fit(X_train)
@@ -113,10 +120,20 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def warm_up(methods) -> None:
+    """Run each method once on a tiny table, untimed: imports and backend start-up are paid once per process,
+    and would otherwise be charged to whichever method and dataset happen to come first."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5)).astype(np.float32)
+    for method in methods:
+        run_method(method, X, X[:10], 0)
+
+
 def evaluate(datasets, seeds, settings, methods, cap, cache_path: Path, fresh: bool) -> list[dict]:
     from sklearn.metrics import average_precision_score, roc_auc_score
 
     version = code_version()
+    warmed = False
     lines = [] if fresh or not cache_path.is_file() else cache_path.read_text().splitlines()
     cache = {record["key"]: record for record in (json.loads(line) for line in lines if line.strip())}
     records = []
@@ -134,6 +151,9 @@ def evaluate(datasets, seeds, settings, methods, cap, cache_path: Path, fresh: b
                     if key in cache:
                         records.append(cache[key])
                         continue
+                    if not warmed:
+                        warm_up(methods)
+                        warmed = True
                     scores, fit_s, score_s = run_method(method, X[train], X[test], seed)
                     if not np.isfinite(scores).all():  # PyOD's VAE can diverge; rank NaN as least anomalous
                         scores = np.nan_to_num(scores, nan=-np.inf, posinf=np.finfo(np.float64).max)

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
 import aekit
-from aekit.errors import ConfigError, DataError, NotFittedError
+from aekit.errors import ArtifactError, ConfigError, DataError, NotFittedError
 from aekit.tasks.anomaly.thresholds import threshold_for_objective, unsupervised_threshold
 
 from .conftest import DATA_DIR
@@ -125,11 +125,11 @@ def test_robust_training_trims_the_anomalies_out(fraud):
     trimmed = np.zeros(len(test), bool)
     trimmed[robust.trimmed_] = True
     assert trimmed.mean() == pytest.approx(0.2, abs=0.01)
-    assert y_test[trimmed].mean() > 0.6  # most of what was trimmed is fraud (the base rate is ~0.2)
+    assert y_test[trimmed].mean() > 0.5  # most of what was trimmed is fraud (the base rate is 0.22)
     assert len(plain.trimmed_) == 0
     plain_auc = roc_auc_score(y_test, plain.decision_scores_)
     robust_auc = roc_auc_score(y_test, robust.decision_scores_)
-    assert robust_auc > plain_auc, (robust_auc, plain_auc)
+    assert robust_auc > plain_auc + 0.01, (robust_auc, plain_auc)  # measured: 0.871 vs 0.852
 
 
 def test_explain_names_the_worst_reconstructed_columns(fraud, fitted):
@@ -142,8 +142,7 @@ def test_explain_names_the_worst_reconstructed_columns(fraud, fitted):
     assert list(table["row"].unique()) == list(flagged.index)
     for _, rows in table.groupby("row"):
         assert list(rows["rank"]) == [1, 2, 3]
-        assert rows["contribution"].is_monotonic_decreasing
-        assert (rows["share"] > 0).all() and rows["share"].sum() <= 1 + 1e-9
+        assert rows["contribution"].is_monotonic_decreasing and (rows["share"] > 0).all()
     # The contributions over all columns add up to the score.
     everything = fitted.explain(flagged.head(1), top=100)
     assert len(everything) == 29
@@ -153,6 +152,22 @@ def test_explain_names_the_worst_reconstructed_columns(fraud, fitted):
     assert first["value"] == pytest.approx(flagged.iloc[0][first["feature"]])
     with pytest.raises(ConfigError, match="Received top=0; expected a positive integer"):
         fitted.explain(flagged, top=0)
+
+
+@pytest.mark.parametrize("score", ["normalized", "mse"])
+def test_other_score_methods_add_up_and_round_trip(fraud, score, tmp_path):
+    train, test, y_test = fraud
+    detector = aekit.AnomalyDetector(score=score, **QUICK).fit(train)
+    assert detector.error_model_.method == score
+    contributions = detector.score_contributions(test.head(50))
+    np.testing.assert_allclose(contributions.sum(axis=1), detector.decision_function(test.head(50)), rtol=1e-9)
+    assert (contributions >= 0).all()  # squared errors: never negative, unlike Mahalanobis contributions
+    assert roc_auc_score(y_test, detector.decision_function(test)) > 0.9
+    loaded = aekit.load(detector.save(tmp_path / score))
+    np.testing.assert_allclose(loaded.decision_function(test.head(50)), detector.decision_function(test.head(50)),
+                               rtol=1e-6)
+    with pytest.raises(ConfigError, match='Unknown score "mahalanobs". Did you mean "mahalanobis"'):
+        aekit.AnomalyDetector(score="mahalanobs").fit(train)
 
 
 def test_save_and_load_give_identical_outputs(fraud, fitted, tmp_path):
@@ -165,6 +180,10 @@ def test_save_and_load_give_identical_outputs(fraud, fitted, tmp_path):
     np.testing.assert_array_equal(loaded.labels_, fitted.labels_)
     np.testing.assert_allclose(loaded.predict_proba(test), fitted.predict_proba(test), rtol=1e-6, atol=1e-9)
     assert (tmp_path / "run" / "scores.png").stat().st_size > 1000
+    # The Mahalanobis score's precision matrix is part of the artifact: without it, loading says so.
+    (tmp_path / "run" / "residual_precision.npy").unlink()
+    with pytest.raises(ArtifactError, match="residual_precision.npy is missing or unreadable"):
+        aekit.load(tmp_path / "run")
 
 
 def test_constant_columns_and_tiny_inputs():
@@ -173,7 +192,7 @@ def test_constant_columns_and_tiny_inputs():
     X = np.column_stack([base, base @ rng.normal(size=(2, 3)), np.full(300, 7.0)])  # last column is constant
     detector = aekit.AnomalyDetector(hidden=[8], latent_dim=2, epochs=5, batch_size=64).fit(X)
     assert np.isfinite(detector.decision_scores_).all() and np.isfinite(detector.threshold_)
-    assert detector.scaler_.scale[-1] == 1.0 and np.isfinite(detector.error_scale_).all()
+    assert detector.scaler_.scale[-1] == 1.0 and np.isfinite(detector.error_model_.precision).all()
     changed = X[:3].copy()
     changed[:, -1] = 8.0  # a value the constant column never had is flagged, with a finite score
     assert np.isfinite(detector.decision_function(changed)).all()

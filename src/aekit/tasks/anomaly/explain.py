@@ -1,8 +1,9 @@
 """Why a row was flagged: its score split over the columns it reconstructs worst; heat maps for images.
 
-A row's score is the mean of its per-feature errors, so ``contribution = error / n_features`` sums to the
-score over the row's columns and ``share = contribution / score`` sums to 1. ``value`` is the row's value
-and ``expected`` what the autoencoder reconstructed from it, both in the data's own units.
+A row's score is the sum of its per-column contributions (see :mod:`aekit.tasks.anomaly.scoring`), so
+``contribution`` sums to the score over the row's columns and ``share = contribution / score`` sums to 1.
+``value`` is the row's value and ``expected`` what the autoencoder reconstructed from it, both in the
+data's own units.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ EXPLAIN_COLUMNS = ["row", "score", "is_anomaly", "rank", "feature", "value", "ex
 
 
 def top_features(errors: np.ndarray, top: int) -> np.ndarray:
-    """Indices of each row's ``top`` largest errors, largest first, shape ``(n, top)``."""
+    """Indices of each row's ``top`` largest values of ``errors``, largest first, shape ``(n, top)``."""
     top = min(top, errors.shape[1])
     if top == errors.shape[1]:
         return np.argsort(-errors, axis=1, kind="stable")
@@ -42,11 +43,8 @@ def explain_rows(detector, X, top: int = 3):
     dataset = as_dataset(X, detector.feature_names_)
     scaled = detector._scaled(dataset)
     reconstructed = detector._reconstruct_scaled(scaled)
-    errors = ((scaled - reconstructed).astype(np.float64)) ** 2
-    if detector.error_scale_ is not None:
-        errors = errors / detector.error_scale_
-    n, width = errors.shape
-    contributions = errors / width
+    contributions = detector.error_model_.contributions((scaled - reconstructed).astype(np.float64))
+    n, width = contributions.shape
     scores = contributions.sum(axis=1)
     chosen = top_features(contributions, top)
     rows = np.repeat(np.arange(n), chosen.shape[1])

@@ -1,8 +1,9 @@
-"""What an AnomalyDetector adds to a run directory: threshold, error scales, training scores, a score plot.
+"""What an AnomalyDetector adds to a run directory: threshold, score method, training scores, a score plot.
 
 The model, scaler and column names and order are saved by :func:`aekit.artifacts.save_artifact` like any
-estimator's; this module adds the ``anomaly`` block of ``aekit.json`` and ``decision_scores.npy`` (the
-training scores, plain float64, read back with ``allow_pickle=False``).
+estimator's; this module adds the ``anomaly`` block of ``aekit.json``, ``decision_scores.npy`` (the
+training scores) and, for the Mahalanobis score, ``residual_precision.npy``: plain float64 arrays, read
+back with ``allow_pickle=False``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ArtifactError
+from .scoring import ErrorModel
 
 SCORES_FILE = "decision_scores.npy"
 SCORES_PLOT = "scores.png"
@@ -19,14 +21,12 @@ SCORES_PLOT = "scores.png"
 
 def extra_meta(detector) -> dict:
     scores = detector.decision_scores_
-    error_scale = detector.error_scale_
     return {"anomaly": {
         "threshold": detector.threshold_,
         "threshold_strategy": detector.threshold_strategy_,
         "threshold_info": getattr(detector, "threshold_info_", None),
         "contamination": detector.contamination,
-        "normalize_errors": error_scale is not None,
-        "error_scale": None if error_scale is None else np.asarray(error_scale).tolist(),
+        "score": detector.error_model_.to_meta(),
         "autoencoder_params": {k: v for k, v in detector.autoencoder_.get_params().items() if k != "run_dir"},
         "trimmed_rows": int(len(getattr(detector, "trimmed_", []))),
         "fit_seconds": getattr(detector, "fit_seconds_", None),
@@ -41,6 +41,7 @@ def save_extra_files(detector, folder: Path) -> None:
 
     with open(Path(folder) / SCORES_FILE, "wb") as handle:
         np.save(handle, np.asarray(detector.decision_scores_, dtype=np.float64))
+    detector.error_model_.save_files(folder)
     plot_score_histogram(detector.decision_scores_, detector.threshold_, Path(folder) / SCORES_PLOT,
                          title="Training scores")
 
@@ -55,7 +56,7 @@ def restore_extra_meta(detector, meta: dict) -> None:
     try:
         autoencoder = Autoencoder(**block["autoencoder_params"])
         threshold, strategy = float(block["threshold"]), str(block["threshold_strategy"])
-        scale = block["error_scale"]
+        score = dict(block["score"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ArtifactError(f"The 'anomaly' section of aekit.json is incomplete or malformed ({exc}); "
                             "refit and save the detector again.") from None
@@ -63,10 +64,7 @@ def restore_extra_meta(detector, meta: dict) -> None:
                  "n_features_in_", "data_fingerprint_", "feature_names_", "metrics_", "training_seconds_"):
         setattr(autoencoder, name, getattr(detector, name))
     detector.autoencoder_ = autoencoder
-    detector.error_scale_ = None if scale is None else np.asarray(scale, dtype=np.float64)
-    if detector.error_scale_ is not None and detector.error_scale_.shape != (detector.n_features_in_,):
-        raise ArtifactError(f"aekit.json holds {detector.error_scale_.size} error scales for a model of "
-                            f"{detector.n_features_in_} features; the run is inconsistent. Refit it.")
+    detector._pending_score = score
     detector.fit_seconds_ = block.get("fit_seconds")
     detector._pending_threshold = (threshold, strategy, block.get("threshold_info"))
 
@@ -79,6 +77,8 @@ def restore_extra_files(detector, folder: Path) -> None:
         raise ArtifactError(f"{path} is missing or unreadable ({type(exc).__name__}); the detector's training "
                             "scores are needed for predict_proba and labels_. Refit and save it again.") from None
     threshold, strategy, info = detector.__dict__.pop("_pending_threshold")
+    detector.error_model_ = ErrorModel.from_saved(detector.__dict__.pop("_pending_score"), folder,
+                                                  detector.n_features_in_)
     detector.decision_scores_ = scores.astype(np.float64)
     detector._set_threshold(threshold, strategy)
     if info is not None:

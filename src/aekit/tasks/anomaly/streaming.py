@@ -181,8 +181,8 @@ def score_file(detector, source, output, *, top: int = 3, nan_policy: str = "err
                 batch = batch.filter(pa.array(keep))
             if batch.num_rows == 0:
                 continue
-            errors = detector._errors_of_scaled(detector.scaler_.transform(X))
-            scores = errors.mean(axis=1)
+            contributions = detector._contributions_of_scaled(detector.scaler_.transform(X))
+            scores = contributions.sum(axis=1)
             flagged = scores > detector.threshold_
             summary.flagged += int(flagged.sum())
             summary.rows_written += batch.num_rows
@@ -191,7 +191,7 @@ def score_file(detector, source, output, *, top: int = 3, nan_policy: str = "err
                 if label_column is not None:
                     summary.labels.append(_labels(batch, label_column))
             if sink is not None:
-                sink.write(batch, scores, flagged, top_features(errors, top), features, added)
+                sink.write(batch, scores, flagged, top_features(contributions, top), features, added)
         if summary.rows_read == 0:
             raise DataError(f"{source.name} has a header but no data rows; expected at least one row to score.")
         if summary.rows_written == 0:
