@@ -154,20 +154,20 @@ def test_explain_names_the_worst_reconstructed_columns(fraud, fitted):
         fitted.explain(flagged, top=0)
 
 
-@pytest.mark.parametrize("score", ["normalized", "mse"])
-def test_other_score_methods_add_up_and_round_trip(fraud, score, tmp_path):
+@pytest.mark.parametrize("method", ["normalized", "mse"])
+def test_other_score_methods_add_up_and_round_trip(fraud, method, tmp_path):
     train, test, y_test = fraud
-    detector = aekit.AnomalyDetector(score=score, **QUICK).fit(train)
-    assert detector.error_model_.method == score
+    detector = aekit.AnomalyDetector(score_method=method, **QUICK).fit(train)
+    assert detector.error_model_.method == method
     contributions = detector.score_contributions(test.head(50))
     np.testing.assert_allclose(contributions.sum(axis=1), detector.decision_function(test.head(50)), rtol=1e-9)
     assert (contributions >= 0).all()  # squared errors: never negative, unlike Mahalanobis contributions
     assert roc_auc_score(y_test, detector.decision_function(test)) > 0.9
-    loaded = aekit.load(detector.save(tmp_path / score))
+    loaded = aekit.load(detector.save(tmp_path / method))
     np.testing.assert_allclose(loaded.decision_function(test.head(50)), detector.decision_function(test.head(50)),
                                rtol=1e-6)
-    with pytest.raises(ConfigError, match='Unknown score "mahalanobs". Did you mean "mahalanobis"'):
-        aekit.AnomalyDetector(score="mahalanobs").fit(train)
+    with pytest.raises(ConfigError, match='Unknown score method "mahalanobs". Did you mean "mahalanobis"'):
+        aekit.AnomalyDetector(score_method="mahalanobs").fit(train)
 
 
 def test_save_and_load_give_identical_outputs(fraud, fitted, tmp_path):

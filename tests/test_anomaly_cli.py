@@ -42,7 +42,8 @@ def test_fit_writes_a_complete_artifact(run):
     assert meta["scaler"]["method"] == "standard" and len(meta["scaler"]["offset"]) == 29
     assert meta["anomaly"]["threshold"] > 0 and meta["anomaly"]["threshold_strategy"] == "contamination"
     assert meta["anomaly"]["training_scores"]["count"] == 5446  # the normal rows only
-    for name in ("model.keras", "decision_scores.npy", "scores.png", "loss.png"):
+    assert meta["anomaly"]["score"]["method"] == "mahalanobis"  # the default for tables
+    for name in ("model.keras", "decision_scores.npy", "residual_precision.npy", "scores.png", "loss.png"):
         assert (run / name).is_file(), name
 
 

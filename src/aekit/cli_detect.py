@@ -40,7 +40,7 @@ def detect():
               help="With --normal-only and f1/recall/precision: share of normal rows held out to set the threshold.")
 @click.option("--robust", is_flag=True, help="Contaminated training data: train, trim the worst rows, train again.")
 @click.option("--no-standardize", is_flag=True, help="Do not standardise columns (they are already on one scale).")
-@click.option("--score", "score_method", type=click.Choice(["auto", "mahalanobis", "normalized", "mse"]),
+@click.option("--score-method", type=click.Choice(["auto", "mahalanobis", "normalized", "mse"]),
               default="auto", show_default=True,
               help="How residuals become a score: auto = mahalanobis for tables (mse for images).")
 @click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
@@ -70,7 +70,7 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
     objective = strategy in ("f1", "recall", "precision")
     params = {k_: v for k_, v in flags.items() if v is not None}
     params.update(contamination=contamination, threshold="contamination" if objective else strategy, k=k,
-                  robust=robust, standardize=not no_standardize, score=score_method, verbose=0 if quiet else 2)
+                  robust=robust, standardize=not no_standardize, score_method=score_method, verbose=0 if quiet else 2)
     detector = AnomalyDetector(**params)
     dataset, labels = read_training_table(data, label_column, nan_policy)
     if normal_only and labels is None:

@@ -42,7 +42,7 @@ class AnomalyDetector(BaseEstimator):
     after fitting, ``decision_scores_`` (training scores), ``threshold_`` and ``labels_`` (training labels).
 
     The score turns a row's reconstruction residual (in the scaled space) into one number, see
-    :mod:`aekit.tasks.anomaly.scoring`: ``score="auto"`` (default) is the Mahalanobis distance of the residual
+    :mod:`aekit.tasks.anomaly.scoring`: ``score_method="auto"`` (default) is the Mahalanobis distance of the residual
     from the training residuals for tables (per value, so normal rows score about 1) and the mean squared
     error for images; ``"normalized"`` divides each value's squared error by its training mean; ``"mse"`` is
     the plain mean squared error.
@@ -73,7 +73,7 @@ class AnomalyDetector(BaseEstimator):
     """
 
     def __init__(self, contamination=0.1, threshold="contamination", k=1.0, standardize=True, robust=False,
-                 score="auto", model="deep", preset=None, latent_dim=None, hidden=None, filters=None,
+                 score_method="auto", model="deep", preset=None, latent_dim=None, hidden=None, filters=None,
                  kernel_size=3, activation="elu", code_activation="linear", output_activation="auto",
                  kernel_initializer="glorot_uniform", l1=0.0, l2=0.0, activity_l1=0.0, dropout=0.0, noise="none",
                  noise_level=0.2, tied=False, loss="auto", optimizer="adam", learning_rate=3e-3, momentum=0.9,
@@ -84,7 +84,7 @@ class AnomalyDetector(BaseEstimator):
         self.k = k
         self.standardize = standardize
         self.robust = robust
-        self.score = score
+        self.score_method = score_method
         self.model = model
         self.preset = preset
         self.latent_dim = latent_dim
@@ -127,7 +127,7 @@ class AnomalyDetector(BaseEstimator):
         check_training_rows(dataset, MIN_TRAINING_ROWS)
         params = self._autoencoder_params(dataset)
         Autoencoder(**params).config()  # check every architecture/training value before any training
-        method = resolve_method(self.score, dataset.kind, int(np.prod(dataset.sample_shape)))
+        method = resolve_method(self.score_method, dataset.kind, int(np.prod(dataset.sample_shape)))
         started = time.perf_counter()
         kept = np.ones(len(dataset), dtype=bool)
         if self.robust:

@@ -35,16 +35,16 @@ MAX_MAHALANOBIS_FEATURES = 1024
 PRECISION_FILE = "residual_precision.npy"
 
 
-def resolve_method(score, kind: str, n_values: int) -> str:
-    """The method ``score`` names; ``"auto"``: Mahalanobis for tables up to MAX_MAHALANOBIS_FEATURES
+def resolve_method(score_method, kind: str, n_values: int) -> str:
+    """The method ``score_method`` names; ``"auto"``: Mahalanobis for tables up to MAX_MAHALANOBIS_FEATURES
     columns, per-column normalisation for wider ones, the plain MSE for images (pixels share one scale)."""
-    if score == "auto":
+    if score_method == "auto":
         if kind != "table":
             return "mse"
         return "mahalanobis" if n_values <= MAX_MAHALANOBIS_FEATURES else "normalized"
-    if score not in METHODS:
-        raise unknown_name_error("score", score, ("auto", *METHODS))
-    return score
+    if score_method not in METHODS:
+        raise unknown_name_error("score method", score_method, ("auto", *METHODS))
+    return score_method
 
 
 @dataclass
