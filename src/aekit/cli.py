@@ -250,13 +250,19 @@ from .cli_representation import register as _register_representation  # noqa: E4
 _register_representation(cli)
 
 
+# Commands that never touch TensorFlow (no tf.data, no TensorBoard): importing it would add seconds of start-up
+# and hundreds of MB to scoring a file.
+WITHOUT_TENSORFLOW = (("detect", "score"), ("detect", "report"), ("detect", "explain"), ("models",), ("datasets",))
+
+
 def main() -> None:
-    _import_engines_quietly()
+    words = tuple(arg for arg in sys.argv[1:] if not arg.startswith("-"))
+    _import_engines_quietly(tensorflow=not any(words[:len(c)] == c for c in WITHOUT_TENSORFLOW))
     cli(prog_name="aekit")
 
 
-def _import_engines_quietly() -> None:
-    """Import TensorFlow and Keras with native stderr closed: their C++ start-up notes bury the CLI's output."""
+def _import_engines_quietly(tensorflow: bool = True) -> None:
+    """Import Keras (and TensorFlow) with native stderr closed: their C++ start-up notes bury the CLI's output."""
     import os
 
     if os.environ.get("AEKIT_DEBUG"):
@@ -267,7 +273,9 @@ def _import_engines_quietly() -> None:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 2)
             import keras  # noqa: F401
-            import tensorflow  # noqa: F401
+
+            if tensorflow:
+                import tensorflow  # noqa: F401
     finally:
         os.dup2(saved, 2)
         os.close(saved)

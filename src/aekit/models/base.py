@@ -60,4 +60,5 @@ class AutoencoderModel(keras.Model):
             input_shape, data_range = tuple(spec["input_shape"]), spec["data_range"]
         except (KeyError, TypeError) as exc:
             raise ArtifactError(f"The saved model's build spec is incomplete ({exc}); it cannot be rebuilt.") from None
-        return build_model(model_config, input_shape, data_range, name=config.get("name"))
+        # Saved weights replace the initial ones, so there is nothing to seed (and seeding would import TensorFlow).
+        return build_model(model_config, input_shape, data_range, name=config.get("name"), seed_weights=False)

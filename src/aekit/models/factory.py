@@ -13,11 +13,13 @@ from .layers import Corruption
 from .registry import get_spec
 
 
-def build_model(config: Config, input_shape: tuple[int, ...], data_range: str = "unit", name: str | None = None):
+def build_model(config: Config, input_shape: tuple[int, ...], data_range: str = "unit", name: str | None = None,
+                seed_weights: bool = True):
     """Return the registered model for ``config.model``, built for ``input_shape``.
 
     ``data_range`` is ``"unit"`` when the scaled data lies in [0, 1] (sigmoid output by
-    default) and ``"real"`` otherwise (linear output by default).
+    default) and ``"real"`` otherwise (linear output by default). ``seed_weights`` seeds the initial weights
+    with ``config.seed`` (``keras.utils.set_random_seed``); loading skips it, as saved weights replace them.
     """
     config = config.resolved()
     spec = get_spec(config.model)
@@ -36,7 +38,8 @@ def build_model(config: Config, input_shape: tuple[int, ...], data_range: str = 
             f"An autoencoder must compress: choose latent_dim < {input_size}."
         )
     config = config.replace(latent_dim=latent_dim)
-    keras.utils.set_random_seed(config.seed)
+    if seed_weights:
+        keras.utils.set_random_seed(config.seed)
     encoder, decoder = spec.builder(config, tuple(input_shape), data_range)
     corruption = None
     if config.noise != "none":

@@ -3,26 +3,26 @@
 Each chunk is read with Arrow (CSV in parallel blocks, Parquet by row batches), the feature columns are
 matched to the training columns by name, scored, and written out with every input column unchanged plus
 ``score``, ``is_anomaly`` and the ``top`` columns that contributed most to each row's score. Input columns
-the model does not use (a label, an id) pass through as text, byte for byte.
+the model does not use (a label, an id) pass through as text, byte for byte. Reading the next chunk and
+writing the previous one run on background threads while the current one is scored (see ``background``).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ...atomic import atomic_path
 from ...errors import ConfigError, DataError
+from .background import prefetched
 from .columns import feature_columns
 from .explain import top_features
+from .sink import CSV_SUFFIXES, PARQUET_SUFFIXES, ScoredFileSink
 
 NAN_POLICIES = ("error", "impute", "drop")
-CSV_SUFFIXES, PARQUET_SUFFIXES = (".csv", ".tsv"), (".parquet", ".pq")
 CSV_BLOCK_BYTES = 8 << 20  # ~25k rows of 30 numbers per block: memory stays flat whatever the file size
 PARQUET_BATCH_ROWS = 65_536
 
@@ -39,8 +39,8 @@ class ScoreSummary:
     labels: list[np.ndarray] = field(default_factory=list)
 
 
-def iter_batches(path: Path, features: list[str], keep_as_text: bool = True) -> Iterator:
-    """Yield ``(header, pyarrow.RecordBatch)``; feature columns as float64, the others as text (CSV)."""
+def iter_batches(path: Path, features: list[str]) -> Iterator:
+    """Yield ``(header, pyarrow.RecordBatch)``: Parquet columns as stored, CSV columns as text."""
     import pyarrow as pa
 
     suffix = path.suffix.lower()
@@ -65,10 +65,9 @@ def iter_batches(path: Path, features: list[str], keep_as_text: bool = True) -> 
     delimiter = "\t" if suffix == ".tsv" else ","
     header = _csv_header(path, delimiter)
     feature_columns(header, features, path.name)
-    wanted = set(features)
-    # Features parse straight to float64 (empty, NA and NaN cells become nulls); every other column stays
-    # text, so ids and labels are copied out exactly and no type guessed from the first block can break later.
-    types = {name: pa.float64() if name in wanted else pa.string() for name in header}
+    # Every column stays text: ids, labels and the features themselves are copied out exactly as they were,
+    # and writing text is ~8x faster than formatting numbers again. feature_matrix parses the features.
+    types = {name: pa.string() for name in header}
     try:
         reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
                                parse_options=pcsv.ParseOptions(delimiter=delimiter),
@@ -101,8 +100,8 @@ def _explain_arrow_error(path: Path, message: str, header: list[str]) -> str:
     return f"Could not read {path.name}: {message.splitlines()[0]}"
 
 
-def feature_matrix(batch, features: list[str], source: str) -> np.ndarray:
-    """The chunk's feature columns, in training order, as float32 ``(rows, features)`` (nulls -> NaN)."""
+def feature_matrix(batch, features: list[str], source: str, first_row: int = 0) -> np.ndarray:
+    """The chunk's feature columns, in training order, as float32 ``(rows, features)`` (missing -> NaN)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -110,13 +109,54 @@ def feature_matrix(batch, features: list[str], source: str) -> np.ndarray:
     names = batch.schema.names
     for j, name in enumerate(features):
         column = batch.column(names.index(name))
-        if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)
-                or pa.types.is_boolean(column.type) or pa.types.is_null(column.type)):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = parse_numbers(column, name, source, first_row)
+        elif not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)
+                  or pa.types.is_boolean(column.type) or pa.types.is_null(column.type)):
             raise DataError(f"{source}: column {name!r} has type {column.type}; the model's feature columns must "
                             "be numbers. Convert it, or drop the rows that hold text.")
         column = pc.cast(column, pa.float64())
         X[:, j] = column.fill_null(np.nan).to_numpy(zero_copy_only=False)
     return X
+
+
+def parse_numbers(column, name: str, source: str, first_row: int):
+    """A text column as float64; the CSV reader's missing-value words (empty, NA, NaN, null...) become null.
+
+    The common case, plain numbers throughout, is one cast; only a column that fails it pays for trimming,
+    matching missing-value words and, for text that is no number, finding the row to name.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    try:
+        return pc.cast(column, pa.float64())
+    except pa.ArrowInvalid:
+        pass
+    text = pc.utf8_trim_whitespace(column)
+    missing = pc.fill_null(pc.is_in(text, value_set=pa.array(pcsv.ConvertOptions().null_values)), True)
+    text = pc.if_else(missing, pa.scalar(None, pa.string()), text)
+    try:
+        return pc.cast(text, pa.float64())
+    except pa.ArrowInvalid:
+        values = text.to_pylist()
+        row = next((i for i, value in enumerate(values) if not _is_number(value)), 0)
+        value = values[row]
+        raise DataError(f"{source}: column {name!r} holds the non-numeric value {value!r} in data row "
+                        f"{first_row + row}. The model's feature columns must be numbers; fix or remove "
+                        "that value.") from None
+
+
+def _is_number(text) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.cast(pa.array([text], pa.string()), pa.float64())
+        return True
+    except pa.ArrowInvalid:
+        return False
 
 
 def handle_missing(X: np.ndarray, policy: str, offset: np.ndarray, features: list[str], source: str,
@@ -140,6 +180,22 @@ def handle_missing(X: np.ndarray, policy: str, offset: np.ndarray, features: lis
     return X[keep], keep, 0
 
 
+def parsed_chunks(batches, features: list[str], source: str, nan_policy: str, offset) -> Iterator:
+    """``(header, batch, X, rows_read, imputed_cells)`` per chunk: features parsed, the NaN policy applied
+    (``batch`` and ``X`` lose the rows it drops). Runs on the reading thread, off the scoring one."""
+    import pyarrow as pa
+
+    first_row = 0
+    for header, batch in batches:
+        X = feature_matrix(batch, features, source, first_row)
+        X, keep, imputed = handle_missing(X, nan_policy, offset, features, source, first_row)
+        rows = batch.num_rows
+        first_row += rows
+        if keep is not None:
+            batch = batch.filter(pa.array(keep))
+        yield header, batch, X, rows, imputed
+
+
 def score_file(detector, source, output, *, top: int = 3, nan_policy: str = "error", label_column=None,
                keep_scores: bool = False, write: bool = True) -> ScoreSummary:
     """Stream ``source`` through ``detector`` into ``output`` (CSV, TSV or Parquet, chosen by suffix).
@@ -158,9 +214,11 @@ def score_file(detector, source, output, *, top: int = 3, nan_policy: str = "err
                         "to it. Fit it on a CSV/Parquet file or a pandas DataFrame to score files.")
     added = ["score", "is_anomaly"] + [f"top{i + 1}" for i in range(min(top, len(features)))]
     summary = ScoreSummary()
-    sink = _Sink(Path(output)) if write else None
+    sink = ScoredFileSink(Path(output)) if write else None
     try:
-        for header, batch in iter_batches(source, features):
+        chunks = parsed_chunks(iter_batches(source, features), features, source.name, nan_policy,
+                               detector.scaler_.offset)
+        for header, batch, X, rows, imputed in prefetched(chunks):
             if summary.rows_read == 0:
                 clash = [c for c in added if c in header]
                 if clash:
@@ -169,16 +227,9 @@ def score_file(detector, source, output, *, top: int = 3, nan_policy: str = "err
                 summary.passthrough = [c for c in header if c not in set(features)]
                 if label_column is not None and label_column not in header:
                     raise DataError(f"Label column {label_column!r} is not in {source.name}.")
-            X = feature_matrix(batch, features, source.name)
-            X, keep, imputed = handle_missing(X, nan_policy, detector.scaler_.offset, features, source.name,
-                                              summary.rows_read)
-            summary.rows_read += batch.num_rows
+            summary.rows_read += rows
             summary.imputed += imputed
-            if keep is not None:
-                import pyarrow as pa
-
-                summary.dropped += int((~keep).sum())
-                batch = batch.filter(pa.array(keep))
+            summary.dropped += rows - batch.num_rows
             if batch.num_rows == 0:
                 continue
             contributions = detector._contributions_of_scaled(detector.scaler_.transform(X))
@@ -222,68 +273,3 @@ def _labels(batch, label_column: str) -> np.ndarray:
         except (TypeError, ValueError):
             pass
     return check_binary_labels(values, name=f"label column {label_column!r}")
-
-
-class _Sink:
-    """Writes scored chunks to a temporary file that replaces ``path`` only when every chunk is written."""
-
-    def __init__(self, path: Path):
-        self.path, self.suffix = path, path.suffix.lower()
-        if self.suffix not in CSV_SUFFIXES + PARQUET_SUFFIXES:
-            raise DataError(f"Cannot write {path.name}: expected a file ending in .csv, .tsv or .parquet.")
-        self._context = atomic_path(path)
-        self._temporary = self._context.__enter__()
-        self._handle = None
-        self._parquet = None
-
-    def write(self, batch, scores, flagged, top_index, features, added) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        names = pa.array(features, pa.string())
-        columns = list(batch.columns) + [pa.array(scores, pa.float64()), pa.array(flagged.astype(np.int8))]
-        columns += [pc.take(names, pa.array(top_index[:, i].astype(np.int32))) for i in range(top_index.shape[1])]
-        table = pa.Table.from_arrays(columns, names=list(batch.schema.names) + added)
-        if self.suffix in PARQUET_SUFFIXES:
-            import pyarrow.parquet as pq
-
-            if self._parquet is None:
-                self._parquet = pq.ParquetWriter(self._temporary, table.schema)
-            self._parquet.write_table(table)
-            return
-        self._write_csv(table)
-
-    def _write_csv(self, table) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.csv as pcsv
-
-        delimiter = "\t" if self.suffix == ".tsv" else ","
-        if self._handle is None:
-            self._handle = pa.OSFile(str(self._temporary), "wb")
-            header = io.StringIO()
-            csv.writer(header, delimiter=delimiter, lineterminator="\n").writerow(table.schema.names)
-            self._handle.write(header.getvalue().encode())
-        # Unquoted text keeps pass-through values as they were; quote only chunks that need it.
-        needs_quotes = any(
-            pc.any(pc.match_substring_regex(col, f'[{delimiter}"\\r\\n]')).as_py()
-            for col in table.columns if pa.types.is_string(col.type))
-        options = pcsv.WriteOptions(include_header=False, delimiter=delimiter,
-                                    quoting_style="needed" if needs_quotes else "none")
-        pcsv.write_csv(table, self._handle, options)
-
-    def _close_files(self) -> None:
-        for closer in (self._parquet, self._handle):
-            if closer is not None:
-                closer.close()
-        self._parquet = self._handle = None
-
-    def commit(self) -> None:
-        self._close_files()
-        self._context.__exit__(None, None, None)  # fsync, then rename over the output
-
-    def abort(self) -> None:
-        self._close_files()
-        # Throwing into atomic_path deletes the temporary file and leaves any previous output as it was.
-        error = RuntimeError("scoring aborted")
-        self._context.__exit__(RuntimeError, error, None)
