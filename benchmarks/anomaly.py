@@ -315,11 +315,14 @@ def main() -> None:
                 print(f"mean {setting:<6} {LABELS[method]:<22} AUC-ROC {values['auc_roc']:.4f} "
                       f"AUC-PR {values['auc_pr']:.4f} fit+score {values['total_fit_plus_score_seconds']:.1f}s")
         print("goals:", json.dumps(payload["goals"]))
-    elif (RESULTS / f"{args.name}.json").is_file():  # keep the tables, refresh the throughput
+        payload["tables"] = {"date": time.strftime("%Y-%m-%d"), "wall_seconds": round(time.time() - started, 1)}
+    elif (RESULTS / f"{args.name}.json").is_file():  # keep the tables (and when they were made), refresh the rest
         previous = json.loads((RESULTS / f"{args.name}.json").read_text())
-        payload.update({k: previous[k] for k in ("protocol", "settings", "goals") if k in previous})
+        payload.update({k: previous[k] for k in ("protocol", "settings", "goals", "tables") if k in previous})
     if args.throughput_rows:
+        throughput_started = time.time()
         payload["throughput"] = throughput(args.throughput_rows)
+        payload["throughput"]["wall_seconds"] = round(time.time() - throughput_started, 1)
         print("throughput:", json.dumps(payload["throughput"]))
     print(write_result(args.name, payload, started))
 
