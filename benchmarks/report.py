@@ -47,9 +47,10 @@ def throughput(result: dict) -> str:
 
 from anomaly_tables import render as anomaly  # noqa: E402 - the anomaly tables live beside their benchmark
 from representation import render as representation  # noqa: E402 - its tables are built beside the benchmark
+from representation_limits import render as representation_limits  # noqa: E402
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
-             "anomaly": anomaly}
+             "representation_limits": representation_limits, "anomaly": anomaly}
 
 
 def main() -> int:
