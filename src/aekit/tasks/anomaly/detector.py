@@ -9,7 +9,6 @@ from sklearn.base import BaseEstimator
 
 from ...errors import ConfigError, NotFittedError
 from ...estimators import Autoencoder
-from ...inference import predict_fixed_batches
 from .architecture import auto_architecture, auto_batch_size, auto_epochs
 from .columns import as_dataset, check_training_rows
 from .scoring import ErrorModel, resolve_method
@@ -295,7 +294,7 @@ class AnomalyDetector(BaseEstimator):
 
     # -- helpers -------------------------------------------------------------------------------
     def _reconstruct_scaled(self, scaled: np.ndarray) -> np.ndarray:
-        return predict_fixed_batches(self.model_, scaled)
+        return self.autoencoder_._reconstruct_scaled(scaled)
 
     def _scaled(self, X) -> np.ndarray:
         self._check_fitted()
@@ -307,20 +306,17 @@ class AnomalyDetector(BaseEstimator):
                                  "one with aekit.load(path).")
 
 
-def _chunks(scaled: np.ndarray):
-    return [scaled[i:i + SCORE_CHUNK] for i in range(0, max(len(scaled), 1), SCORE_CHUNK)]
+def _chunks(rows: np.ndarray):
+    return [rows[i:i + SCORE_CHUNK] for i in range(0, max(len(rows), 1), SCORE_CHUNK)]
 
 
 def _residuals(autoencoder: Autoencoder, scaled: np.ndarray) -> np.ndarray:
     """``scaled - reconstruction``, flattened to ``(n, values)``."""
-    reconstructed = predict_fixed_batches(autoencoder.model_, scaled)
-    return (scaled - reconstructed).reshape(len(scaled), -1).astype(np.float64)
+    return (scaled - autoencoder._reconstruct_scaled(scaled)).reshape(len(scaled), -1).astype(np.float64)
 
 
 def _training_scores(autoencoder: Autoencoder, X: np.ndarray, kept: np.ndarray, method: str):
     """``(error_model, scores)``: the score method fitted on the ``kept`` training rows, and every row's score."""
-    residuals = np.concatenate([_residuals(autoencoder, autoencoder.scaler_.transform(X[i:i + SCORE_CHUNK]))
-                                for i in range(0, len(X), SCORE_CHUNK)])
+    residuals = np.concatenate([_residuals(autoencoder, autoencoder.scaler_.transform(part)) for part in _chunks(X)])
     model = ErrorModel.fit(method, residuals[kept])
-    return model, np.concatenate([model.scores(residuals[i:i + SCORE_CHUNK])
-                                  for i in range(0, len(residuals), SCORE_CHUNK)])
+    return model, np.concatenate([model.scores(part) for part in _chunks(residuals)])
