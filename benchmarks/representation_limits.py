@@ -74,7 +74,8 @@ def fashion_errors() -> list[dict]:
     from aekit.data.scaling import Scaler
 
     train, test = load("fashion_mnist", "train"), load("fashion_mnist", "test")
-    scaler = Scaler.for_kind(train.kind).fit(train.X)  # the [0, 1] pixels the autoencoder and compare() use
+    # the [0, 1] pixels the autoencoder and compare() use
+    scaler = Scaler.choose("auto", train.kind, train.X).fit(train.X)
     flat_train, flat_test = (scaler.transform(d.X).reshape(len(d), -1) for d in (train, test))
     pca = PCA(n_components=30, random_state=SEED).fit(flat_train)
 

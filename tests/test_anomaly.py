@@ -42,6 +42,20 @@ def test_acceptance_fraud_auc_with_a_small_quick_model(fraud, fitted):
     assert auc >= 0.93, auc
 
 
+def test_the_default_path_chooses_architecture_batch_and_epochs_and_detects_fraud(fraud):
+    from aekit.tasks.anomaly.architecture import auto_architecture, auto_batch_size, auto_epochs
+
+    train, test, y_test = fraud
+    detector = aekit.AnomalyDetector().fit(train)  # every default: auto architecture, batch size and epochs
+    hidden, latent = auto_architecture(29)
+    batch = auto_batch_size(len(train))
+    assert (detector.config_.hidden, detector.config_.latent_dim) == (hidden, latent) == ([64, 32], 10)
+    assert detector.config_.batch_size == batch == 128
+    assert len(detector.history_["loss"]) == detector.config_.epochs == auto_epochs(len(train), batch) == 17
+    auc = roc_auc_score(y_test, detector.decision_function(test))
+    assert auc >= 0.94, auc
+
+
 def test_pyod_contract_shapes_and_meaning(fraud, fitted):
     train, test, y_test = fraud
     assert fitted.decision_scores_.shape == (len(train),)

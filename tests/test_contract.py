@@ -1,4 +1,5 @@
-"""One contract over every registered model: shapes, config round-trip, save/load, clone, quality.
+"""One contract over every registered model and every code kind: shapes, config round-trip, save/load, clone,
+quality. The test plugins (tests/plugin_models.py) bring the Gaussian, binary and grid code kinds.
 
 Runs on the default backend here; test_backends.py runs this same file under the other backend.
 """
@@ -11,7 +12,9 @@ from sklearn.base import clone
 
 import aekit
 from aekit.config import Config
-from aekit.models import available_models, build_model
+from aekit.models import CODE_KINDS, available_models, build_model, get_spec, load_plugin
+
+load_plugin("tests.plugin_models")
 
 VARIANTS = {
     "dense": {},
@@ -19,32 +22,53 @@ VARIANTS = {
     "deep-sparse-denoising-tied": {"model": "deep", "hidden": [48, 24], "activity_l1": 1e-4, "noise": "masking",
                                    "noise_level": 0.2, "tied": True, "dropout": 0.05},
     "conv": {"filters": [16, 32]},
+    "toy_gaussian": {"kl_weight": 0.1},
+    "toy_binary": {"latent_dim": 24},
+    "toy_grid": {"latent_dim": 4},
 }
 
 
-def test_every_registered_model_has_a_contract_case():
-    names = {VARIANTS[key].get("model", key) for key in VARIANTS}
-    assert set(available_models()) <= names
+def _model_name(key: str) -> str:
+    return VARIANTS[key].get("model", key)
+
+
+def test_every_builtin_model_and_every_code_kind_has_a_contract_case():
+    builtin = {name for name, spec in available_models().items() if spec.is_builtin}
+    covered = {_model_name(key) for key in VARIANTS}
+    assert builtin <= covered, builtin - covered
+    assert {get_spec(name).code_kind for name in covered} == set(CODE_KINDS)
 
 
 @pytest.fixture(scope="module", params=sorted(VARIANTS))
 def fitted(request, digits):
     train, _ = digits
-    params = {"model": request.param, **VARIANTS[request.param], "latent_dim": 12, "epochs": 25,
-              "batch_size": 64, "learning_rate": 3e-3, "seed": 1}
+    params = {"model": request.param, "latent_dim": 12, "epochs": 25, "batch_size": 64, "learning_rate": 3e-3,
+              "seed": 1, **VARIANTS[request.param]}
+    params["model"] = _model_name(request.param)
     return params, aekit.Autoencoder(**params).fit(train)
 
 
-def test_shapes(fitted, digits):
+def test_shapes_follow_the_code_kind(fitted, digits):
     params, model = fitted
     test = digits[1]
     codes = model.transform(test)
-    assert codes.shape == (len(test), 12)
+    assert model.code_kind_ == get_spec(params["model"]).code_kind
+    assert codes.shape == (len(test), *model.code_shape_)
+    if model.code_kind_ == "grid":
+        assert codes.ndim == 4 and codes.shape[-1] == params["latent_dim"]
+    else:
+        assert model.code_shape_ == (params["latent_dim"],)
+    if model.code_kind_ == "binary":
+        assert codes.dtype == np.uint8 and set(np.unique(codes)) <= {0, 1}
+        packed = model.encode(test, packed=True)
+        assert packed.shape == (len(test), 3) and np.array_equal(np.unpackbits(packed, axis=1), codes)
+        np.testing.assert_array_equal(model.inverse_transform(packed), model.inverse_transform(codes))
     assert model.inverse_transform(codes).shape == test.X.shape
     assert model.reconstruct(test).shape == test.X.shape
     assert model.score_samples(test).shape == (len(test),)
-    assert model.encoder_.output_shape == (None, 12)
-    assert model.decoder_.input_shape == (None, 12)
+    history = set(model.history_)
+    assert {"loss", "val_loss"} | {f"{prefix}{term}" for term in type(model.model_).loss_terms
+                                   for prefix in ("", "val_")} <= history
 
 
 def test_reconstruction_beats_predicting_the_mean(fitted, digits):
@@ -72,6 +96,7 @@ def test_save_load_gives_identical_outputs(fitted, digits, tmp_path):
     np.testing.assert_array_equal(loaded.transform(test), model.transform(test))
     np.testing.assert_array_equal(loaded.reconstruct(test), model.reconstruct(test))
     assert loaded.get_params() == model.get_params()
+    assert (loaded.code_kind_, loaded.code_shape_) == (model.code_kind_, model.code_shape_)
     assert loaded.history_.keys() == model.history_.keys()
     np.testing.assert_allclose(loaded.history_["loss"], model.history_["loss"])
 

@@ -77,3 +77,30 @@ def test_fixed_batch_prediction_matches_keras(rows):
     assert out.shape == (rows, 3)
     if rows:
         np.testing.assert_allclose(out, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_training_and_prediction_trace_the_model_a_fixed_number_of_times(digits, monkeypatch):
+    """Python runs a model's forward pass only while a program is traced (compiled), never per step."""
+    import aekit
+    from aekit.models import AutoencoderModel
+
+    calls = []
+    original = AutoencoderModel.forward
+
+    def counting(self, inputs, training=False):
+        calls.append(bool(training))
+        return original(self, inputs, training=training)
+
+    monkeypatch.setattr(AutoencoderModel, "forward", counting)
+    train, test = digits
+    params = {"hidden": [16], "latent_dim": 4, "batch_size": 100, "validation_split": 0.2}
+    aekit.Autoencoder(**params, epochs=2).fit(train)
+    short = list(calls)
+    calls.clear()
+    model = aekit.Autoencoder(**params, epochs=6).fit(train)  # 3x the epochs, 36 more steps, 4 more validations
+    # Traced per program and input shape (train step, validation's full and last batch, prediction), not per epoch.
+    assert calls == short and 1 <= short.count(True) <= 2 and len(short) <= 4, short
+    calls.clear()
+    for rows in (5, 300, 359):
+        model.reconstruct(test.subset(slice(0, rows)))
+    assert calls == []  # the prediction program traced while fitting serves every size: padded fixed batches

@@ -10,13 +10,16 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from .atomic import atomic_directory, atomic_write_text
 from .errors import ArtifactError
+from .models import get_spec
+from .plugins import ensure_family
 
 FORMAT = "aekit-run"
-FORMAT_VERSION = 1
+# 2: a flat config with the family's own parameters, the code kind and the plugin modules; 1 still loads.
+FORMAT_VERSION = 2
+# What training writes into a run directory; kept when the model is saved into the run it trained in.
+RUN_STATE = ("checkpoint", "tensorboard")
 MODEL_FILE, META_FILE, HISTORY_FILE = "model.keras", "aekit.json", "history.csv"
 RUN_SPEC = Path("checkpoint") / "run.json"
 DATA_SOURCE = Path("checkpoint") / "data_source.json"
@@ -36,11 +39,40 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def start_run(run_dir: Path, estimator, dataset) -> None:
+_ESTIMATORS: dict[str, type] = {}
+
+
+def register_estimator(cls: type) -> type:
+    """Class decorator: run directories whose ``estimator`` is ``cls.__name__`` load as ``cls``.
+
+    The class names its runs in ``RUN_DESCRIPTION`` and ``RUN_HINT`` (what to do with one), saves its fitted
+    state with ``_artifact_meta()`` (and optionally ``_save_extra_files(folder)``) and restores it with
+    ``_restore_fitted(meta, model, history)`` (and ``_restore_extra_files(folder)``).
+    """
+    _ESTIMATORS[cls.__name__] = cls
+    return cls
+
+
+def start_run(run_dir: Path, params: dict, dataset) -> None:
     """Record what a run trains on, so ``--resume`` can rebuild it after a crash."""
-    spec = {"params": _plain_params(estimator), "data": {"name": dataset.name, "samples": len(dataset),
-                                                         "shape": list(dataset.sample_shape)}}
+    params = {k: v for k, v in params.items() if k not in ("run_dir", "verbose")}
+    spec = {"params": params, "data": {"name": dataset.name, "samples": len(dataset),
+                                       "shape": list(dataset.sample_shape)}}
     atomic_write_text(run_dir / RUN_SPEC, json.dumps(spec, indent=2))
+
+
+def check_resumable(run_dir: Path | None, dataset) -> None:
+    """Refuse to resume on data other than the run was started on (another shape or number of samples)."""
+    if run_dir is None:
+        raise ArtifactError("resume=True continues the run in run_dir; set run_dir.")
+    recorded = read_run_spec(run_dir)["data"]
+    now = {"samples": len(dataset), "shape": list(dataset.sample_shape)}
+    if [recorded.get("samples"), recorded.get("shape")] != [now["samples"], now["shape"]]:
+        raise ArtifactError(
+            f"{run_dir} was started on {recorded.get('samples')} samples of shape {tuple(recorded.get('shape', ()))}, "
+            f"but the data given to resume has {now['samples']} samples of shape {tuple(now['shape'])}. Resume with "
+            "the same data, or start a new run in another directory."
+        )
 
 
 def read_run_spec(run_dir: str | Path) -> dict:
@@ -64,34 +96,27 @@ def read_data_source(run_dir: str | Path) -> dict:
     return json.loads(path.read_text())
 
 
-def _plain_params(estimator) -> dict:
-    params = estimator.get_params()
-    params.pop("run_dir", None)
-    params.pop("verbose", None)
-    return params
-
-
 def save_artifact(estimator, path) -> Path:
+    """Write ``estimator``'s run directory at ``path`` atomically (see :func:`aekit.atomic.atomic_directory`).
+
+    A run's TensorBoard logs and checkpoints are kept only when ``path`` is the run directory the
+    estimator trained in (or was loaded from); anything else already at ``path`` is replaced.
+    """
     path = Path(path)
-    with atomic_directory(path) as staging:
+    own_run = getattr(estimator, "run_dir_", None)
+    carry = RUN_STATE if own_run is not None and Path(own_run).resolve() == path.resolve() else ()
+    spec = get_spec(estimator.config_.model)
+    with atomic_directory(path, carry=carry) as staging:
         estimator.model_.save(staging / MODEL_FILE)
         _write_history(estimator.history_, staging / HISTORY_FILE)
         _write_plots(estimator, staging)
         getattr(estimator, "_save_extra_files", lambda folder: None)(staging)
-        meta = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "estimator": type(estimator).__name__,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "params": _plain_params(estimator), "config": estimator.config_.to_dict(),
-            "input_shape": list(estimator.input_shape_), "kind": estimator.kind_,
-            "feature_names": estimator.feature_names_, "scaler": estimator.scaler_.to_dict(),
-            "data": {"fingerprint": estimator.data_fingerprint_},
-            "metrics": getattr(estimator, "metrics_", {}),
-            "training_seconds": getattr(estimator, "training_seconds_", None),
-            "epochs_run": len(estimator.history_.get("loss", [])),
-            "versions": library_versions(),
-        }
-        meta.update(getattr(estimator, "_extra_meta", lambda: {})())
+        meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "estimator": type(estimator).__name__,
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "plugins": [] if spec.is_builtin else [spec.module],
+                **estimator._artifact_meta(), "versions": library_versions()}
         (staging / META_FILE).write_text(json.dumps(meta, indent=2))
+    estimator.run_dir_ = path
     return path
 
 
@@ -124,20 +149,52 @@ def _write_plots(estimator, folder: Path) -> None:
         plot_reconstructions(preview, reconstructed, folder / "reconstructions.png", kind=estimator.kind_)
 
 
-def load(path):
+def load(path, plugins=(), expect: type | None = None):
     """Restore an estimator saved by ``fit(run_dir=...)``, ``save()`` or ``aekit train``.
 
     Loading never runs code from the files: the model is rebuilt from its plain config
-    through the registry and Keras loads it with ``safe_mode=True``; nothing is unpickled.
+    through the registry and Keras loads it with ``safe_mode=True``; nothing is unpickled. A model
+    family from a plugin loads only when its module is allowed: ``plugins=["module"]``, the
+    ``AEKIT_PLUGINS`` environment variable or ``aekit --plugin module`` (see :mod:`aekit.plugins`).
+    ``expect`` refuses runs of another estimator class (a detector run where an autoencoder is needed).
     """
     import keras
 
-    from . import models  # noqa: F401 - registers aekit's layers before Keras deserialises them
-    from .config import Config
-    from .data.scaling import Scaler
-    from .estimators import Autoencoder
-
     path = Path(path)
+    meta = read_meta(path)
+    name = meta.get("estimator")
+    if name not in _ESTIMATORS:
+        raise ArtifactError(f"{path / META_FILE} names the estimator {name!r}, which this aekit does not know "
+                            f"(it knows {', '.join(sorted(_ESTIMATORS))}). It was written by another program or a "
+                            "newer aekit, or the file was edited.")
+    found = _ESTIMATORS[name]
+    if expect is not None and not issubclass(found, expect):
+        raise ArtifactError(f"{path} is {found.RUN_DESCRIPTION}, not {expect.RUN_DESCRIPTION}. {found.RUN_HINT}")
+    family = (meta.get("config") or {}).get("model")
+    ensure_family(str(family), list(meta.get("plugins") or []), str(path), extra_allowed=tuple(plugins))
+    model_path = path / MODEL_FILE
+    try:
+        model = keras.saving.load_model(model_path, compile=False, safe_mode=True)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, TypeError) as exc:
+        raise ArtifactError(
+            f"{model_path} is truncated or corrupted and cannot be loaded ({type(exc).__name__}: "
+            f"{str(exc)[:200]}). Retrain, or restore the file from a backup."
+        ) from None
+    defaults = found().get_params()
+    estimator = found(**{k: v for k, v in meta["params"].items() if k in defaults})
+    history_path = path / HISTORY_FILE
+    try:
+        estimator._restore_fitted(meta, model, read_history(history_path) if history_path.is_file() else {})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ArtifactError(f"{path / META_FILE} is incomplete or malformed ({type(exc).__name__}: {exc}); the run "
+                            "cannot be loaded. Retrain, or restore the file from a backup.") from None
+    getattr(estimator, "_restore_extra_files", lambda folder: None)(path)
+    estimator.run_dir_ = path
+    return estimator
+
+
+def read_meta(path: Path) -> dict:
+    """``aekit.json`` of a complete run directory, checked for format and version."""
     meta_path, model_path = path / META_FILE, path / MODEL_FILE
     if not path.is_dir():
         raise ArtifactError(f"No saved model at {path}: expected a run directory holding {MODEL_FILE} and {META_FILE}.")
@@ -149,39 +206,10 @@ def load(path):
         meta = json.loads(meta_path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ArtifactError(f"{meta_path} is corrupted ({exc}); the run cannot be loaded.") from None
-    if meta.get("format") != FORMAT or meta.get("format_version", 99) > FORMAT_VERSION:
+    version = meta.get("format_version") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or not isinstance(version, int) \
+            or not 1 <= version <= FORMAT_VERSION:
         raise ArtifactError(f"{meta_path} is not an aekit run of a format this version reads "
-                            f"(format={meta.get('format')!r}, version={meta.get('format_version')!r}).")
-    try:
-        model = keras.saving.load_model(model_path, compile=False, safe_mode=True)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, TypeError) as exc:
-        raise ArtifactError(
-            f"{model_path} is truncated or corrupted and cannot be loaded ({type(exc).__name__}: "
-            f"{str(exc)[:200]}). Retrain, or restore the file from a backup."
-        ) from None
-    estimator_class = _estimator_classes().get(meta.get("estimator"), Autoencoder)
-    params = {k: v for k, v in meta["params"].items() if k in estimator_class().get_params()}
-    estimator = estimator_class(**params)
-    estimator.model_, estimator.encoder_, estimator.decoder_ = model, model.encoder, model.decoder
-    estimator.scaler_ = Scaler.from_dict(meta["scaler"])
-    estimator.config_ = Config.from_dict(meta["config"])
-    estimator.input_shape_ = tuple(meta["input_shape"])
-    estimator.kind_ = meta["kind"]
-    estimator.n_features_in_ = int(np.prod(estimator.input_shape_))
-    estimator.feature_names_ = meta.get("feature_names")
-    estimator.data_fingerprint_ = meta["data"]["fingerprint"]
-    estimator.metrics_ = meta.get("metrics", {})
-    estimator.training_seconds_ = meta.get("training_seconds")
-    history_path = path / HISTORY_FILE
-    estimator.history_ = read_history(history_path) if history_path.is_file() else {}
-    estimator.versions_ = meta.get("versions", {})
-    getattr(estimator, "_restore_extra_meta", lambda m: None)(meta)
-    getattr(estimator, "_restore_extra_files", lambda folder: None)(path)
-    return estimator
-
-
-def _estimator_classes() -> dict[str, type]:
-    from .estimators import Autoencoder
-    from .tasks.anomaly import AnomalyDetector
-
-    return {"Autoencoder": Autoencoder, "AnomalyDetector": AnomalyDetector}
+                            f"(format={meta.get('format') if isinstance(meta, dict) else None!r}, version={version!r}; "
+                            f"this aekit reads versions 1 to {FORMAT_VERSION}).")
+    return meta

@@ -42,11 +42,13 @@ def atomic_path(path: str | Path):
 
 
 @contextmanager
-def atomic_directory(path: str | Path):
-    """Yield a staging folder beside ``path``; on success it takes ``path``'s place.
+def atomic_directory(path: str | Path, carry: tuple[str, ...] = ()):
+    """Yield a staging folder beside ``path``; on success it takes ``path``'s place in one rename.
 
-    Entries of an existing ``path`` that the staging folder does not hold (TensorBoard
-    logs, checkpoints) are carried over, so re-saving into a run directory keeps them.
+    Everything an existing ``path`` held is replaced, except the entries named in ``carry`` (a run's
+    TensorBoard logs and checkpoints when a model is saved into the run directory it trained in). Those
+    are hard-linked into the staging folder, never moved out of ``path``: whatever fails before the
+    final rename, ``path`` is left exactly as it was.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,17 +56,36 @@ def atomic_directory(path: str | Path):
     try:
         yield staging
         os.chmod(staging, _default_mode(directory=True))
-        if path.exists():
-            if not path.is_dir():
-                raise NotADirectoryError(f"{path} exists and is not a directory")
-            for entry in path.iterdir():
-                if not (staging / entry.name).exists():
-                    os.replace(entry, staging / entry.name)
-            retired = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            os.replace(path, retired / "previous")
+        if not path.exists():
             os.replace(staging, path)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
+            return
+        if not path.is_dir():
+            raise NotADirectoryError(f"{path} exists and is not a directory")
+        for name in carry:
+            if (path / name).exists() and not (staging / name).exists():
+                _link_tree(path / name, staging / name)
+        retired = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+        os.replace(path, retired / "previous")
+        try:
             os.replace(staging, path)
+        except BaseException:
+            os.replace(retired / "previous", path)
+            raise
+        shutil.rmtree(retired, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Copy a file or folder as hard links (the data is shared, nothing is rewritten); copy where links fail."""
+
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=link, symlinks=True)
+    else:
+        link(source, target)

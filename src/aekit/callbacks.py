@@ -12,6 +12,7 @@ import keras
 import numpy as np
 
 from .atomic import atomic_write_text
+from .models.base import reconstruction_of
 
 
 def seed_generators(model: keras.Model):
@@ -57,11 +58,15 @@ class NanGuard(keras.callbacks.Callback):
 
 
 class ImageSummary(keras.callbacks.Callback):
-    """Each epoch, writes originals above their reconstructions as a TensorBoard image summary."""
+    """Each epoch, writes originals above their reconstructions as a TensorBoard image summary.
 
-    def __init__(self, images: np.ndarray, log_dir: str | Path):
+    For models trained on pairs, the originals are the clean targets of the inputs.
+    """
+
+    def __init__(self, images: np.ndarray, log_dir: str | Path, targets: np.ndarray | None = None):
         super().__init__()
         self.images = images
+        self.targets = images if targets is None else targets
         self.log_dir = str(log_dir)
         self._writer = None
 
@@ -72,8 +77,8 @@ class ImageSummary(keras.callbacks.Callback):
 
         if self._writer is None:
             self._writer = tf.summary.create_file_writer(self.log_dir)
-        reconstructions = keras.ops.convert_to_numpy(self.model(self.images, training=False))
-        grid = comparison_grid(self.images, reconstructions)
+        reconstructions = keras.ops.convert_to_numpy(reconstruction_of(self.model(self.images, training=False)))
+        grid = comparison_grid(self.targets, reconstructions)
         with self._writer.as_default():
             tf.summary.image("originals_above_reconstructions", grid[None], step=epoch)
         self._writer.flush()

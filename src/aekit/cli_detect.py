@@ -7,6 +7,8 @@ import time
 import click
 
 from .cli_options import config_options, handle_errors
+from .tasks.anomaly.columns import check_training_rows
+from .tasks.anomaly.detector import DEFAULT_OVERRIDES, MIN_TRAINING_ROWS
 
 NAN_HELP = ("Empty/NaN feature cells: error (stop, naming the row and column), impute (training column mean) "
             "or drop (leave the row out).")
@@ -27,7 +29,8 @@ def detect():
 
 @detect.command("fit")
 @click.argument("data", type=click.Path())
-@click.option("--label-column", help="Column of 0/1 labels (1 = anomaly); kept aside, never trained on.")
+@click.option("--label-column", help="Column of 0/1 labels (1 = anomaly); kept aside as a feature. Without "
+              "--normal-only the detector still trains on every row, anomalies included (a warning says so).")
 @click.option("--normal-only", is_flag=True, help="Train only on rows labelled 0 (needs --label-column).")
 @click.option("--contamination", type=float, default=0.1, show_default=True,
               help="Share of training rows to flag (threshold contamination) and to trim (--robust).")
@@ -37,7 +40,8 @@ def detect():
 @click.option("--k", type=float, default=1.0, show_default=True, help="For mean_std: mean + k * std.")
 @click.option("--target", type=float, help="For --threshold recall/precision: the level to reach, e.g. 0.9.")
 @click.option("--validation-fraction", type=float, default=0.2, show_default=True,
-              help="With --normal-only and f1/recall/precision: share of normal rows held out to set the threshold.")
+              help="With f1/recall/precision: share of the labelled rows held out (never trained on) to set the "
+                   "threshold; with --normal-only, of the normal rows, next to every anomaly.")
 @click.option("--robust", is_flag=True, help="Contaminated training data: train, trim the worst rows, train again.")
 @click.option("--no-standardize", is_flag=True, help="Do not standardise columns (they are already on one scale).")
 @click.option("--score-method", type=click.Choice(["auto", "mahalanobis", "normalized", "mse"]),
@@ -45,7 +49,7 @@ def detect():
               help="How residuals become a score: auto = mahalanobis for tables (mse for images).")
 @click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
               help=NAN_HELP)
-@config_options
+@config_options(defaults=DEFAULT_OVERRIDES)
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Run directory to write.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @handle_errors
@@ -68,23 +72,31 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
     from .tasks.anomaly.cli_data import read_training_table, split_for_threshold
 
     objective = strategy in ("f1", "recall", "precision")
+    # Checked before any data is read or any training: these mistakes used to surface after the full fit.
+    if strategy in ("recall", "precision") and target is None:
+        raise click.UsageError(f"--threshold {strategy} needs --target, the {strategy} to reach (e.g. --target 0.9).")
+    if target is not None and strategy not in ("recall", "precision"):
+        raise click.UsageError("--target applies to --threshold recall or precision.")
+    if objective and label_column is None:
+        raise click.UsageError(f"--threshold {strategy} chooses the threshold on labelled rows; pass --label-column.")
+    if normal_only and label_column is None:
+        raise click.UsageError("--normal-only keeps the rows labelled 0, so it needs --label-column.")
     params = {k_: v for k_, v in flags.items() if v is not None}
     params.update(contamination=contamination, threshold="contamination" if objective else strategy, k=k,
                   robust=robust, standardize=not no_standardize, score_method=score_method, verbose=0 if quiet else 2)
     detector = AnomalyDetector(**params)
+    detector.check_params()
     dataset, labels = read_training_table(data, label_column, nan_policy)
-    if normal_only and labels is None:
-        raise click.UsageError("--normal-only keeps the rows labelled 0, so it needs --label-column.")
-    if objective and labels is None:
-        raise click.UsageError(f"--threshold {strategy} chooses the threshold on labelled rows; pass --label-column.")
+    check_training_rows(dataset, MIN_TRAINING_ROWS)
+    if labels is not None and not normal_only and labels.any():
+        click.echo(f"Warning: training on all {len(labels):,} rows, including the {int(labels.sum()):,} labelled as "
+                   "anomalies. Pass --normal-only to train on the rows labelled 0 only.", err=True)
     train, validation = split_for_threshold(dataset, labels, normal_only, objective, validation_fraction,
                                             seed=int(params.get("seed", 0)))
     started = time.perf_counter()
     detector.fit(train)
     if objective:
         detector.fit_threshold(validation.X, validation.y, objective=strategy, target=target)
-    elif target is not None:
-        raise click.UsageError("--target applies to --threshold recall or precision.")
     detector.save(output)
     seconds = time.perf_counter() - started
     trained_on = f"{len(train):,} {'normal ' if normal_only else ''}rows x {len(dataset.feature_names or [])} columns"
@@ -94,8 +106,8 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
                f"{np.mean(detector.labels_):.2%} of the training rows.")
     if objective:
         info = detector.threshold_info_
-        click.echo(f"On the {len(validation):,} labelled rows used to set it: precision {info['precision']:.3f}, "
-                   f"recall {info['recall']:.3f}, F1 {info['f1']:.3f}.")
+        click.echo(f"On the {len(validation):,} held-out labelled rows used to set it (not trained on): precision "
+                   f"{info['precision']:.3f}, recall {info['recall']:.3f}, F1 {info['f1']:.3f}.")
 
 
 @detect.command("score")

@@ -1,31 +1,20 @@
-"""Click plumbing for the CLI: config flags generated from Config, data options, and error handling."""
+"""Click plumbing for the CLI: flags generated from the declared parameters, data options, error handling."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import sys
+import traceback
 import types
 import typing
+from typing import Any
 
 import click
 
+from . import params as family_params
 from .config import CHOICES, Config
-
-# Keys that are data or run settings rather than model/training flags, or that need a custom flag.
-_NOT_FLAGS = {"dataset", "data", "label_column", "image_size", "split", "max_samples", "extra"}
-_HELP = {
-    "model": "Registered model name (see `aekit models`).",
-    "preset": "Architecture preset: hinton2006, tutorial, small.",
-    "latent_dim": "Size of the code (bottleneck).",
-    "hidden": "Hidden layer widths of a deep stack, comma separated, e.g. 1000,500,250.",
-    "filters": "Conv filters per stage, comma separated, e.g. 32,64.",
-    "activity_l1": "L1 penalty on the code's activity (sparse autoencoder).",
-    "noise": "Input corruption while training (denoising autoencoder).",
-    "tied": "Tie decoder weights to the transposed encoder weights.",
-    "loss": "Reconstruction loss; auto = bce for [0,1] data, mse otherwise.",
-    "seed": "Random seed; the same seed gives identical results on CPU.",
-}
 
 
 def _int_list(value):
@@ -37,71 +26,165 @@ def _int_list(value):
         raise click.BadParameter(f"expected comma-separated integers such as 1000,500,250, got {value!r}") from None
 
 
-def config_options(command):
-    """Add one --flag per Config key (defaults None, so only flags the user gives override the config file)."""
-    hints = typing.get_type_hints(Config)
-    for field in reversed(dataclasses.fields(Config)):
-        if field.name in _NOT_FLAGS:
-            continue
-        flag = "--" + field.name.replace("_", "-")
-        hint = hints[field.name]
-        base = _base_type(hint)
-        help_text = _HELP.get(field.name, "") + (f" [default: {field.default}]" if field.default is not None else "")
-        if base is bool:
-            option = click.option(f"{flag}/--no-{flag[2:]}", field.name, default=None, help=help_text)
-        elif base is list:
-            option = click.option(flag, field.name, default=None, callback=lambda c, p, v: _int_list(v),
-                                  help=help_text)
-        elif field.name in CHOICES:
-            option = click.option(flag, field.name, type=click.Choice(CHOICES[field.name]), default=None,
-                                  help=help_text)
-        else:
-            option = click.option(flag, field.name, type=base, default=None, help=help_text)
-        command = option(command)
-    return command
-
-
 def _base_type(hint):
     args = [a for a in typing.get_args(hint) if a is not type(None)]
     if typing.get_origin(hint) in (typing.Union, types.UnionType) and args:
         hint = args[0]
-    origin = typing.get_origin(hint)
-    return origin or hint
+    return typing.get_origin(hint) or hint
+
+
+def _flag(name: str, value_type, help_text: str, choices=None) -> click.Option:
+    """One ``--flag`` for a config key (default None: only flags the user gives override a config file)."""
+    flag = "--" + name.replace("_", "-")
+    if value_type is bool:
+        return click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text)
+    if value_type is list:
+        return click.Option([flag, name], default=None, callback=lambda c, p, v: _int_list(v), help=help_text)
+    if choices:
+        return click.Option([flag, name], type=click.Choice([str(c) for c in choices]), default=None, help=help_text)
+    return click.Option([flag, name], type=value_type, default=None, help=help_text)
+
+
+def config_flags(defaults: dict[str, Any] | None = None) -> list[click.Option]:
+    """Flags for every estimator key: Config's architecture and training keys, then every family's parameters.
+
+    ``defaults`` shows another estimator's defaults in the help (the anomaly detector's).
+    """
+    defaults = defaults or {}
+    hints = typing.get_type_hints(Config)
+    options = []
+    for field in dataclasses.fields(Config):
+        if field.name not in Config.keys("architecture", "training"):
+            continue
+        default = defaults.get(field.name, field.default)
+        shown = "auto" if default is None and field.name in defaults else default
+        help_text = field.metadata["help"] + (f" [default: {shown}]" if shown is not None else "")
+        options.append(_flag(field.name, _base_type(hints[field.name]), help_text, CHOICES.get(field.name)))
+    options += family_flags(set())
+    return options
+
+
+def family_flags(present: set[str]) -> list[click.Option]:
+    """Flags for the declared family parameters not yet in ``present`` (plugins add theirs at run time)."""
+    options = []
+    for name, param in family_params.family_params().items():
+        if name in present:
+            continue
+        users = ", ".join(family_params.families_using(name))
+        help_text = f"[{users}] {param.help} [default: {param.default}]"
+        options.append(_flag(name, param.value_type, help_text, param.choices))
+    return options
+
+
+def config_options(command=None, *, defaults: dict[str, Any] | None = None):
+    """Add one flag per estimator key (see :func:`config_flags`) to a click command."""
+
+    def decorate(cmd):
+        # What @click.option does with an Option object: the command collects __click_params__ in reverse.
+        cmd.__dict__.setdefault("__click_params__", []).extend(reversed(config_flags(defaults)))
+        cmd.__aekit_config_flags__ = True
+        return cmd
+
+    return decorate(command) if command is not None else decorate
+
+
+def add_plugin_flags(group: click.Group) -> None:
+    """After plugins load, give every command with config flags the flags of the parameters they declared."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            add_plugin_flags(command)
+        elif getattr(command.callback, "__aekit_config_flags__", False):
+            present = {p.name for p in command.params}
+            command.params.extend(family_flags(present))
+
+
+@dataclasses.dataclass
+class DataSource:
+    """Where a command reads its data: a named dataset or a path, and how to read it."""
+
+    dataset: str | None = None
+    data: str | None = None
+    label_column: str | None = None
+    image_size: tuple[int, int] | None = None
+    image_shape: tuple[int, ...] | None = None
+    split: str = "train"
+    data_dir: str | None = None
+    max_samples: int | None = None
+
+    def read(self):
+        from . import data as data_module
+
+        return data_module.load(self.dataset, self.data, split=self.split, label_column=self.label_column,
+                                image_size=self.image_size, data_dir=self.data_dir, max_samples=self.max_samples,
+                                image_shape=self.image_shape)
+
+    def spec(self) -> dict:
+        """Plain values, as recorded in a run directory for ``--resume``."""
+        values = dataclasses.asdict(self)
+        values.pop("data_dir")
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()}
+
+    @property
+    def given(self) -> bool:
+        return bool(self.dataset or self.data)
+
+
+DATA_KEYS = ("dataset", "data", "label_column", "image_size", "image_shape", "split", "data_dir", "max_samples")
 
 
 def data_options(command=None, *, split_default: str = "train"):
-    """--dataset/--data and friends, shared by every command that reads data."""
+    """--dataset/--data and friends; the command receives them as one ``source`` (a :class:`DataSource`)."""
 
     def decorate(cmd):
+        @functools.wraps(cmd)
+        def wrapper(*args, **kwargs):
+            values = {key: kwargs.pop(key) for key in DATA_KEYS}
+            values["image_size"] = tuple(values["image_size"]) if values["image_size"] else None
+            values["image_shape"] = tuple(values["image_shape"]) if values["image_shape"] else None
+            return cmd(*args, source=DataSource(**values), **kwargs)
+
         options = [
             click.option("--dataset", help="Named dataset: mnist, fashion_mnist, digits (see `aekit datasets`)."),
             click.option("--data", help="A data file, folder or glob: CSV, Parquet, NPY/NPZ, IDX, images."),
             click.option("--label-column", help="Table column holding labels; kept aside, not trained on."),
             click.option("--image-size", nargs=2, type=int, default=None, metavar="H W",
                          help="Resize images to H x W (needed when they differ in size)."),
-            click.option("--split", type=click.Choice(["train", "test", "all"]), default=split_default,
+            click.option("--image-shape", callback=lambda c, p, v: _int_list(v), default=None, metavar="H,W[,C]",
+                         help="Reshape each table row into an H x W (x C) image, e.g. 28,28 for a CSV of "
+                              "MNIST pixels. Not --image-size, which resizes images."),
+            click.option("--split", type=click.Choice(list(CHOICES["split"])), default=split_default,
                          show_default=True, help="Split of a named dataset."),
             click.option("--data-dir", type=click.Path(file_okay=False), default=None,
                          help="Where named datasets live (also AEKIT_DATA_DIR)."),
             click.option("--max-samples", type=int, default=None, help="Use only the first N samples."),
         ]
         for option in reversed(options):
-            cmd = option(cmd)
-        return cmd
+            wrapper = option(wrapper)
+        return wrapper
 
     return decorate(command) if command is not None else decorate
 
 
-def read_data(dataset, data, label_column, image_size, split, data_dir, max_samples):
-    from . import data as data_module
+def read_data(dataset, data, label_column, image_size, split, data_dir, max_samples, image_shape=None):
+    return DataSource(dataset, data, label_column, tuple(image_size) if image_size else None,
+                      tuple(image_shape) if image_shape else None, split, data_dir, max_samples).read()
 
-    return data_module.load(dataset, data, split=split, label_column=label_column,
-                            image_size=tuple(image_size) if image_size else None, data_dir=data_dir,
-                            max_samples=max_samples)
+
+def load_autoencoder(run):
+    """The Autoencoder in a run directory; an anomaly-detector run gets a clear error, not an AttributeError."""
+    from .artifacts import load
+    from .estimators import Autoencoder
+
+    return load(run, expect=Autoencoder)
+
+
+def debugging() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(os.environ.get("AEKIT_DEBUG")) or (context is not None and context.find_root().params.get("debug"))
 
 
 def handle_errors(function):
-    """Print AekitErrors as one paragraph and exit 2; --debug (or AEKIT_DEBUG=1) re-raises them."""
+    """Print AekitErrors as one paragraph and exit 2; --debug (or AEKIT_DEBUG=1) adds the traceback."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
@@ -110,9 +193,8 @@ def handle_errors(function):
         try:
             return function(*args, **kwargs)
         except AekitError as exc:
-            context = click.get_current_context(silent=True)
-            if context is not None and (context.find_root().params.get("debug")):
-                raise
+            if debugging():
+                traceback.print_exc()
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import _int_list, data_options, handle_errors, read_data
+from .cli_options import _int_list, data_options, handle_errors, load_autoencoder, read_data
 
 
 def _pick_source(source, dataset, data):
@@ -132,7 +132,7 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
 
 @click.command()
 @click.argument("run", type=click.Path())
-@click.argument("source", required=False, metavar="[DATA]")
+@click.argument("positional", required=False, metavar="[DATA]")
 @data_options(split_default="test")
 @click.option("--method", type=click.Choice(["latent", "tsne", "umap", "pca"]), default="tsne", show_default=True,
               help="latent: the code itself (latent_dim=2); tsne/umap/pca: reduce the codes to 2-D.")
@@ -144,8 +144,7 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder for embedding-METHOD.png, .csv and .html.")
 @handle_errors
-def embed(run, source, dataset, data, label_column, image_size, split, data_dir, max_samples, method, perplexity,
-          neighbors, html, seed, output):
+def embed(run, positional, source, method, perplexity, neighbors, html, seed, output):
     """Map a dataset's latent codes in 2-D: a PNG coloured by label and the coordinates as CSV.
 
     DATA is a named dataset or a path (or use --dataset / --data). t-SNE takes about a minute
@@ -156,14 +155,13 @@ def embed(run, source, dataset, data, label_column, image_size, split, data_dir,
       aekit embed runs/h2006 mnist --max-samples 5000 --method tsne -o runs/h2006/maps
       aekit embed runs/h2006 --dataset mnist --max-samples 5000 --method umap -o runs/h2006/maps
     """
-    from .artifacts import load
     from .tasks.representation import embed as run_embed
     from .tasks.representation.embed import check_method
 
-    dataset, data = _pick_source(source, dataset, data)
-    model = load(run)
+    source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
+    model = load_autoencoder(run)
     check_method(method, int(model.encoder_.output_shape[-1]))  # before reading data or encoding
-    data_obj = read_data(dataset, data, label_column, image_size, split, data_dir, max_samples)
+    data_obj = source.read()
     options = {"perplexity": perplexity} if method == "tsne" else {"n_neighbors": neighbors} if method == "umap" else {}
     result = run_embed(model, data_obj, method=method, seed=seed, **options)
     paths = result.save(output, images=data_obj.X, html=html, seed=seed)
@@ -193,12 +191,11 @@ def probe(run, source, dataset, data, label_column, image_size, data_dir, max_sa
       aekit probe runs/h2006 mnist --max-samples 10000
       aekit probe runs/cc --data creditcard.csv --label-column Class --baselines pca -o probe.json
     """
-    from .artifacts import load
     from .atomic import atomic_write_text
     from .tasks.representation.probe import format_rows
     from .tasks.representation.probe import probe as run_probe
 
-    model = load(run)
+    model = load_autoencoder(run)
     train, test = read_train_test(source, dataset, data, label_column, image_size, data_dir, max_samples,
                                   max_test_samples, test_fraction, seed)
     names = [b.strip() for b in baselines.split(",") if b.strip()]
@@ -249,10 +246,9 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
       aekit classify runs/h2006 mnist --labels 100,1000,all -o runs/h2006/classify
       aekit classify runs/h2006 --dataset mnist --labels 100 --repeats 3 --epochs 10 -o runs/h2006/classify
     """
-    from .artifacts import load
     from .tasks.representation.pretraining import format_rows, pretraining_curve, save_curve
 
-    model = load(run)
+    model = load_autoencoder(run)
     train, test = read_train_test(source, dataset, data, label_column, image_size, data_dir, max_samples,
                                   max_test_samples, test_fraction, seed)
     params = {"freeze_epochs": freeze_epochs, "epochs": epochs, "head_learning_rate": head_learning_rate,
@@ -270,14 +266,13 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
 
 @click.command()
 @click.argument("run", type=click.Path())
-@click.argument("source", required=False, metavar="[DATA]")
+@click.argument("positional", required=False, metavar="[DATA]")
 @data_options(split_default="test")
 @click.option("--max-points", type=int, default=10_000, show_default=True, help="Export at most this many samples.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random subset.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="TensorBoard log folder.")
 @handle_errors
-def projector(run, source, dataset, data, label_column, image_size, split, data_dir, max_samples, max_points, seed,
-              output):
+def projector(run, positional, source, max_points, seed, output):
     """Export codes, labels and a sprite of the originals for TensorBoard's Embedding Projector.
 
     \b
@@ -285,12 +280,11 @@ def projector(run, source, dataset, data, label_column, image_size, split, data_
       aekit projector runs/h2006 mnist --max-points 5000 -o runs/h2006/projector
       tensorboard --logdir runs/h2006/projector      # then open the "Projector" tab
     """
-    from .artifacts import load
     from .tasks.representation import export_model_projector
 
-    dataset, data = _pick_source(source, dataset, data)
-    model = load(run)
-    data_obj = read_data(dataset, data, label_column, image_size, split, data_dir, max_samples)
+    source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
+    model = load_autoencoder(run)
+    data_obj = source.read()
     folder = export_model_projector(model, data_obj, output, max_points=max_points, seed=seed)
     click.echo(f"Wrote the projector files for {min(len(data_obj), max_points):,} samples to {folder}. "
                f"View them with: tensorboard --logdir {folder}")

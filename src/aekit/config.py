@@ -1,7 +1,9 @@
 """The flat, plain-data configuration behind every model and training run.
 
-A config is a dataclass that round-trips through dicts, JSON and YAML. Presets fill
-in what the user left unset; explicit values always win over presets.
+A config is a dataclass that round-trips through flat dicts, JSON and YAML. Every core key is declared
+once here, with its default, help text and group; model families add their own keys (see
+:mod:`aekit.params`), which live in ``extra`` and read like the core ones (``config.beta``). Presets
+fill in what the user left unset; explicit values always win over presets.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import params as family_params
 from .errors import ConfigError, did_you_mean, unknown_name_error
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -28,76 +31,140 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "schedule": ("constant", "cosine"),
     "noise": ("none", "gaussian", "masking", "salt_pepper"),
     "output_activation": ("auto", "sigmoid", "linear", "tanh", "relu"),
+    "scaling": ("auto", "minmax", "standard", "none"),
+    "split": ("train", "test", "all"),
 }
+
+ARCHITECTURE, TRAINING, DATA = "architecture", "training", "data"
+
+
+def _key(default, group: str, help: str):
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata={"group": group, "help": help})
+    return field(default=default, metadata={"group": group, "help": help})
 
 
 @dataclass
 class Config:
     """Every knob of a model and its training, with the defaults of the recipe we measured."""
 
-    # architecture
-    model: str = "deep"
-    preset: str | None = None
-    latent_dim: int | None = None
-    hidden: list[int] | None = None
-    filters: list[int] | None = None
-    kernel_size: int = 3
-    activation: str = "elu"
-    code_activation: str = "linear"
-    output_activation: str = "auto"
-    kernel_initializer: str = "glorot_uniform"
-    l1: float = 0.0
-    l2: float = 0.0
-    activity_l1: float = 0.0
-    dropout: float = 0.0
-    noise: str = "none"
-    noise_level: float = 0.2
-    tied: bool = False
-    # training
-    loss: str = "auto"
-    optimizer: str = "adam"
-    learning_rate: float = 1e-3
-    momentum: float = 0.9
-    schedule: str = "cosine"
-    epochs: int = 50
-    batch_size: int = 128
-    validation_split: float = 0.1
-    early_stopping: bool = True
-    patience: int = 10
-    seed: int = 0
-    # data
-    dataset: str | None = None
-    data: str | None = None
-    label_column: str | None = None
-    image_size: list[int] | None = None
-    split: str = "train"
-    max_samples: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    model: str = _key("deep", ARCHITECTURE, "Registered model family (see `aekit models`).")
+    preset: str | None = _key(None, ARCHITECTURE, "Architecture preset: hinton2006, tutorial, small.")
+    latent_dim: int | None = _key(None, ARCHITECTURE, "Size of the code: numbers for a vector or Gaussian code, "
+                                  "bits for a binary code, channels for a spatial grid [default: from the input].")
+    hidden: list[int] | None = _key(None, ARCHITECTURE, "Hidden layer widths of a deep stack, comma separated, "
+                                    "e.g. 1000,500,250.")
+    filters: list[int] | None = _key(None, ARCHITECTURE, "Conv filters per stage, comma separated, e.g. 32,64.")
+    kernel_size: int = _key(3, ARCHITECTURE, "Convolution kernel size.")
+    activation: str = _key("elu", ARCHITECTURE, "Activation of hidden layers (any Keras activation name).")
+    code_activation: str = _key("linear", ARCHITECTURE, "Activation of the code layer.")
+    output_activation: str = _key("auto", ARCHITECTURE, "Output activation; auto = sigmoid for [0, 1] data, "
+                                  "linear otherwise.")
+    kernel_initializer: str = _key("glorot_uniform", ARCHITECTURE, "Keras initializer of the weights.")
+    l1: float = _key(0.0, ARCHITECTURE, "L1 weight decay.")
+    l2: float = _key(0.0, ARCHITECTURE, "L2 weight decay.")
+    activity_l1: float = _key(0.0, ARCHITECTURE, "L1 penalty on the code's activity (sparse autoencoder).")
+    dropout: float = _key(0.0, ARCHITECTURE, "Dropout rate after hidden layers.")
+    noise: str = _key("none", ARCHITECTURE, "Input corruption while training (denoising autoencoder).")
+    noise_level: float = _key(0.2, ARCHITECTURE, "Corruption strength: std of gaussian noise, share of values "
+                              "masked or set to salt and pepper.")
+    tied: bool = _key(False, ARCHITECTURE, "Tie decoder weights to the transposed encoder weights.")
+    scaling: str = _key("auto", ARCHITECTURE, "Input scaling: auto = minmax to [0, 1] for images and for tables "
+                        "whose values share one bounded range (pixels 0-255 or values in [0, 1]), standard "
+                        "(per-column z-scores) for other tables; or minmax, standard, none.")
+    loss: str = _key("auto", TRAINING, "Reconstruction loss; auto = bce for [0,1] data, mse otherwise.")
+    optimizer: str = _key("adam", TRAINING, "Optimizer.")
+    learning_rate: float = _key(1e-3, TRAINING, "Initial learning rate.")
+    momentum: float = _key(0.9, TRAINING, "Momentum of rmsprop and sgd.")
+    schedule: str = _key("cosine", TRAINING, "Learning-rate schedule: cosine decay to 1% over the run, "
+                         "or constant.")
+    epochs: int = _key(50, TRAINING, "Training epochs (the most, with early stopping).")
+    batch_size: int = _key(128, TRAINING, "Samples per optimiser step.")
+    validation_split: float = _key(0.1, TRAINING, "Share of the training data held out for validation.")
+    early_stopping: bool = _key(True, TRAINING, "Stop when the validation loss stops improving; keep the best "
+                                "weights.")
+    patience: int = _key(10, TRAINING, "Epochs without improvement before early stopping.")
+    seed: int = _key(0, TRAINING, "Random seed; the same seed gives identical results on CPU.")
+    # data: where the CLI and YAML files read the training data (not estimator parameters)
+    dataset: str | None = _key(None, DATA, "Named dataset: mnist, fashion_mnist, digits.")
+    data: str | None = _key(None, DATA, "A data file, folder or glob.")
+    label_column: str | None = _key(None, DATA, "Table column holding labels; kept aside, not trained on.")
+    image_size: list[int] | None = _key(None, DATA, "Resize images to H x W.")
+    image_shape: list[int] | None = _key(None, DATA, "Reshape each table row into an image of H x W (x C).")
+    split: str = _key("train", DATA, "Split of a named dataset.")
+    max_samples: int | None = _key(None, DATA, "Use only the first N samples.")
+    extra: dict[str, Any] = field(default_factory=dict, metadata={"group": "family", "help": ""})
+
+    def __getattr__(self, name: str) -> Any:
+        # Family parameters read like core keys: the given value, else the family's declared default.
+        if name.startswith("__") or name == "extra":
+            raise AttributeError(name)
+        extra = self.__dict__.get("extra", {})
+        if name in extra:
+            return extra[name]
+        declared = family_params.family_params().get(name)
+        if declared is not None:
+            return declared.default
+        raise AttributeError(f"Config has no key {name!r}")
 
     @classmethod
     def field_names(cls) -> list[str]:
         return [f.name for f in dataclasses.fields(cls)]
 
     @classmethod
+    def keys(cls, *groups: str) -> list[str]:
+        """Core keys of the given groups (architecture, training, data), in declaration order."""
+        return [f.name for f in dataclasses.fields(cls) if f.metadata.get("group") in groups]
+
+    @classmethod
+    def estimator_keys(cls) -> list[str]:
+        """The keys that are estimator parameters: core architecture/training keys, then family ones."""
+        return cls.keys(ARCHITECTURE, TRAINING) + list(family_params.family_params())
+
+    @classmethod
+    def help_for(cls, name: str) -> str:
+        for f in dataclasses.fields(cls):
+            if f.name == name:
+                return f.metadata.get("help", "")
+        declared = family_params.family_params().get(name)
+        return declared.help if declared is not None else ""
+
+    @classmethod
+    def default_for(cls, name: str) -> Any:
+        for f in dataclasses.fields(cls):
+            if f.name == name:
+                return f.default_factory() if f.default is dataclasses.MISSING else f.default
+        return family_params.family_params()[name].default
+
+    @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "Config":
-        names = cls.field_names()
-        unknown = [k for k in values if k not in names]
-        if unknown:
-            key = unknown[0]
-            raise ConfigError(
-                f'Unknown config key "{key}".{did_you_mean(key, names)} '
-                f"Valid keys: {', '.join(names)}."
-            )
-        return cls(**values)
+        """Build from a flat dict of core and family keys (a nested ``extra`` from format-1 runs is accepted)."""
+        names = [n for n in cls.field_names() if n != "extra"]
+        declared = family_params.family_params()
+        core, extra = {}, dict(values.get("extra") or {})
+        for key, value in values.items():
+            if key in names:
+                core[key] = value
+            elif key in declared:
+                extra[key] = value
+            elif key != "extra":
+                known = names + list(declared)
+                raise ConfigError(f'Unknown config key "{key}".{did_you_mean(key, known)} '
+                                  f"Valid keys: {', '.join(known)}.")
+        return cls(**core, extra=extra)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """A flat dict: the core keys, then the family's own keys."""
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "extra"}
+        values = {k: (list(v) if isinstance(v, list) else v) for k, v in values.items()}
+        values.update(self.extra)
+        return values
 
     def replace(self, **changes: Any) -> "Config":
         return Config.from_dict({**self.to_dict(), **changes})
 
     def resolved(self) -> "Config":
-        """Return a copy with the preset applied to unset fields, and every value checked."""
+        """A copy with the preset applied to unset keys, the family's defaults filled in, every value checked."""
         values = self.to_dict()
         if self.preset is not None:
             if self.preset not in PRESETS:
@@ -110,6 +177,20 @@ class Config:
                     f'Preset "{self.preset}" is for model "{PRESETS[self.preset]["model"]}", '
                     f'but model="{self.model}" was given. Drop one of the two.'
                 )
+        family = values["model"]
+        if family not in family_params.families():
+            raise unknown_name_error("model", family, family_params.families())
+        own = family_params.params_of(family)
+        for key in list(self.extra):
+            if key in own:
+                continue
+            if values[key] != family_params.family_params()[key].default:
+                users = ", ".join(family_params.families_using(key))
+                raise ConfigError(f'Received {key}={values[key]!r}, but model "{family}" has no parameter '
+                                  f'"{key}" (it belongs to: {users}). Drop it, or choose one of those models.')
+            values.pop(key)
+        for key, param in own.items():
+            values[key] = param.check(values.get(key, param.default), family)
         config = Config.from_dict(values)
         config.validate()
         return config
@@ -122,9 +203,11 @@ class Config:
         _check_positive_int("batch_size", self.batch_size)
         if self.latent_dim is not None:
             _check_positive_int("latent_dim", self.latent_dim)
-        for name in ("hidden", "filters"):
+        for name in ("hidden", "filters", "image_shape"):
             for units in getattr(self, name) or []:
                 _check_positive_int(f"each entry of {name}", units)
+        if self.image_shape is not None and len(self.image_shape) not in (2, 3):
+            raise ConfigError(f"Received image_shape={self.image_shape}; expected H W or H W C.")
         for name in ("l1", "l2", "activity_l1", "noise_level"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"Received {name}={getattr(self, name)}; expected a value >= 0.")

@@ -8,26 +8,40 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from . import artifacts, training
+from .artifacts import register_estimator
 from .config import Config
 from .data.dataset import Dataset, from_array
 from .data.pipeline import fingerprint, split_indices
 from .data.scaling import Scaler
-from .errors import DataError, NotFittedError
-from .inference import predict_fixed_batches
+from .errors import ConfigError, DataError, NotFittedError
+from .estimator_params import assign_params, install_signature
+from .inference import predict_fixed_batches, predict_method
+from .metrics import reconstruction_report
+from .models import AutoencoderModel, build_model, get_spec, reconstruction_of
 
 PREVIEW_SAMPLES = 8
+# Fitted attributes saved in aekit.json and restored by load, shared with estimators that wrap an Autoencoder.
+FITTED_STATE = ("model_", "encoder_", "decoder_", "scaler_", "history_", "config_", "input_shape_", "kind_",
+                "n_features_in_", "data_fingerprint_", "feature_names_", "metrics_", "training_seconds_",
+                "code_kind_", "code_shape_")
 
 
+@register_estimator
 class Autoencoder(TransformerMixin, BaseEstimator):
     """An autoencoder with the scikit-learn estimator contract.
 
     ``fit(X)`` trains on a NumPy array (tables ``(n, features)``, images ``(n, h, w)`` or
     ``(n, h, w, c)``) or an :class:`aekit.data.Dataset`; ``transform`` encodes, ``inverse_transform``
     decodes, ``reconstruct`` does both and ``score_samples`` gives each sample's reconstruction
-    error (mean squared error per value, in the scaled space; higher means worse).
-    Every parameter is a key of :class:`aekit.config.Config` (see ``aekit models``), plus
-    ``scaling`` ("auto": [0, 1] for images, standardisation for tables), ``run_dir`` (write a
-    run directory with checkpoints, TensorBoard logs, plots and the saved model) and ``verbose``.
+    error (mean squared error per value, in the scaled space; higher means worse), or the family's own
+    score (a variational model's negative ELBO).
+    The parameters are every key of :class:`aekit.config.Config` that describes the model or its training,
+    every model family's own parameters (``aekit models NAME`` lists them), ``run_dir`` (write a run
+    directory with checkpoints, TensorBoard logs, plots and the saved model) and ``verbose``.
+
+    What ``transform`` returns depends on the family's code kind (``code_kind_``): a vector ``(n, latent_dim)``;
+    a Gaussian's means; 0/1 bits as uint8 (``encode(X, packed=True)`` packs them); or a grid ``(n, h, w, c)``.
 
     Example::
 
@@ -35,149 +49,161 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         codes = ae.transform(X_test)
     """
 
-    def __init__(self, model="deep", preset=None, latent_dim=None, hidden=None, filters=None, kernel_size=3,
-                 activation="elu", code_activation="linear", output_activation="auto",
-                 kernel_initializer="glorot_uniform", l1=0.0, l2=0.0, activity_l1=0.0, dropout=0.0,
-                 noise="none", noise_level=0.2, tied=False, loss="auto", optimizer="adam", learning_rate=1e-3,
-                 momentum=0.9, schedule="cosine", epochs=50, batch_size=128, validation_split=0.1,
-                 early_stopping=True, patience=10, seed=0, scaling="auto", run_dir=None, verbose=0):
-        self.model = model
-        self.preset = preset
-        self.latent_dim = latent_dim
-        self.hidden = hidden
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.activation = activation
-        self.code_activation = code_activation
-        self.output_activation = output_activation
-        self.kernel_initializer = kernel_initializer
-        self.l1 = l1
-        self.l2 = l2
-        self.activity_l1 = activity_l1
-        self.dropout = dropout
-        self.noise = noise
-        self.noise_level = noise_level
-        self.tied = tied
-        self.loss = loss
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.momentum = momentum
-        self.schedule = schedule
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.validation_split = validation_split
-        self.early_stopping = early_stopping
-        self.patience = patience
-        self.seed = seed
-        self.scaling = scaling
-        self.run_dir = run_dir
-        self.verbose = verbose
+    RUN_DESCRIPTION = "an autoencoder run (`aekit train`)"
+    RUN_HINT = "Use it with `aekit evaluate`, `encode`, `reconstruct`, `embed`, `probe` and the other commands."
+
+    def __init__(self, **params):
+        assign_params(self, params)
 
     # -- configuration -------------------------------------------------------------------------
     def config(self) -> Config:
-        """The flat config these parameters describe (preset applied, values checked)."""
-        names = set(Config.field_names())
-        values = {k: v for k, v in self.get_params().items() if k in names}
-        return Config.from_dict(values).resolved()
+        """The flat config these parameters describe (preset applied, family defaults filled in, values checked)."""
+        keys = set(Config.estimator_keys())
+        return Config.from_dict({k: v for k, v in self.get_params().items() if k in keys}).resolved()
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X, y=None, *, resume: bool = False) -> "Autoencoder":
         """Train on ``X`` (``y`` is ignored). ``resume=True`` continues the run in ``run_dir``."""
-        from . import training
-        from .models import build_model
-
         config = self.config()
         dataset = X if isinstance(X, Dataset) else from_array(X)
-        if self.scaling not in ("auto", *Scaler.METHODS):
-            raise DataError(f"Received scaling={self.scaling!r}; expected 'auto' or one of {Scaler.METHODS}.")
-        train_index, val_index = split_indices(len(dataset), config.validation_split, config.seed)
-        scaler = Scaler.for_kind(dataset.kind) if self.scaling == "auto" else Scaler(self.scaling)
-        scaler.fit(dataset.X[train_index])
-        scaled = scaler.transform(dataset.X)
-        model = build_model(config, dataset.sample_shape, scaler.output_range)
         run_dir = Path(self.run_dir) if self.run_dir is not None else None
+        if resume:
+            artifacts.check_resumable(run_dir, dataset)
+        train_index, val_index = split_indices(len(dataset), config.validation_split, config.seed)
+        scaler = Scaler.choose(config.scaling, dataset.kind, dataset.X[train_index]).fit(dataset.X[train_index])
+        targets = scaler.transform(dataset.X)
+        model_class = get_spec(config.model).model_class
+        inputs = model_class.training_inputs(targets, config)
+        paired = inputs is not targets
+        model = build_model(config, inputs.shape[1:], scaler.output_range)
         if run_dir is not None and not resume:
-            from .artifacts import start_run
-
-            start_run(run_dir, self, dataset)
+            artifacts.start_run(run_dir, self.get_params(), dataset)
         started = time.perf_counter()
-        history = training.fit(model, scaled[train_index], scaled[val_index], config,
-                               data_range=scaler.output_range, run_dir=run_dir, resume=resume,
-                               verbose=self.verbose, images=dataset.kind == "image")
-        self._set_fitted(model, scaler, dataset, config, history)
+        history = training.fit(
+            model, inputs[train_index], inputs[val_index], config,
+            y_train=targets[train_index] if paired else None, y_val=targets[val_index] if paired else None,
+            run_dir=run_dir, resume=resume, verbose=self.verbose, images=dataset.kind == "image")
+        self._set_fitted(model, scaler, config, history, kind=dataset.kind, feature_names=dataset.feature_names,
+                         data_fingerprint=fingerprint(dataset.X))
         self.training_seconds_ = time.perf_counter() - started
+        self.run_dir_ = run_dir
         preview = val_index if len(val_index) else train_index
-        self.metrics_ = {"validation" if len(val_index) else "training": self._report(scaled[preview], dataset.kind)}
-        self._preview = scaled[preview[:PREVIEW_SAMPLES]]
+        split = "validation" if len(val_index) else "training"
+        self.metrics_ = {split: self._report(inputs[preview], targets[preview], dataset.kind)}
+        self._preview = inputs[preview[:PREVIEW_SAMPLES]]
         if run_dir is not None:
             self.save(run_dir)
         return self
 
-    def _set_fitted(self, model, scaler: Scaler, dataset: Dataset, config: Config, history) -> None:
+    def _set_fitted(self, model, scaler: Scaler, config: Config, history, *, kind: str, feature_names,
+                    data_fingerprint: str) -> None:
         self.model_ = model
         self.encoder_ = model.encoder
         self.decoder_ = model.decoder
         self.scaler_ = scaler
         self.history_ = history
         self.config_ = config
-        self.input_shape_ = dataset.sample_shape
-        self.kind_ = dataset.kind
-        self.n_features_in_ = int(np.prod(dataset.sample_shape))
-        self.data_fingerprint_ = fingerprint(dataset.X)
-        self.feature_names_ = dataset.feature_names
+        self.input_shape_ = model.sample_shape
+        self.kind_ = kind
+        self.n_features_in_ = int(np.prod(self.input_shape_))
+        self.data_fingerprint_ = data_fingerprint
+        self.feature_names_ = feature_names
+        self.code_kind_ = model.code_kind
+        self.code_shape_ = model.code_shape
 
     # -- using a fitted model ------------------------------------------------------------------
-    def transform(self, X) -> np.ndarray:
-        """Latent codes, shape ``(n, latent_dim)``."""
-        scaled = self._scaled(X)
-        return predict_fixed_batches(self.encoder_, scaled)
+    def encode(self, X, *, packed: bool = False) -> np.ndarray:
+        """The codes of ``X``: see the class docs for the shape per code kind. ``packed`` packs binary codes."""
+        codes = self._encode_scaled(self._scaled(X))
+        if self.code_kind_ == "binary":
+            bits = (np.asarray(codes) > 0.5).astype(np.uint8)
+            return np.packbits(bits, axis=1) if packed else bits
+        if packed:
+            raise ConfigError(f"packed=True packs binary codes, but this model's code is a {self.code_kind_}.")
+        return codes
 
-    encode = transform
+    def transform(self, X) -> np.ndarray:
+        """Latent codes (``encode(X)``): shape ``(n, latent_dim)`` for vector, Gaussian and binary codes."""
+        return self.encode(X)
 
     def inverse_transform(self, Z) -> np.ndarray:
-        """Decode latent codes back to the data's original units and shape."""
+        """Decode codes (as ``transform`` returns them; packed bits too) back to the data's units and shape."""
         self._check_fitted()
-        Z = np.asarray(Z, dtype=np.float32)
-        latent_dim = self.config_.latent_dim
-        if Z.ndim != 2 or Z.shape[1] != latent_dim:
-            raise DataError(f"Received codes of shape {Z.shape}; expected (n, {latent_dim}) for this model.")
-        return self.scaler_.inverse_transform(predict_fixed_batches(self.decoder_, Z))
+        Z = np.asarray(Z)
+        width = self.code_shape_[0] if len(self.code_shape_) == 1 else None
+        if self.code_kind_ == "binary" and Z.dtype == np.uint8 and Z.ndim == 2 and Z.shape[1] == -(-width // 8):
+            Z = np.unpackbits(Z, axis=1, count=width)
+        if Z.shape[1:] != self.code_shape_:
+            raise DataError(f"Received codes of shape {Z.shape}; expected (n, {', '.join(map(str, self.code_shape_))}) "
+                            f"for this model's {self.code_kind_} code.")
+        decoded = self._predict("decode", Z.astype(np.float32))
+        return self.scaler_.inverse_transform(reconstruction_of(decoded))
 
-    decode = inverse_transform
+    def decode(self, Z) -> np.ndarray:
+        return self.inverse_transform(Z)
 
     def reconstruct(self, X) -> np.ndarray:
-        """Reconstructions of ``X`` in its original units and shape."""
+        """Reconstructions of ``X`` in its original units and shape (restoration models: the restored ``X``)."""
         return self.scaler_.inverse_transform(self._reconstruct_scaled(self._scaled(X)))
 
     def score_samples(self, X) -> np.ndarray:
-        """Per-sample reconstruction error: mean squared error per value, in the scaled space."""
+        """Per-sample score, higher = worse: the mean squared error per value in the scaled space, unless the
+        family scores otherwise (a variational model's negative ELBO in nats)."""
         scaled = self._scaled(X)
+        if hasattr(self.model_, "sample_scores"):
+            return np.asarray(predict_method(self.model_, "sample_scores", scaled), dtype=np.float64)
         diff = (scaled - self._reconstruct_scaled(scaled)).reshape(len(scaled), -1)
         return np.mean(diff.astype(np.float64) ** 2, axis=1)
 
     def score(self, X, y=None) -> float:
-        """Negative mean reconstruction error (higher is better, as scikit-learn's model selection expects)."""
+        """Negative mean of ``score_samples`` (higher is better, as scikit-learn's model selection expects)."""
         return -float(np.mean(self.score_samples(X)))
 
-    def evaluate(self, X) -> dict[str, float]:
-        """Reconstruction error report (squared error per sample, MSE per value, PSNR for images)."""
-        return self._report(self._scaled(X), self.kind_)
+    def evaluate(self, X) -> dict:
+        """Reconstruction error report (squared error per sample, MSE per value, PSNR for images), in the units
+        named by its ``units`` entry."""
+        scaled = self._scaled(X)
+        return self._report(scaled, scaled, self.kind_)
 
     def save(self, path) -> Path:
         """Write the artifact directory (atomically); reload it with :func:`aekit.load`."""
-        from .artifacts import save_artifact
-
         self._check_fitted()
-        return save_artifact(self, path)
+        return artifacts.save_artifact(self, path)
+
+    # -- artifacts -------------------------------------------------------------------------------
+    def _artifact_meta(self) -> dict:
+        params = {k: v for k, v in self.get_params().items() if k not in ("run_dir", "verbose")}
+        return {"params": params, "config": self.config_.to_dict(), "input_shape": list(self.input_shape_),
+                "kind": self.kind_, "code": {"kind": self.code_kind_, "shape": list(self.code_shape_)},
+                "feature_names": self.feature_names_, "scaler": self.scaler_.to_dict(),
+                "data": {"fingerprint": self.data_fingerprint_}, "metrics": getattr(self, "metrics_", {}),
+                "training_seconds": getattr(self, "training_seconds_", None),
+                "epochs_run": len(self.history_.get("loss", []))}
+
+    def _restore_fitted(self, meta: dict, model, history: dict) -> None:
+        self._set_fitted(model, Scaler.from_dict(meta["scaler"]), Config.from_dict(meta["config"]), history,
+                         kind=meta["kind"], feature_names=meta.get("feature_names"),
+                         data_fingerprint=meta["data"]["fingerprint"])
+        self.metrics_ = meta.get("metrics", {})
+        self.training_seconds_ = meta.get("training_seconds")
+        self.versions_ = meta.get("versions", {})
 
     # -- helpers -------------------------------------------------------------------------------
-    def _report(self, scaled: np.ndarray, kind: str) -> dict[str, float]:
-        from .metrics import reconstruction_report
+    def _report(self, inputs: np.ndarray, targets: np.ndarray, kind: str) -> dict:
+        return reconstruction_report(targets, self._reconstruct_scaled(inputs), kind, units=self.scaler_.units)
 
-        return reconstruction_report(scaled, self._reconstruct_scaled(scaled), kind)
+    def _predict(self, method: str, x: np.ndarray):
+        model = self.model_
+        plain = getattr(type(model), method) is getattr(AutoencoderModel, method)
+        if plain:  # the encoder or decoder alone: the same program as ever, no wrapper
+            return predict_fixed_batches(model.encoder if method == "encode" else model.decoder, x)
+        return predict_method(model, method, x)
+
+    def _encode_scaled(self, scaled: np.ndarray):
+        return self._predict("encode", scaled)
 
     def _reconstruct_scaled(self, scaled: np.ndarray) -> np.ndarray:
-        return predict_fixed_batches(self.model_, scaled)
+        return reconstruction_of(predict_fixed_batches(self.model_, scaled))
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
@@ -199,3 +225,6 @@ class Autoencoder(TransformerMixin, BaseEstimator):
                     f"{self.input_shape_}. Pass data with the same features (or image size) as the training data."
                 )
         return self.scaler_.transform(dataset.X)
+
+
+install_signature(Autoencoder, trailing={"run_dir": None, "verbose": 0})

@@ -11,8 +11,9 @@ def squared_error_per_sample(original: np.ndarray, reconstruction: np.ndarray) -
     return (diff.reshape(len(diff), -1) ** 2).sum(axis=1)
 
 
-def reconstruction_report(original: np.ndarray, reconstruction: np.ndarray, kind: str) -> dict[str, float]:
-    """Mean errors over a dataset; PSNR for images (data scaled to [0, 1])."""
+def reconstruction_report(original: np.ndarray, reconstruction: np.ndarray, kind: str,
+                          units: str | None = None) -> dict:
+    """Mean errors over a dataset; PSNR for images (data scaled to [0, 1]). ``units`` names the space measured."""
     sse = squared_error_per_sample(original, reconstruction)
     values = int(np.prod(original.shape[1:]))
     diff = np.abs(np.asarray(original, np.float64) - np.asarray(reconstruction, np.float64))
@@ -25,4 +26,6 @@ def reconstruction_report(original: np.ndarray, reconstruction: np.ndarray, kind
     if kind == "image":
         mse = np.maximum(sse / values, 1e-12)
         report["psnr_db"] = float(np.mean(10 * np.log10(1.0 / mse)))
+    if units is not None:
+        report["units"] = units
     return report

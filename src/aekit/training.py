@@ -13,15 +13,7 @@ from .config import Config
 from .data.pipeline import EpochShuffledDataset, batched
 from .errors import TrainingError
 
-LOSSES = {"mse": "mean_squared_error", "mae": "mean_absolute_error", "bce": "binary_crossentropy"}
 SUMMARY_IMAGES = 8
-
-
-def resolve_loss(config: Config, data_range: str) -> str:
-    """``auto`` is cross-entropy for data in [0, 1] (it trains MNIST-like data faster) and MSE otherwise."""
-    if config.loss != "auto":
-        return config.loss
-    return "bce" if data_range == "unit" else "mse"
 
 
 def make_optimizer(config: Config, steps_per_epoch: int) -> keras.optimizers.Optimizer:
@@ -36,24 +28,26 @@ def make_optimizer(config: Config, steps_per_epoch: int) -> keras.optimizers.Opt
     return keras.optimizers.SGD(rate, momentum=config.momentum, nesterov=config.momentum > 0)
 
 
-def compile_model(model: keras.Model, config: Config, data_range: str, steps_per_epoch: int) -> None:
-    loss = LOSSES[resolve_loss(config, data_range)]
+def compile_model(model: keras.Model, config: Config, steps_per_epoch: int) -> None:
+    # The model owns its loss (AutoencoderModel.compute_loss), so nothing is compiled in but the optimizer.
     # jit_compile stays on (XLA on TensorFlow, jit on JAX): it is what makes training fast on CPU.
-    model.compile(optimizer=make_optimizer(config, steps_per_epoch), loss=loss)
+    model.compile(optimizer=make_optimizer(config, steps_per_epoch))
 
 
 def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, config: Config, *,
-        data_range: str = "unit", run_dir: str | Path | None = None, resume: bool = False,
-        verbose: int | str = "auto", images: bool = False, on_epoch=None) -> dict[str, list[float]]:
-    """Train ``model`` to reconstruct ``x_train``; return the full history (resumed epochs included).
+        y_train: np.ndarray | None = None, y_val: np.ndarray | None = None, run_dir: str | Path | None = None,
+        resume: bool = False, verbose: int | str = "auto", images: bool = False,
+        on_epoch=None) -> dict[str, list[float]]:
+    """Train ``model`` on ``x_train`` (to reconstruct it, or to map it to ``y_train`` when pairs are given);
+    return the full history (resumed epochs included).
 
     With ``run_dir``, TensorBoard logs and a checkpoint per epoch are written there, and
     ``resume=True`` continues from the last finished epoch.
     """
-    train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed)
-    compile_model(model, config, data_range, len(train_data))
+    train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed, targets=y_train)
+    compile_model(model, config, len(train_data))
     has_val = x_val is not None and len(x_val) > 0
-    validation = batched(x_val, max(config.batch_size, 256)) if has_val else None
+    validation = batched(x_val, max(config.batch_size, 256), targets=y_val) if has_val else None
 
     nan_guard = NanGuard()
     callbacks: list[keras.callbacks.Callback] = [EpochSeeder(train_data, config.seed), LearningRateLogger(), nan_guard]
@@ -69,8 +63,9 @@ def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, confi
         log_dir = run_dir / "tensorboard"
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False))
         if images:
-            callbacks.append(ImageSummary(x_val[:SUMMARY_IMAGES] if has_val else x_train[:SUMMARY_IMAGES],
-                                          log_dir / "images"))
+            inputs, targets = (x_val, y_val) if has_val else (x_train, y_train)
+            callbacks.append(ImageSummary(inputs[:SUMMARY_IMAGES], log_dir / "images",
+                                          None if targets is None else targets[:SUMMARY_IMAGES]))
         callbacks.append(checkpointer)
         if resume:
             initial_epoch, finished = checkpointer.restore(model)

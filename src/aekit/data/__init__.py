@@ -17,8 +17,12 @@ __all__ = [
 
 def load(dataset: str | None = None, data: str | None = None, *, split: str = "train",
          label_column: str | None = None, image_size=None, data_dir=None,
-         max_samples: int | None = None) -> Dataset:
-    """Load a named dataset or a file/folder/glob into memory, validated."""
+         max_samples: int | None = None, image_shape=None) -> Dataset:
+    """Load a named dataset or a file/folder/glob into memory, validated.
+
+    ``image_shape=(H, W)`` or ``(H, W, C)`` turns each row of a table into an image (a CSV of pixels, as the
+    tutorials store MNIST); ``image_size`` resizes images.
+    """
     from ..errors import DataError
 
     if (dataset is None) == (data is None):
@@ -29,6 +33,8 @@ def load(dataset: str | None = None, data: str | None = None, *, split: str = "t
         result = load_named(dataset, split=split, data_dir=data_dir)
     else:
         result = read_path(str(data), label_column=label_column, image_size=image_size)
+    if image_shape is not None:
+        result = _rows_as_images(result, image_shape)
     if image_size is not None and result.kind == "image" and result.sample_shape[:2] != image_size:
         result = _resize(result, image_size)
     if max_samples is not None and max_samples < len(result):
@@ -48,6 +54,29 @@ def _parse_image_size(value) -> tuple[int, int]:
     if height < 1 or width < 1:
         raise DataError(f"Received image_size={value!r}; expected two positive integers (height, width).")
     return height, width
+
+
+def _rows_as_images(dataset: Dataset, image_shape) -> Dataset:
+    import math
+
+    from ..errors import DataError
+
+    try:
+        shape = tuple(int(v) for v in image_shape)
+    except (TypeError, ValueError):
+        shape = ()
+    if len(shape) not in (2, 3) or min(shape) < 1:
+        raise DataError(f"Received image_shape={image_shape!r}; expected H W or H W C (positive integers).")
+    if len(shape) == 2:
+        shape = (*shape, 1)
+    if dataset.kind != "table":
+        raise DataError(f"image_shape reshapes table rows into images, but {dataset.name} already holds images of "
+                        f"shape {dataset.sample_shape}. Drop --image-shape (use --image-size to resize images).")
+    if dataset.sample_shape[0] != math.prod(shape):
+        raise DataError(f"image_shape={list(shape)} needs {math.prod(shape)} values per row, but {dataset.name} has "
+                        f"{dataset.sample_shape[0]} feature columns. Check the shape, and name the label with "
+                        "--label-column so it is not counted.")
+    return Dataset(dataset.X.reshape(len(dataset), *shape), dataset.y, "image", dataset.name, None, dataset.meta)
 
 
 def _resize(dataset: Dataset, size: tuple[int, int]) -> Dataset:

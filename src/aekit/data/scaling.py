@@ -18,6 +18,8 @@ class Scaler:
     """
 
     METHODS = ("minmax", "standard", "none")
+    # A table whose values are all integers in [0, 255] across at least this many columns is read as pixels.
+    PIXEL_TABLE_MIN_COLUMNS = 16
 
     def __init__(self, method: str = "minmax"):
         if method not in self.METHODS:
@@ -27,8 +29,34 @@ class Scaler:
         self.scale: np.ndarray | float = 1.0
 
     @classmethod
-    def for_kind(cls, kind: str) -> "Scaler":
-        return cls("minmax" if kind == "image" else "standard")
+    def choose(cls, scaling: str, kind: str, X: np.ndarray) -> "Scaler":
+        """The scaler for ``scaling`` (``auto`` or a method) and the training data ``X``.
+
+        ``auto``: min-max to [0, 1] for images and for tables whose values share one bounded range, the two
+        ways images are stored as rows: every value in [0, 1], or every value an integer in [0, 255] over at
+        least ``PIXEL_TABLE_MIN_COLUMNS`` columns (a pixel CSV, whose constant border columns per-column
+        standardisation would blow up). Other tables are standardised per column.
+        """
+        if scaling != "auto":
+            return cls(scaling)
+        if kind == "image":
+            return cls("minmax")
+        low, high = float(np.min(X)), float(np.max(X))
+        if low >= 0 and high <= 1:
+            return cls("minmax")
+        pixels = low >= 0 and high <= 255 and X.shape[1] >= cls.PIXEL_TABLE_MIN_COLUMNS
+        if pixels and np.array_equal(X, np.round(X)):
+            return cls("minmax")
+        return cls("standard")
+
+    @property
+    def units(self) -> str:
+        """What one unit of the scaled space is, for reports of errors measured there."""
+        if self.method == "minmax":
+            return "values min-max scaled to [0, 1] by the training data's range"
+        if self.method == "standard":
+            return "standardised values (z-scores per column of the training data)"
+        return "the data's own units (no scaling)"
 
     @property
     def output_range(self) -> str:
@@ -51,7 +79,11 @@ class Scaler:
         return ((np.asarray(X, dtype=np.float32) - self.offset) / self.scale).astype(np.float32)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
-        return (np.asarray(X, dtype=np.float32) * self.scale + self.offset).astype(np.float32)
+        """Back to the data's units; min-max data stays within the training range, which is bounded."""
+        X = np.asarray(X, dtype=np.float32)
+        if self.method == "minmax":
+            X = np.clip(X, 0.0, 1.0)
+        return (X * self.scale + self.offset).astype(np.float32)
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "offset": np.asarray(self.offset).tolist(),

@@ -1,25 +1,57 @@
-"""The autoencoder model every builder's encoder and decoder are wrapped in."""
+"""The model every family's encoder and decoder are wrapped in, and the contract it states.
+
+A family's model class declares:
+
+- ``code_kind``: what its code is (see :data:`CODE_KINDS`), and so what ``transform`` returns;
+- ``mapping``: ``reconstruct`` (x -> x) or ``restore`` (a corrupted or downscaled x -> the clean x, trained on
+  pairs);
+- ``loss_terms``: the terms its loss adds up, each with its scale; each is reported as a metric of that name
+  (progress bar, ``history.csv``, TensorBoard) with no special case in the trainer.
+
+It overrides ``forward`` (one encoder pass; returns the reconstruction, or a dict holding it under
+``"reconstruction"`` next to what the loss terms need), ``compute_loss_terms`` and ``combine_loss_terms``,
+and for inference ``encode``/``decode`` (and ``sample_scores`` when its score is not the reconstruction error).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import keras
+from keras import ops
 
+from ..config import Config
 from ..errors import ArtifactError
 from .layers import PACKAGE, Corruption
+from .losses import mean_reconstruction_loss, resolve_loss
+
+CODE_KINDS = {
+    "vector": "a real vector per sample; transform returns it, shape (n, latent_dim)",
+    "gaussian": "a diagonal Gaussian per sample; transform returns its means, shape (n, latent_dim)",
+    "binary": "latent_dim bits per sample; transform returns 0/1 uint8 (n, latent_dim), encode(packed=True) packs "
+              "them 8 to a byte",
+    "grid": "a spatial grid per sample; transform returns it, shape (n, height, width, latent_dim)",
+}
+MAPPINGS = {"reconstruct": "x -> x", "restore": "a corrupted or downscaled x -> the clean x (trained on pairs)"}
+
+
+def reconstruction_of(outputs):
+    """The reconstruction in a model's outputs (the outputs themselves, or their "reconstruction" entry)."""
+    return outputs["reconstruction"] if isinstance(outputs, dict) else outputs
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class AutoencoderModel(keras.Model):
-    """``decoder(encoder(corrupt(x)))`` as one trainable ``keras.Model``.
+    """``decoder(encoder(corrupt(x)))`` as one trainable ``keras.Model``: the plain, vector-code family.
 
-    ``encoder`` and ``decoder`` are separate ``keras.Model``s, usable alone. The model is
-    saved as its flat aekit config (plus input shape and data range) and rebuilt from it
-    through the registry, so a ``.keras`` file never carries code and tied weights survive.
-    Subclasses that bring their own loss terms override ``compute_loss`` and ``metrics``;
-    the trainer treats every model the same.
+    ``encoder`` and ``decoder`` are separate ``keras.Model``s, usable alone. The model is saved as its flat
+    aekit config (plus input shape and data range) and rebuilt from it through the registry, so a ``.keras``
+    file never carries code and tied weights survive.
     """
+
+    code_kind = "vector"
+    mapping = "reconstruct"
+    loss_terms = {"reconstruction": "the configured loss (mse, mae or bce), mean per value"}
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, corruption: Corruption | None = None,
                  build_spec: dict[str, Any] | None = None, **kwargs):
@@ -28,6 +60,10 @@ class AutoencoderModel(keras.Model):
         self.decoder = decoder
         self.corruption = corruption
         self.build_spec = build_spec or {}
+        self.aekit_config = Config.from_dict(self.build_spec.get("config", {}))
+        self.data_range = self.build_spec.get("data_range", "unit")
+        self.loss_name = resolve_loss(self.aekit_config.loss, self.data_range)
+        self.term_trackers = [keras.metrics.Mean(name=name) for name in self.loss_terms]
 
     def build(self, input_shape):
         # The encoder and decoder are functional models, built when created; only the corruption layer waits.
@@ -35,23 +71,70 @@ class AutoencoderModel(keras.Model):
             self.corruption.build(input_shape)
         self.built = True
 
+    @classmethod
+    def training_inputs(cls, targets, config: Config):
+        """The inputs to train on for these (scaled) targets: the targets themselves for x -> x. Restoration
+        families return corrupted or downscaled copies, and the model learns the pairs."""
+        return targets
+
+    # -- the forward pass ------------------------------------------------------------------------
     def call(self, inputs, training=False):
         if self.corruption is not None:
             inputs = self.corruption(inputs, training=training)
+        return self.forward(inputs, training=training)
+
+    def forward(self, inputs, training=False):
+        """Encode once and decode. Families with loss terms beyond the reconstruction return a dict."""
         return self.decoder(self.encoder(inputs, training=training), training=training)
 
+    # -- the loss ----------------------------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        # An autoencoder's target is its clean input. Pipelines yield x alone, which saves converting
-        # and copying every batch twice on its way into the training step.
-        return super().compute_loss(x=x, y=x if y is None else y, y_pred=y_pred, sample_weight=sample_weight,
-                                    training=training)
+        # The target is the clean input unless the data brings pairs; pipelines then yield x alone, which saves
+        # converting and copying every batch twice on its way into the training step.
+        terms = self.compute_loss_terms(x, x if y is None else y, y_pred, training=training)
+        total = self.combine_loss_terms(terms)
+        for penalty in self.losses:  # weight decay and activity penalties from the layers
+            total = total + ops.sum(ops.cast(penalty, total.dtype))
+        for tracker in self.term_trackers:
+            tracker.update_state(terms[tracker.name])
+        return total
 
+    def compute_loss_terms(self, x, target, outputs, training=True) -> dict:
+        """Each of ``loss_terms`` as a scalar, before weighting."""
+        return {"reconstruction": mean_reconstruction_loss(self.loss_name, target, reconstruction_of(outputs))}
+
+    def combine_loss_terms(self, terms: dict):
+        """The total loss from the terms (a plain sum here; families weight theirs, e.g. ``beta * kl``)."""
+        total = None
+        for value in terms.values():
+            total = value if total is None else total + value
+        return total
+
+    # -- inference ---------------------------------------------------------------------------------
+    def encode(self, inputs):
+        """The code ``transform`` returns (no corruption, no sampling): here the encoder's output."""
+        return self.encoder(inputs, training=False)
+
+    def decode(self, codes):
+        """Decode codes of the kind ``encode`` returns."""
+        return self.decoder(codes, training=False)
+
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        """The shape of one input sample."""
+        return tuple(int(d) for d in self.build_spec["input_shape"])
+
+    @property
+    def code_shape(self) -> tuple[int, ...]:
+        """The shape of one sample's code, as ``transform`` returns it."""
+        return tuple(int(d) for d in self.decoder.input_shape[1:])
+
+    # -- saving ------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "build_spec": self.build_spec}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "AutoencoderModel":
-        from ..config import Config
         from .factory import build_model
 
         spec = config.get("build_spec") or {}

@@ -1,8 +1,9 @@
-"""The model registry: one decorator feeds the CLI, configs and loading.
+"""The model registry: one decorator feeds the CLI, configs, estimators and loading.
 
 A builder takes ``(config, input_shape, data_range)`` and returns ``(encoder, decoder)``,
 two ``keras.Model``s; the registry wraps them in an :class:`AutoencoderModel` (or the
-``model_class`` the builder registered with, for models with their own loss terms).
+``model_class`` the builder registered with: its code kind, forward pass and loss terms).
+A family declares its own hyperparameters with ``params=[Param(...)]`` (see :mod:`aekit.params`).
 Plugins register from their own module: ``aekit.models.load_plugin("my_pkg.my_models")``.
 """
 
@@ -12,7 +13,10 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import params as family_params
+from ..config import Config
 from ..errors import ConfigError, unknown_name_error
+from .base import AutoencoderModel
 
 
 @dataclass(frozen=True)
@@ -22,36 +26,54 @@ class ModelSpec:
     description: str
     model_class: type
     input_kinds: tuple[str, ...]
+    params: tuple[family_params.Param, ...] = ()
+
+    @property
+    def module(self) -> str:
+        """The module that registered the family; run directories record it for families from plugins."""
+        return self.builder.__module__
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.module.split(".")[0] == "aekit"
+
+    @property
+    def code_kind(self) -> str:
+        return self.model_class.code_kind
 
 
 _REGISTRY: dict[str, ModelSpec] = {}
 
 
 def register_model(name: str, description: str = "", model_class: type | None = None,
-                   input_kinds: tuple[str, ...] = ("table", "image")):
-    """Class/function decorator registering an encoder/decoder builder under ``name``."""
+                   input_kinds: tuple[str, ...] = ("table", "image"), params=()):
+    """Function decorator registering an encoder/decoder builder under ``name``.
+
+    ``model_class`` (a subclass of :class:`AutoencoderModel`) declares the code kind and brings the
+    forward pass and loss terms; ``params`` declares the family's own hyperparameters.
+    """
 
     def decorator(builder):
-        from .base import AutoencoderModel
-
         if name in _REGISTRY and _REGISTRY[name].builder is not builder:
             raise ConfigError(f'A model named "{name}" is already registered; choose another name.')
+        cls = model_class or AutoencoderModel
+        if not (isinstance(cls, type) and issubclass(cls, AutoencoderModel)):
+            raise ConfigError(f'model_class of "{name}" must subclass aekit.models.AutoencoderModel.')
         doc = description or (builder.__doc__ or "").strip().splitlines()[0]
-        _REGISTRY[name] = ModelSpec(name, builder, doc, model_class or AutoencoderModel, input_kinds)
+        family_params.declare(name, tuple(params), reserved=set(Config.field_names()))
+        _REGISTRY[name] = ModelSpec(name, builder, doc, cls, tuple(input_kinds), tuple(params))
         return builder
 
     return decorator
 
 
 def get_spec(name: str) -> ModelSpec:
-    _ensure_builtins()
     if name not in _REGISTRY:
         raise unknown_name_error("model", name, _REGISTRY)
     return _REGISTRY[name]
 
 
 def available_models() -> dict[str, ModelSpec]:
-    _ensure_builtins()
     return dict(sorted(_REGISTRY.items()))
 
 
@@ -61,7 +83,3 @@ def load_plugin(module: str) -> None:
         importlib.import_module(module)
     except ImportError as exc:
         raise ConfigError(f"Could not import model plugin {module!r}: {exc}. Check that it is installed.") from None
-
-
-def _ensure_builtins() -> None:
-    from . import conv, dense  # noqa: F401 - importing registers the built-in models

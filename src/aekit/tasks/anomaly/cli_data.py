@@ -6,8 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ...artifacts import load as load_run
 from ...data.dataset import Dataset
-from ...errors import ArtifactError, ConfigError, DataError
+from ...errors import ConfigError, DataError
+from .detector import AnomalyDetector
 from .thresholds import check_binary_labels
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
@@ -87,26 +89,25 @@ def split_for_threshold(dataset: Dataset, labels, normal_only: bool, objective: 
         raise DataError("--normal-only found no rows labelled 0; every row is labelled as an anomaly.")
     if not objective:
         return (dataset.subset(normal) if normal_only else dataset), None
-    if not normal_only:
-        # Trained on every row; the threshold is then set on the same (labelled) rows.
-        return dataset, dataset
     if not 0 < fraction < 1:
         raise ConfigError(f"Received --validation-fraction {fraction}; expected a number between 0 and 1.")
-    shuffled = np.random.default_rng(seed).permutation(normal)
-    held_out = int(round(fraction * len(shuffled)))
-    validation = np.sort(np.concatenate([shuffled[:held_out], np.flatnonzero(labels == 1)]))
-    return dataset.subset(np.sort(shuffled[held_out:])), dataset.subset(validation)
+    rng = np.random.default_rng(seed)
+    anomalies = rng.permutation(np.flatnonzero(labels == 1))
+    normal = rng.permutation(normal)
+    held_normal = normal[:int(round(fraction * len(normal)))]
+    if normal_only:
+        # Every anomaly can judge the threshold: none of them is trained on anyway.
+        return dataset.subset(np.sort(normal[len(held_normal):])), dataset.subset(
+            np.sort(np.concatenate([held_normal, anomalies])))
+    # Trained on every row: hold out the same share of each class, so the threshold is judged on unseen rows.
+    held_anomalies = anomalies[:int(round(fraction * len(anomalies)))]
+    held = np.concatenate([held_normal, held_anomalies])
+    kept = np.setdiff1d(np.arange(len(labels)), held)
+    return dataset.subset(kept), dataset.subset(np.sort(held))
 
 
 def load_detector(run):
-    from ...artifacts import load
-    from .detector import AnomalyDetector
-
-    detector = load(run)
-    if not isinstance(detector, AnomalyDetector):
-        raise ArtifactError(f"{run} holds an {type(detector).__name__}, not an anomaly detector. "
-                            f"Train one with `aekit detect fit DATA -o {run}`.")
-    return detector
+    return load_run(run, expect=AnomalyDetector)
 
 
 def explain_table(detector, data, rows: str | None, count: int, top: int):

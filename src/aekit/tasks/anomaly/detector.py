@@ -7,10 +7,13 @@ import time
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ...artifacts import register_estimator, save_artifact
 from ...errors import ConfigError, NotFittedError
-from ...estimators import Autoencoder
+from ...estimator_params import assign_params, config_parameters, install_signature
+from ...estimators import FITTED_STATE, Autoencoder
 from .architecture import auto_architecture, auto_batch_size, auto_epochs
 from .columns import as_dataset, check_training_rows
+from .persist import extra_meta, restore_extra_files, restore_extra_meta, save_extra_files
 from .scoring import ErrorModel, resolve_method
 from .thresholds import (
     check_binary_labels,
@@ -25,14 +28,17 @@ SCORE_CHUNK = 65_536  # rows reconstructed at a time: bounds memory on large inp
 # robust=True: the first model trains for this share of the epochs, then ROBUST_ROUNDS trim-and-retrain rounds.
 ROBUST_FIRST_SHARE = 0.25
 ROBUST_ROUNDS = 1  # a second round cost another full training and gained nothing measurable
-# Parameters handed to the composed Autoencoder unchanged (``scaling`` comes from ``standardize``).
-AUTOENCODER_PARAMS = ("model", "preset", "latent_dim", "hidden", "filters", "kernel_size", "activation",
-                      "code_activation", "output_activation", "kernel_initializer", "l1", "l2", "activity_l1",
-                      "dropout", "noise", "noise_level", "tied", "loss", "optimizer", "learning_rate", "momentum",
-                      "schedule", "epochs", "batch_size", "validation_split", "early_stopping", "patience",
-                      "seed", "verbose")
+# The detector's own parameters, then the Autoencoder's architecture and training parameters (derived from
+# the same declarations, see aekit.estimator_params) with the defaults of a short fixed-budget run. ``scaling``
+# is the detector's ``standardize``.
+OWN_PARAMS = {"contamination": 0.1, "threshold": "contamination", "k": 1.0, "standardize": True, "robust": False,
+              "score_method": "auto"}
+DEFAULT_OVERRIDES = {"learning_rate": 3e-3, "epochs": None, "batch_size": None, "validation_split": 0.0,
+                     "early_stopping": False}
+EXCLUDED = ("scaling",)
 
 
+@register_estimator
 class AnomalyDetector(BaseEstimator):
     """Flags rows (or images) that an autoencoder trained on normal data reconstructs badly.
 
@@ -71,57 +77,29 @@ class AnomalyDetector(BaseEstimator):
         why = detector.explain(X_new[flags == 1])   # the columns reconstructed worst, per row
     """
 
-    def __init__(self, contamination=0.1, threshold="contamination", k=1.0, standardize=True, robust=False,
-                 score_method="auto", model="deep", preset=None, latent_dim=None, hidden=None, filters=None,
-                 kernel_size=3, activation="elu", code_activation="linear", output_activation="auto",
-                 kernel_initializer="glorot_uniform", l1=0.0, l2=0.0, activity_l1=0.0, dropout=0.0, noise="none",
-                 noise_level=0.2, tied=False, loss="auto", optimizer="adam", learning_rate=3e-3, momentum=0.9,
-                 schedule="cosine", epochs=None, batch_size=None, validation_split=0.0, early_stopping=False,
-                 patience=10, seed=0, verbose=0):
-        self.contamination = contamination
-        self.threshold = threshold
-        self.k = k
-        self.standardize = standardize
-        self.robust = robust
-        self.score_method = score_method
-        self.model = model
-        self.preset = preset
-        self.latent_dim = latent_dim
-        self.hidden = hidden
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.activation = activation
-        self.code_activation = code_activation
-        self.output_activation = output_activation
-        self.kernel_initializer = kernel_initializer
-        self.l1 = l1
-        self.l2 = l2
-        self.activity_l1 = activity_l1
-        self.dropout = dropout
-        self.noise = noise
-        self.noise_level = noise_level
-        self.tied = tied
-        self.loss = loss
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.momentum = momentum
-        self.schedule = schedule
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.validation_split = validation_split
-        self.early_stopping = early_stopping
-        self.patience = patience
-        self.seed = seed
-        self.verbose = verbose
+    RUN_DESCRIPTION = "an anomaly-detector run (`aekit detect fit`)"
+    RUN_HINT = "Use it with `aekit detect score`, `report` or `explain`."
+
+    def __init__(self, **params):
+        assign_params(self, params)
 
     # -- fitting -------------------------------------------------------------------------------
-    def fit(self, X, y=None) -> "AnomalyDetector":
-        """Train on ``X`` (normal rows, or contaminated ones with ``robust=True``); ``y`` is ignored."""
+    def check_params(self) -> float:
+        """Check every parameter before any data is read; returns the contamination. (``fit`` checks the
+        architecture again once the data's width and size have filled in the automatic values.)"""
         contamination = check_contamination(self.contamination)
         check_strategy(self.threshold, self.k)
         if not isinstance(self.standardize, bool) or not isinstance(self.robust, bool):
             raise ConfigError(f"Received standardize={self.standardize!r}, robust={self.robust!r}; "
                               "expected True or False for both.")
+        params = {name: getattr(self, name) for name in config_parameters(exclude=EXCLUDED)}
+        params.update({name: 1 for name in ("epochs", "batch_size") if params[name] is None})
+        Autoencoder(**params).config()
+        return contamination
+
+    def fit(self, X, y=None) -> "AnomalyDetector":
+        """Train on ``X`` (normal rows, or contaminated ones with ``robust=True``); ``y`` is ignored."""
+        contamination = self.check_params()
         dataset = as_dataset(X, name="the training data")
         check_training_rows(dataset, MIN_TRAINING_ROWS)
         params = self._autoencoder_params(dataset)
@@ -181,7 +159,8 @@ class AnomalyDetector(BaseEstimator):
         self._score_range = (float(np.min(self.decision_scores_)), float(np.max(self.decision_scores_)))
 
     def _autoencoder_params(self, dataset) -> dict:
-        params = {name: getattr(self, name) for name in AUTOENCODER_PARAMS}
+        params = {name: getattr(self, name) for name in config_parameters(exclude=EXCLUDED)}
+        params["verbose"] = self.verbose
         if dataset.kind == "table":
             params["scaling"] = "standard" if self.standardize else "none"
             if self.preset is None and self.model in ("deep", "dense"):
@@ -201,8 +180,7 @@ class AnomalyDetector(BaseEstimator):
     def _adopt(self, autoencoder: Autoencoder) -> None:
         """Mirror the fitted autoencoder's attributes, so the artifact writer and loader see one estimator."""
         self.autoencoder_ = autoencoder
-        for name in ("model_", "encoder_", "decoder_", "scaler_", "history_", "config_", "input_shape_", "kind_",
-                     "n_features_in_", "data_fingerprint_", "feature_names_", "metrics_", "training_seconds_"):
+        for name in FITTED_STATE:
             setattr(self, name, getattr(autoencoder, name))
         self._preview = getattr(autoencoder, "_preview", None)
 
@@ -267,29 +245,22 @@ class AnomalyDetector(BaseEstimator):
 
     def save(self, path):
         """Write the artifact (model, scaler, threshold, column names and order); reload with aekit.load."""
-        from ...artifacts import save_artifact
-
         self._check_fitted()
         return save_artifact(self, path)
 
-    def _extra_meta(self) -> dict:
-        from .persist import extra_meta
+    def _artifact_meta(self) -> dict:
+        return {**self.autoencoder_._artifact_meta(), "params": self._plain_params(), **extra_meta(self)}
 
-        return extra_meta(self)
+    def _plain_params(self) -> dict:
+        return {k: v for k, v in self.get_params().items() if k != "verbose"}
 
-    def _restore_extra_meta(self, meta: dict) -> None:
-        from .persist import restore_extra_meta
-
-        restore_extra_meta(self, meta)
+    def _restore_fitted(self, meta: dict, model, history: dict) -> None:
+        restore_extra_meta(self, meta, model, history)
 
     def _save_extra_files(self, folder) -> None:
-        from .persist import save_extra_files
-
         save_extra_files(self, folder)
 
     def _restore_extra_files(self, folder) -> None:
-        from .persist import restore_extra_files
-
         restore_extra_files(self, folder)
 
     # -- helpers -------------------------------------------------------------------------------
@@ -320,3 +291,7 @@ def _training_scores(autoencoder: Autoencoder, X: np.ndarray, kept: np.ndarray, 
     residuals = np.concatenate([_residuals(autoencoder, autoencoder.scaler_.transform(part)) for part in _chunks(X)])
     model = ErrorModel.fit(method, residuals[kept])
     return model, np.concatenate([model.scores(part) for part in _chunks(residuals)])
+
+
+install_signature(AnomalyDetector, leading=OWN_PARAMS, trailing={"verbose": 0}, overrides=DEFAULT_OVERRIDES,
+                  exclude=EXCLUDED)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ArtifactError
+from ...estimators import Autoencoder
 from .scoring import ErrorModel
 
 SCORES_FILE = "decision_scores.npy"
@@ -46,9 +47,7 @@ def save_extra_files(detector, folder: Path) -> None:
                          title="Training scores")
 
 
-def restore_extra_meta(detector, meta: dict) -> None:
-    from ...estimators import Autoencoder
-
+def restore_extra_meta(detector, meta: dict, model, history: dict) -> None:
     block = meta.get("anomaly")
     if not isinstance(block, dict):
         raise ArtifactError("This run's aekit.json names an AnomalyDetector but has no 'anomaly' section; "
@@ -60,10 +59,8 @@ def restore_extra_meta(detector, meta: dict) -> None:
     except (KeyError, TypeError, ValueError) as exc:
         raise ArtifactError(f"The 'anomaly' section of aekit.json is incomplete or malformed ({exc}); "
                             "refit and save the detector again.") from None
-    for name in ("model_", "encoder_", "decoder_", "scaler_", "history_", "config_", "input_shape_", "kind_",
-                 "n_features_in_", "data_fingerprint_", "feature_names_", "metrics_", "training_seconds_"):
-        setattr(autoencoder, name, getattr(detector, name))
-    detector.autoencoder_ = autoencoder
+    autoencoder._restore_fitted(meta, model, history)
+    detector._adopt(autoencoder)
     detector._pending_score = score
     detector.fit_seconds_ = block.get("fit_seconds")
     detector._pending_threshold = (threshold, strategy, block.get("threshold_info"))

@@ -38,7 +38,7 @@ def resolve_autoencoder(source, *, allow_unfitted: bool = False):
     from ...estimators import Autoencoder
 
     if isinstance(source, (str, Path)):
-        return load(source)
+        return load(source, expect=Autoencoder)
     if isinstance(source, Autoencoder):
         if not allow_unfitted:
             source._check_fitted()

@@ -139,14 +139,12 @@ class Classifier(ClassifierMixin, BaseEstimator):
             raise ConfigError("Received encoder=None; expected a fitted aekit.Autoencoder, a run directory path, "
                               "an unfitted aekit.Autoencoder to pretrain on X, or a keras.Model.")
         if isinstance(source, keras.Model):
-            scaler = Scaler.for_kind(dataset.kind) if self.scaling == "auto" else Scaler(self.scaling)
-            return source, scaler.fit(dataset.X)
+            return source, Scaler.choose(self.scaling, dataset.kind, dataset.X).fit(dataset.X)
         if isinstance(source, Autoencoder) and not hasattr(source, "model_"):
             if not self.pretrained:  # from scratch: only the architecture is needed, so skip pretraining
                 from ...models import build_model
 
-                scaler = Scaler.for_kind(dataset.kind) if source.scaling == "auto" else Scaler(source.scaling)
-                scaler.fit(dataset.X)
+                scaler = Scaler.choose(source.scaling, dataset.kind, dataset.X).fit(dataset.X)
                 model = build_model(source.config(), dataset.sample_shape, scaler.output_range)
                 return model.encoder, scaler
             # Pretrain a copy: scikit-learn estimators never modify their parameters.

@@ -125,8 +125,7 @@ def _pca_rows(train, test, dims: list[int], scaling: str, seed: int) -> list[dic
 
     from ...metrics import reconstruction_report
 
-    scaler = Scaler.for_kind(train.kind) if scaling == "auto" else Scaler(scaling)
-    scaler.fit(train.X)
+    scaler = Scaler.choose(scaling, train.kind, train.X).fit(train.X)
     x_train = scaler.transform(train.X).reshape(len(train), -1)
     x_test = scaler.transform(test.X)
     flat_test = x_test.reshape(len(test), -1)

@@ -1,0 +1,172 @@
+"""`aekit train`, `evaluate`, `encode` and `reconstruct`: training a run directory and using it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from .cli_options import DATA_KEYS, DataSource, config_options, data_options, handle_errors, load_autoencoder
+from .config import Config
+
+
+@click.command()
+@click.argument("config_file", required=False, type=click.Path(dir_okay=False))
+@data_options
+@config_options
+@click.option("-o", "--output", type=click.Path(file_okay=False), help="Run directory [default: runs/MODEL-TIME].")
+@click.option("--resume", is_flag=True, help="Continue the interrupted run in --output from its last epoch, with the "
+              "settings and data it was started with (other flags are refused, --data-dir excepted).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@handle_errors
+def train(config_file, source, output, resume, quiet, **flags):
+    """Train an autoencoder and write a run directory.
+
+    CONFIG_FILE is an optional YAML file of config keys; flags override it. Model families add
+    their own flags (listed with `aekit models NAME`).
+
+    \b
+    Example:
+      aekit train --dataset mnist --model deep --preset hinton2006 --epochs 2 -o runs/h2006
+      aekit train my.yaml --data table.csv --label-column Class --latent-dim 8
+      aekit train --data mnist_train.csv --label-column label --image-shape 28,28 -o runs/csv
+      aekit train --resume -o runs/h2006
+    """
+    from .artifacts import read_data_source, read_run_spec
+    from .config import load_config_file
+
+    given = {k: v for k, v in flags.items() if v is not None}
+    if resume:
+        if not output:
+            raise click.UsageError("--resume needs -o/--output, the run directory to continue.")
+        context = click.get_current_context()
+        named = [k for k in DATA_KEYS
+                 if k != "data_dir" and context.get_parameter_source(k) == ParameterSource.COMMANDLINE]
+        conflicting = (["CONFIG_FILE"] if config_file else []) + ["--" + k.replace("_", "-") for k in [*given, *named]]
+        if conflicting:
+            raise click.UsageError(f"--resume continues {output} with the settings and data it was started with; "
+                                   f"{', '.join(conflicting)} would be ignored. Drop them, or start a new run in "
+                                   "another directory.")
+        values = read_run_spec(output)["params"]
+        source = DataSource(**read_data_source(output), data_dir=source.data_dir)
+    else:
+        values = load_config_file(config_file) if config_file else {}
+        values.update(given)
+        from_file = {k: values.pop(k) for k in Config.keys("data") if k in values}
+        context = click.get_current_context()
+        from_command_line = {k: v for k, v in vars(source).items() if v is not None and (
+            k != "split" or context.get_parameter_source("split") == ParameterSource.COMMANDLINE)}
+        source = DataSource(**{**from_file, **from_command_line})
+        if not source.given:
+            raise click.UsageError("Give the training data: --dataset NAME or --data PATH "
+                                   "(or put it in the config file).")
+        Config.from_dict(values).resolved()  # check every value before anything is read or written
+    dataset = source.read()
+    output = Path(output or f"runs/{values.get('model', 'deep')}-{datetime.now():%Y%m%d-%H%M%S}")
+    train_into(output, values, dataset, source, resume=resume, verbose=0 if quiet else "auto")
+
+
+def train_into(output: Path, params: dict, dataset, source: DataSource, resume: bool, verbose) -> None:
+    from .artifacts import record_data_source
+    from .errors import AekitError
+    from .estimators import Autoencoder
+
+    existed = output.exists()
+    try:
+        estimator = Autoencoder(**params, run_dir=str(output), verbose=verbose)
+        if not resume:
+            estimator.config()  # validate parameters before creating the run directory
+            record_data_source(output, source.spec())
+        estimator.fit(dataset, resume=resume)
+    except AekitError:
+        if not existed and not resume:
+            shutil.rmtree(output, ignore_errors=True)
+        raise
+    split, metrics = next(iter(estimator.metrics_.items()), ("validation", {}))
+    click.echo(f"Wrote {output} ({len(estimator.history_.get('loss', []))} epochs, "
+               f"{estimator.training_seconds_:.1f} s; scaling: {estimator.scaler_.method}).")
+    numbers = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items() if isinstance(v, float))
+    click.echo(f"{split.capitalize()}: {numbers} (in {metrics.get('units', 'the scaled space')}).")
+
+
+@click.command()
+@click.argument("run", type=click.Path())
+@data_options(split_default="test")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@handle_errors
+def evaluate(run, source, as_json):
+    """Reconstruction error of a trained model on a dataset.
+
+    Reports squared error per sample (summed over its values), MSE and MAE per value, and PSNR
+    for images, all in the space the model was trained in (named in the report's units line).
+
+    \b
+    Example:
+      aekit evaluate runs/h2006 --dataset mnist --split test
+    """
+    model = load_autoencoder(run)
+    report = model.evaluate(source.read())
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    width = max(len(k) for k in report)
+    for key, value in report.items():
+        click.echo(f"{key:<{width}}  {value:.6g}" if isinstance(value, float) else f"{key:<{width}}  {value}")
+
+
+@click.command()
+@click.argument("run", type=click.Path())
+@data_options(split_default="test")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Codes file: .npy, .csv or .parquet.")
+@click.option("--packed", is_flag=True, help="Binary codes: pack 8 bits per byte (uint8).")
+@handle_errors
+def encode(run, source, output, packed):
+    """Write the latent codes of a dataset (a Gaussian's means, bits, or a grid, by the model's code kind).
+
+    \b
+    Example:
+      aekit encode runs/h2006 --dataset mnist --split test -o codes.parquet
+    """
+    from .io import write_array
+
+    model = load_autoencoder(run)
+    data_obj = source.read()
+    codes = model.encode(data_obj, packed=packed)
+    write_array(codes, output, labels=data_obj.y, prefix="z")
+    click.echo(f"Wrote {len(codes)} {model.code_kind_} codes of shape {codes.shape[1:]} to {output}.")
+
+
+@click.command()
+@click.argument("run", type=click.Path())
+@data_options(split_default="test")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Reconstructions file: .npy, .csv or .parquet.")
+@click.option("--plot", type=click.Path(dir_okay=False), help="Comparison plot PNG [default: OUTPUT stem + .png].")
+@handle_errors
+def reconstruct(run, source, output, plot):
+    """Reconstruct a dataset and draw originals above reconstructions.
+
+    \b
+    Example:
+      aekit reconstruct runs/h2006 --dataset mnist --max-samples 100 -o recon.npy
+    """
+    from .io import write_array
+    from .plots import plot_reconstructions
+
+    model = load_autoencoder(run)
+    data_obj = source.read()
+    reconstructed = model.reconstruct(data_obj)
+    write_array(reconstructed, output, prefix="x", columns=data_obj.feature_names)
+    plot = plot or str(Path(output).with_suffix(".png"))
+    show = slice(0, 10)
+    plot_reconstructions(model.scaler_.transform(data_obj.X[show]), model.scaler_.transform(reconstructed[show]),
+                         plot, kind=data_obj.kind)
+    click.echo(f"Wrote {len(reconstructed)} reconstructions to {output} and a comparison plot to {plot}.")
+
+
+COMMANDS = (train, evaluate, encode, reconstruct)

@@ -1,0 +1,81 @@
+"""Run directories: older formats keep loading, unknown ones are refused, and saving never half-replaces a run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import aekit
+from aekit.errors import ArtifactError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+QUICK = {"hidden": [16], "latent_dim": 4, "epochs": 2, "seed": 0}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_format_1_runs_written_by_aekit_0_1_still_load_and_give_the_same_outputs(digits):
+    autoencoder = aekit.load(FIXTURES / "run-v1-autoencoder")
+    codes = autoencoder.transform(digits[1].subset(slice(0, 10)))
+    np.testing.assert_allclose(codes, np.load(FIXTURES / "run-v1-autoencoder-expected-codes.npy"), rtol=1e-5)
+    assert autoencoder.code_kind_ == "vector" and autoencoder.config_.hidden == [16]
+    detector = aekit.load(FIXTURES / "run-v1-detector")
+    assert isinstance(detector, aekit.AnomalyDetector)
+    scores = detector.decision_function(np.load(FIXTURES / "run-v1-detector-rows.npy"))
+    np.testing.assert_allclose(scores, np.load(FIXTURES / "run-v1-detector-expected-scores.npy"), rtol=1e-5)
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"estimator": "Regressor"}, "names the estimator 'Regressor', which this aekit does not know"),
+    ({"format_version": 99}, "this aekit reads versions 1 to 2"),
+    ({"format": "something-else"}, "is not an aekit run of a format this version reads"),
+])
+def test_unknown_estimators_and_formats_are_refused(tmp_path, change, message):
+    run = tmp_path / "run"
+    shutil.copytree(FIXTURES / "run-v1-autoencoder", run)
+    meta = json.loads((run / "aekit.json").read_text())
+    (run / "aekit.json").write_text(json.dumps({**meta, **change}))
+    with pytest.raises(ArtifactError, match=message):
+        aekit.load(run)
+
+
+def test_a_failed_save_leaves_the_previous_run_exactly_as_it_was(digits, tmp_path, monkeypatch):
+    run = tmp_path / "run"
+    aekit.Autoencoder(**QUICK, run_dir=str(run)).fit(digits[0])
+    assert (run / "tensorboard").is_dir() and (run / "checkpoint").is_dir()
+    before = snapshot(run)
+    loaded = aekit.load(run)
+
+    def link_then_fail(source, target):
+        shutil.copytree(source, target)
+        raise OSError("disk full")
+
+    monkeypatch.setattr("aekit.atomic._link_tree", link_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        loaded.save(run)  # fails after the logs and checkpoints were carried into the staging folder
+    assert snapshot(run) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no staging folders left behind
+
+
+def test_saving_over_another_run_replaces_it_and_into_its_own_run_keeps_the_logs(digits, tmp_path):
+    other = tmp_path / "other"
+    aekit.AnomalyDetector(epochs=2).fit(np.random.default_rng(0).normal(size=(100, 4))).save(other)
+    (other / "tensorboard").mkdir()
+    (other / "notes.txt").write_text("stale")
+    model = aekit.Autoencoder(**QUICK).fit(digits[0])
+    model.save(other)
+    left = {p.name for p in other.iterdir()}
+    assert not left & {"tensorboard", "notes.txt", "decision_scores.npy", "scores.png"}, left
+    assert isinstance(aekit.load(other), aekit.Autoencoder)
+
+    own = tmp_path / "own"
+    trained = aekit.Autoencoder(**QUICK, run_dir=str(own)).fit(digits[0])
+    events = sorted((own / "tensorboard").rglob("events.*"))
+    trained.save(own)
+    assert sorted((own / "tensorboard").rglob("events.*")) == events and (own / "checkpoint" / "latest").is_file()
