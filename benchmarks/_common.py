@@ -48,10 +48,39 @@ def median(values) -> float:
     return float(statistics.median(values))
 
 
+def code_hash() -> str:
+    """A short hash of the package's source (src/aekit/**/*.py): what a result measured."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "aekit").rglob("*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def script_hash(name: str) -> str:
+    import hashlib
+
+    path = ROOT / "benchmarks" / f"{name}.py"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
+
+
+def commit() -> dict:
+    import subprocess
+
+    def git(*args):
+        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return result.stdout.strip() if result.returncode == 0 else None
+
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--", "src"))}
+
+
 def write_result(name: str, payload: dict, started: float) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": name, "date": datetime.now(UTC).isoformat(timespec="seconds"),
                "machine": machine(), "versions": versions(), "wall_seconds": round(time.time() - started, 1),
+               "code": {**commit(), "package_hash": code_hash(), "script_hash": script_hash(name)},
                **payload}
     path = RESULTS / f"{name}.json"
     temporary = path.with_suffix(".json.tmp")

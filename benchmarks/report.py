@@ -19,7 +19,21 @@ def _machine(result: dict) -> str:
     return (f"_{m['cpu']}, {m['cores']} cores; {result['date'][:10]}; backend versions "
             + ", ".join(f"{k} {v}" for k, v in result["versions"].items() if k in ("keras", "jax", "tensorflow-cpu",
                                                                                    "torch"))
-            + f"; script wall time {result['wall_seconds'] / 60:.1f} min._")
+            + f"; script wall time {result['wall_seconds'] / 60:.1f} min._" + _staleness(result))
+
+
+def _staleness(result: dict) -> str:
+    """A warning when the package has changed since the result was measured."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _common import code_hash
+
+    code = result.get("code")
+    if not code:
+        return "\n\n_Stale? This result predates the code hashes results now record; rerun to be sure._"
+    if code.get("package_hash") != code_hash():
+        return (f"\n\n**Stale:** measured on package hash {code.get('package_hash')} (commit "
+                f"{(code.get('commit') or '?')[:10]}); the package has changed since. Rerun the script.")
+    return ""
 
 
 def mnist_hinton(result: dict) -> str:
@@ -36,13 +50,46 @@ def mnist_hinton(result: dict) -> str:
 
 
 def throughput(result: dict) -> str:
-    names = {"aekit": "aekit", "keras": "plain keras.Model.fit", "torch": "plain PyTorch loop"}
-    lines = ["| trainer | backend | median s/epoch | samples/s | GFLOP/s |", "|---|---|---:|---:|---:|"]
+    names = {"aekit": "aekit", "keras": "plain keras.Model.fit", "torch": "PyTorch, eager",
+             "torch-channels-last": "PyTorch, eager, channels-last", "torch-compile": "PyTorch, torch.compile",
+             "aekit-default-conv": "aekit's default `conv` model (its own layers)"}
+    titles = {"dense": "784-1000-500-250-30 (hinton2006), MNIST, batch 256",
+              "conv28": "conv 32-64 / Dense 32 / convT, 28x28 MNIST, batch 128",
+              "conv64": "conv 32-64 / Dense 32 / convT, 64x64 Fashion-MNIST, batch 128"}
+    peak = result["fp32_peak_gflops"]
+    lines = [f"fp32 peak (4096x4096 matrix product, NumPy BLAS, 2 cores): **{peak:.0f} GFLOP/s**.", "",
+             "| model | trainer | backend | median s/epoch | samples/s | GFLOP/s | share of peak |",
+             "|---|---|---|---:|---:|---:|---:|"]
     for row in result["rows"]:
-        lines.append(f"| {names[row['kind']]} | {row['backend']} | {row['median_epoch_seconds']:.2f} | "
-                     f"{row['samples_per_second']:,} | {row['gflops_per_second']:.0f} |")
-    ratios = ", ".join(f"{k.replace('_', ' ')}: {v:.2f}" for k, v in result["ratios"].items())
-    return "\n".join(lines) + f"\n\nRatios of samples/s (1.00 = equal): {ratios}.\n\n" + _machine(result)
+        lines.append(f"| {titles[row['model']]} | {names[row['trainer']]} | {row['backend']} | "
+                     f"{row['median_epoch_seconds']:.2f} | {row['samples_per_second']:,} | "
+                     f"{row['gflops_per_second']:.0f} | {row['share_of_fp32_peak']:.0%} |")
+    lines.append("")
+    for model, summary in result["summary"].items():
+        line = (f"- {titles[model]}: aekit's default path ({summary['aekit_default_backend']}) reaches "
+                f"{summary['aekit_share_of_peak']:.0%} of the fp32 peak")
+        if "vs_fastest_torch" in summary:
+            line += (f" and {summary['vs_fastest_torch']:.2f}x the samples/s of the fastest PyTorch variant "
+                     f"({names[summary['fastest_torch']]})")
+        lines.append(line + ".")
+    return "\n".join(lines) + "\n\n" + _machine(result)
+
+
+def images(result: dict) -> str:
+    out = []
+    for case in result["cases"]:
+        shape = "x".join(map(str, case["image_shape"]))
+        out.append(f"**{case['case']}** ({case['train_images']:,} training / {case['test_images']:,} test images, "
+                   f"{shape}; scored on the test images)\n")
+        out.append("| method | code (numbers) | squared error / image | PSNR dB | SSIM | training s | epochs |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|")
+        for row in case["rows"]:
+            seconds = row.get("training_seconds", row.get("fit_seconds"))
+            epochs = row.get("epochs_run", "")
+            out.append(f"| {row['method']} | {row['code_numbers']:,} | {row['squared_error_per_image']:.2f} | "
+                       f"{row['psnr_db']:.2f} | {row['ssim']:.3f} | {seconds:.1f} | {epochs} |")
+        out.append("")
+    return "\n".join(out) + "\n" + _machine(result)
 
 
 from anomaly_tables import render as anomaly  # noqa: E402 - the anomaly tables live beside their benchmark
@@ -50,7 +97,7 @@ from representation import render as representation  # noqa: E402 - its tables a
 from representation_limits import render as representation_limits  # noqa: E402
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
-             "representation_limits": representation_limits, "anomaly": anomaly}
+             "representation_limits": representation_limits, "anomaly": anomaly, "images": images}
 
 
 def main() -> int:

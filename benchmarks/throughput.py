@@ -1,13 +1,15 @@
-"""Training throughput of the hinton2006 autoencoder (784-1000-500-250-30): aekit vs plain Keras vs PyTorch.
+"""Training throughput: aekit vs plain Keras (both backends) vs PyTorch (eager and compiled) vs the fp32 peak.
 
-One run measures, side by side on the same machine and data (MNIST train, 60,000 images,
-batch 256, BCE loss, Adam): aekit's training path on each Keras backend, a plain
-``keras.Model.fit`` on the same backend, and a plain PyTorch loop when torch is installed.
-Each configuration runs in its own process, in ``--rounds`` interleaved rounds (the machine
-is shared and noisy); each process's first epoch (compilation) is dropped and the median of
-all remaining epoch times is reported, as samples/s and achieved GFLOP/s.
+Models (benchmarks/throughput_models.py): the hinton2006 dense stack on MNIST (batch 256), a small conv
+autoencoder on MNIST (28x28, batch 128) and the same on 64x64 Fashion-MNIST images (batch 128), plus
+aekit's default ``conv`` model on each image size. Every configuration runs in its own process, in
+``--rounds`` interleaved rounds (the machine is shared and noisy); each process's first epoch (compilation)
+is dropped and the median of the remaining epoch times is reported, as samples/s and achieved GFLOP/s. The
+fp32 peak is a 4096x4096 single-precision matrix product through NumPy's BLAS on all cores, measured in
+the same run. PyTorch gets every core (``torch.set_num_threads``) and, for convolutions, the faster of the
+default and channels-last layouts.
 
-    python benchmarks/throughput.py [--epochs 5 --rounds 2]   # writes benchmarks/results/throughput.json
+    python benchmarks/throughput.py [--rounds 2] [--only dense,conv64]   # -> benchmarks/results/throughput.json
 """
 
 from __future__ import annotations
@@ -22,136 +24,202 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import load_mnist, median, write_result  # noqa: E402
+from throughput_models import SPECS, keras_model, keras_parts, torch_model, training_flops_per_sample  # noqa: E402
 
-LAYERS = [784, 1000, 500, 250, 30, 250, 500, 1000, 784]
-BATCH = 256
 SEED = 0
-# Forward pass: 2 FLOPs per multiply-add; backward pass: twice the forward (grads of inputs and weights).
-FLOPS_PER_SAMPLE = 6 * sum(a * b for a, b in zip(LAYERS[:-1], LAYERS[1:]))
+# Samples per measured epoch: MNIST's 60,000 for the dense model; fewer for the conv ones, whose JAX rows
+# take seconds per step.
+EPOCH_SAMPLES = {"dense": 60_000, "conv28": 12_800, "conv64": 2_560}
+TRAINERS = {  # name -> (backends, which models)
+    "aekit": (("tensorflow", "jax"), ("dense", "conv28", "conv64")),
+    "keras": (("tensorflow", "jax"), ("dense", "conv28", "conv64")),
+    "aekit-default-conv": (("tensorflow",), ("conv28", "conv64")),
+    "torch": (("-",), ("dense", "conv28", "conv64")),
+    "torch-channels-last": (("-",), ("conv28", "conv64")),
+    "torch-compile": (("-",), ("dense", "conv28", "conv64")),
+}
 
 
-def worker(kind: str, epochs: int) -> list[float]:
-    """Train ``epochs`` epochs and return each epoch's wall time."""
+def data(model: str):
+    import numpy as np
+
+    count = EPOCH_SAMPLES[model]
+    if model == "conv64":
+        os.environ.setdefault("AEKIT_DATA_DIR", str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+        from aekit.data import load
+
+        images = load("fashion_mnist", split="train", max_samples=count, image_size=(64, 64)).X
+        return images.astype(np.float32) / 255.0
     x, _ = load_mnist("train")
-    if kind == "torch":
-        return _torch_epochs(x, epochs)
+    x = x[:count]
+    return x if model == "dense" else x.reshape(-1, 28, 28, 1)
+
+
+def worker(trainer: str, model: str, epochs: int) -> dict:
+    """Train ``epochs`` epochs; return each epoch's wall time and the model's FLOPs per training sample."""
+    x = data(model)
+    if trainer.startswith("torch"):
+        return _torch_epochs(trainer, model, x, epochs)
     import keras
 
     times, mark = [], [time.perf_counter()]
 
-    def tick(*_):
+    def tick(*_args, **_kwargs):
         now = time.perf_counter()
         times.append(now - mark[0])
         mark[0] = now
 
-    if kind == "aekit":
-        from aekit import training
-        from aekit.config import Config
-        from aekit.models import build_model
-
-        config = Config(preset="hinton2006", epochs=epochs, batch_size=BATCH, seed=SEED, validation_split=0,
-                        early_stopping=False)
-        model = build_model(config, (784,), "unit")
+    batch = SPECS[model]["batch"]
+    if trainer == "keras":
+        keras.utils.set_random_seed(SEED)
+        net = keras_model(model)
+        net.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+        flops = training_flops_per_sample(net)
         mark[0] = time.perf_counter()
-        training.fit(model, x, None, config, verbose=0, on_epoch=tick)
+        net.fit(x, x, batch_size=batch, epochs=epochs, shuffle=True, verbose=0,
+                callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=tick)])
+        return {"epoch_seconds": times, "flops_per_sample": flops}
+    from aekit import training
+    from aekit.config import Config
+    from aekit.models import AutoencoderModel, build_model
+
+    config = Config(model="conv", epochs=epochs, batch_size=batch, seed=SEED, validation_split=0,
+                    early_stopping=False, schedule="constant")
+    if trainer == "aekit-default-conv":
+        net = build_model(config, x.shape[1:], "unit")
     else:
         keras.utils.set_random_seed(SEED)
-        model = keras.Sequential([keras.Input((784,))] + [
-            keras.layers.Dense(units, activation="linear" if units == 30 else "elu") for units in LAYERS[1:-1]
-        ] + [keras.layers.Dense(784, activation="sigmoid")])
-        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
-        mark[0] = time.perf_counter()
-        model.fit(x, x, batch_size=BATCH, epochs=epochs, shuffle=True, verbose=0,
-                  callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=tick)])
-    return times
+        encoder, decoder = keras_parts(model)
+        net = AutoencoderModel(encoder, decoder, build_spec={"config": config.to_dict(),
+                                                             "input_shape": list(x.shape[1:]), "data_range": "unit"})
+    flops = training_flops_per_sample(net)
+    mark[0] = time.perf_counter()
+    training.fit(net, x, None, config, verbose=0, on_epoch=tick)
+    return {"epoch_seconds": times, "flops_per_sample": flops}
 
 
-def _torch_epochs(x, epochs: int) -> list[float]:
+def _torch_epochs(trainer: str, model: str, x, epochs: int) -> dict:
     import torch
 
     torch.manual_seed(SEED)
     torch.set_num_threads(os.cpu_count() or 1)
-    modules = []
-    for i, (a, b) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
-        modules.append(torch.nn.Linear(a, b))
-        if i == len(LAYERS) - 2:
-            modules.append(torch.nn.Sigmoid())
-        elif b != 30:
-            modules.append(torch.nn.ELU())
-    model = torch.nn.Sequential(*modules)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    channels_last = trainer == "torch-channels-last"
+    net = torch_model(model, channels_last)
+    step_model = torch.compile(net) if trainer == "torch-compile" else net
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = torch.nn.BCELoss()
-    data = torch.from_numpy(x)
+    data_tensor = torch.from_numpy(x if x.ndim == 2 else x.transpose(0, 3, 1, 2).copy())
+    if channels_last:
+        data_tensor = data_tensor.contiguous(memory_format=torch.channels_last)
+    batch = SPECS[model]["batch"]
     times = []
     for _ in range(epochs):
         start = time.perf_counter()
-        for index in torch.randperm(len(data)).split(BATCH):
-            batch = data[index]
+        for index in torch.randperm(len(data_tensor)).split(batch):
+            if len(index) < batch:
+                continue  # equal batches, as aekit trains (and no recompiling for a short last batch)
+            samples = data_tensor[index]
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(batch), batch)
+            loss = loss_fn(step_model(samples), samples)
             loss.backward()
             optimizer.step()
         times.append(time.perf_counter() - start)
-    return times
+    return {"epoch_seconds": times, "flops_per_sample": None}
 
 
-def run_worker(kind: str, backend: str, epochs: int) -> list[float]:
-    """Epoch times of one process, its first (compiling) epoch dropped."""
-    env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run([sys.executable, __file__, "--worker", kind, "--epochs", str(epochs)], env=env,
-                            capture_output=True, text=True)
+def fp32_peak(repeats: int = 5) -> float:
+    """GFLOP/s of a 4096x4096 float32 matrix product (NumPy's BLAS, all cores): the best of ``repeats``."""
+    import numpy as np
+
+    a = np.random.default_rng(0).random((4096, 4096), dtype=np.float32)
+    b = np.random.default_rng(1).random((4096, 4096), dtype=np.float32)
+    a @ b
+    best = min(_timed(lambda: a @ b) for _ in range(repeats))
+    return 2 * 4096 ** 3 / best / 1e9
+
+
+def _timed(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def run_worker(trainer: str, backend: str, model: str, epochs: int) -> dict:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    if backend != "-":
+        env["KERAS_BACKEND"] = backend
+    result = subprocess.run([sys.executable, __file__, "--worker", trainer, "--model", model, "--epochs",
+                             str(epochs)], env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"{kind}/{backend} failed:\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])[1:]
+        raise RuntimeError(f"{trainer}/{backend}/{model} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def summarise(kind: str, backend: str, times: list[float]) -> dict:
-    steady, n = median(times), 60000
-    return {"kind": kind, "backend": backend, "epoch_seconds": [round(t, 3) for t in times],
-            "median_epoch_seconds": round(steady, 3), "samples_per_second": round(n / steady),
-            "gflops_per_second": round(FLOPS_PER_SAMPLE * n / steady / 1e9, 1)}
+def summarise(trainer: str, backend: str, model: str, runs: list[dict], flops_reference: int) -> dict:
+    times = [t for run in runs for t in run["epoch_seconds"][1:]]
+    flops = runs[0]["flops_per_sample"] or flops_reference
+    steady = median(times)
+    samples = EPOCH_SAMPLES[model] // SPECS[model]["batch"] * SPECS[model]["batch"]
+    return {"model": model, "trainer": trainer, "backend": backend,
+            "epoch_seconds": [round(t, 3) for t in times], "median_epoch_seconds": round(steady, 3),
+            "samples_per_second": round(samples / steady), "flops_per_sample": flops,
+            "gflops_per_second": round(flops * samples / steady / 1e9, 1)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=5, help="epochs per process (the first one is dropped)")
+    parser.add_argument("--epochs", type=int, default=3, help="epochs per process (the first one is dropped)")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds over all configurations")
-    parser.add_argument("--backends", default="jax,tensorflow", help="comma-separated Keras backends to measure")
-    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch row")
+    parser.add_argument("--only", default="dense,conv28,conv64", help="comma-separated models to measure")
+    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch rows")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--model", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.epochs)))
+        print(json.dumps(worker(args.worker, args.model, args.epochs)))
         return
 
     started = time.time()
-    backends = args.backends.split(",")
-    configs = [(kind, backend) for backend in backends for kind in ("aekit", "keras")]
-    try:
-        import torch  # noqa: F401
-
-        if not args.no_torch:
-            configs.append(("torch", "-"))
-    except ImportError:
-        print("torch not installed: PyTorch row skipped (pip install torch==2.13.0)")
-    times: dict = {config: [] for config in configs}
+    models = args.only.split(",")
+    configs = [(trainer, backend, model) for model in models for trainer, (backends, wanted) in TRAINERS.items()
+               for backend in backends if model in wanted and not (args.no_torch and trainer.startswith("torch"))]
+    runs: dict = {config: [] for config in configs}
+    peaks = []
     for round_number in range(args.rounds):
-        for kind, backend in configs:
-            times[(kind, backend)] += run_worker(kind, backend, args.epochs)
-            print(round_number, kind, backend, [round(t, 2) for t in times[(kind, backend)]], flush=True)
-    rows = [summarise(kind, backend, times[(kind, backend)]) for kind, backend in configs]
-    by = {(r["kind"], r["backend"]): r for r in rows}
-    ratios = {f"aekit_vs_keras_{b}": round(by[("aekit", b)]["samples_per_second"]
-                                           / by[("keras", b)]["samples_per_second"], 3) for b in backends}
-    fastest = max(backends, key=lambda b: by[("aekit", b)]["samples_per_second"])
-    if ("torch", "-") in by:
-        ratios["aekit_default_vs_pytorch"] = round(by[("aekit", fastest)]["samples_per_second"]
-                                                   / by[("torch", "-")]["samples_per_second"], 3)
-    payload = {"model": "784-1000-500-250-30 (hinton2006)", "batch_size": BATCH, "samples": 60000, "seed": SEED,
-               "flops_per_sample": FLOPS_PER_SAMPLE, "epochs_per_process": args.epochs, "rounds": args.rounds,
-               "rows": rows, "ratios": ratios, "fastest_aekit_backend": fastest}
+        peaks.append(fp32_peak())
+        for config in configs:
+            runs[config].append(run_worker(*config, args.epochs))
+            print(round_number, *config, [round(t, 2) for t in runs[config][-1]["epoch_seconds"]], flush=True)
+    reference = {model: next(r for c, rs in runs.items() if c[2] == model for r in rs if r["flops_per_sample"])
+                 ["flops_per_sample"] for model in models}
+    rows = [summarise(*config, runs[config], reference[config[2]]) for config in configs]
+    peak = median(peaks)
+    for row in rows:
+        row["share_of_fp32_peak"] = round(row["gflops_per_second"] / peak, 3)
+    payload = {"models": {m: {**SPECS[m], "epoch_samples": EPOCH_SAMPLES[m]} for m in models}, "seed": SEED,
+               "epochs_per_process": args.epochs, "rounds": args.rounds, "fp32_peak_gflops": round(peak, 1),
+               "fp32_peak_runs": [round(p, 1) for p in peaks], "rows": rows, "summary": _summary(rows, models)}
     path = write_result("throughput", payload, started)
-    print(json.dumps(ratios), "->", path)
+    print(json.dumps(payload["summary"], indent=2), "->", path)
+
+
+def _summary(rows: list[dict], models: list[str]) -> dict:
+    """Per model: aekit's default path (the backend the CLI picks) against the fastest PyTorch variant."""
+    from aekit._backend import DEFAULT_BACKEND, DENSE_BACKEND
+
+    summary = {}
+    for model in models:
+        backend = DENSE_BACKEND if model == "dense" else DEFAULT_BACKEND
+        ours = next(r for r in rows if r["model"] == model and r["trainer"] == "aekit" and r["backend"] == backend)
+        torch_rows = [r for r in rows if r["model"] == model and r["trainer"].startswith("torch")]
+        best_torch = max(torch_rows, key=lambda r: r["samples_per_second"]) if torch_rows else None
+        summary[model] = {"aekit_default_backend": backend, "aekit_samples_per_second": ours["samples_per_second"],
+                          "aekit_share_of_peak": ours["share_of_fp32_peak"]}
+        if best_torch:
+            summary[model].update(fastest_torch=best_torch["trainer"],
+                                  vs_fastest_torch=round(ours["samples_per_second"]
+                                                         / best_torch["samples_per_second"], 3))
+    return summary
 
 
 if __name__ == "__main__":

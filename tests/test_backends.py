@@ -1,13 +1,19 @@
-"""The model contract holds on both Keras backends: rerun it under the one this process is not using."""
+"""Both Keras backends: the model contract holds on each, and the backend is chosen as documented."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import keras
+import pytest
+
+from aekit._backend import DEFAULT_BACKEND, DENSE_BACKEND, backend_for_command
+
+from .conftest import run_cli
 
 HERE = Path(__file__).resolve().parent
 
@@ -22,13 +28,44 @@ def test_contract_on_the_other_backend():
     assert "failed" not in result.stdout.splitlines()[-1]
 
 
-def test_default_backend_is_the_fastest_measured_one_unless_the_user_sets_it():
-    from aekit._backend import FASTEST_MEASURED_BACKEND
-
-    code = "import aekit, keras; print(keras.backend.backend())"
+def test_the_python_api_uses_tensorflow_unless_the_user_sets_a_backend():
+    code = "import aekit, keras; aekit.Autoencoder; print(keras.backend.backend())"
     env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
     chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env).stdout.strip()
-    assert chosen == FASTEST_MEASURED_BACKEND
-    env["KERAS_BACKEND"] = "tensorflow"
+    assert chosen == DEFAULT_BACKEND == "tensorflow"
+    env["KERAS_BACKEND"] = "jax"
     chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env).stdout.strip()
-    assert chosen == "tensorflow"
+    assert chosen == "jax"
+
+
+@pytest.mark.parametrize("arguments,expected", [
+    (["train", "--dataset", "mnist", "-o", "r"], DENSE_BACKEND),
+    (["train", "--dataset", "mnist", "--model", "conv", "-o", "r"], DEFAULT_BACKEND),
+    (["--plugin", "my.models", "train", "--model", "mine"], DEFAULT_BACKEND),
+    (["detect", "fit", "x.csv", "-o", "r"], DENSE_BACKEND),
+    (["compare", "--dataset", "mnist", "--models", "deep,conv"], DEFAULT_BACKEND),
+    (["datasets"], DEFAULT_BACKEND),
+])
+def test_the_cli_picks_jax_for_dense_families_and_tensorflow_for_the_rest(arguments, expected):
+    assert backend_for_command(arguments) == expected
+
+
+def test_the_cli_reads_the_family_of_a_run_or_a_config_file(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "aekit.json").write_text(json.dumps({"config": {"model": "conv"}}))
+    assert backend_for_command(["evaluate", str(run), "--dataset", "mnist"]) == DEFAULT_BACKEND
+    assert backend_for_command(["--debug", "detect", "score", str(run), "x.csv"]) == DEFAULT_BACKEND
+    (run / "aekit.json").write_text(json.dumps({"config": {"model": "deep"}}))
+    assert backend_for_command(["encode", str(run), "-o", "c.npy"]) == DENSE_BACKEND
+    config = tmp_path / "c.yaml"
+    config.write_text("model: conv\n")
+    assert backend_for_command(["train", str(config), "--data", "x"]) == DEFAULT_BACKEND
+
+
+def test_a_cli_run_records_the_backend_it_trained_on(tmp_path):
+    for model, backend in (("deep", DENSE_BACKEND), ("conv", DEFAULT_BACKEND)):
+        result = run_cli("train", "--dataset", "digits", "--model", model, "--latent-dim", "4", "--epochs", "1",
+                         "--quiet", "-o", tmp_path / model)
+        assert result.returncode == 0, result.stderr
+        assert json.loads((tmp_path / model / "aekit.json").read_text())["versions"]["keras_backend"] == backend

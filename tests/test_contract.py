@@ -21,7 +21,8 @@ VARIANTS = {
     "deep": {"hidden": [48, 24]},
     "deep-sparse-denoising-tied": {"model": "deep", "hidden": [48, 24], "activity_l1": 1e-4, "noise": "masking",
                                    "noise_level": 0.2, "tied": True, "dropout": 0.05},
-    "conv": {"filters": [16, 32]},
+    "conv": {"code": "vector", "filters": [16, 32]},
+    "conv-spatial": {"model": "conv", "latent_dim": 4, "downsample": 2},
     "toy_gaussian": {"kl_weight": 0.1},
     "toy_binary": {"latent_dim": 24},
     "toy_grid": {"latent_dim": 4},
@@ -32,11 +33,18 @@ def _model_name(key: str) -> str:
     return VARIANTS[key].get("model", key)
 
 
+def _code_kind(key: str) -> str:
+    params = {k: v for k, v in VARIANTS[key].items() if k != "model"}
+    return get_spec(_model_name(key)).model_class.code_kind_for(Config.from_dict(params))
+
+
 def test_every_builtin_model_and_every_code_kind_has_a_contract_case():
     builtin = {name for name, spec in available_models().items() if spec.is_builtin}
     covered = {_model_name(key) for key in VARIANTS}
     assert builtin <= covered, builtin - covered
-    assert {get_spec(name).code_kind for name in covered} == set(CODE_KINDS)
+    assert {_code_kind(key) for key in VARIANTS} == set(CODE_KINDS)
+    for name in builtin:  # a family with a choice of code kinds has a case for each
+        assert set(get_spec(name).code_kinds) <= {_code_kind(k) for k in VARIANTS if _model_name(k) == name}
 
 
 @pytest.fixture(scope="module", params=sorted(VARIANTS))
@@ -52,7 +60,7 @@ def test_shapes_follow_the_code_kind(fitted, digits):
     params, model = fitted
     test = digits[1]
     codes = model.transform(test)
-    assert model.code_kind_ == get_spec(params["model"]).code_kind
+    assert model.code_kind_ == get_spec(params["model"]).model_class.code_kind_for(model.config_)
     assert codes.shape == (len(test), *model.code_shape_)
     if model.code_kind_ == "grid":
         assert codes.ndim == 4 and codes.shape[-1] == params["latent_dim"]

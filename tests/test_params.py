@@ -99,7 +99,8 @@ def test_detect_fit_help_shows_the_detectors_defaults():
     result = CliRunner().invoke(cli, ["detect", "fit", "--help"])
     text = " ".join(result.output.split())
     assert "[default: 0.003]" in text and "[default: 0.001]" not in text
-    assert "Training epochs (the most, with early stopping). [default: auto]" in text
+    assert "--epochs INTEGER|AUTO" in text and text.split("--epochs INTEGER|AUTO")[1].split("--")[0].strip() \
+        .endswith("[default: auto]")
     assert "[default: 0.0]" in text.split("--validation-split")[1][:200]
     train = " ".join(CliRunner().invoke(cli, ["train", "--help"]).output.split())
     assert "[default: 0.001]" in train and "--scaling" in train and "--image-shape" in train

@@ -6,11 +6,15 @@ import shutil
 import sys
 from pathlib import Path
 
-import click
+from ._backend import prepare_command_line
 
-from .cli_options import DataSource, add_plugin_flags, handle_errors
-from .cli_train import COMMANDS as TRAIN_COMMANDS
-from .cli_train import train_into
+prepare_command_line()  # before anything imports Keras: this command's backend, and Keras's start-up notes hushed
+
+import click  # noqa: E402
+
+from .cli_options import DataSource, add_plugin_flags, handle_errors  # noqa: E402
+from .cli_train import COMMANDS as TRAIN_COMMANDS  # noqa: E402
+from .cli_train import train_into  # noqa: E402
 
 DEMO_CONFIG = {"model": "deep", "hidden": [48, 32], "latent_dim": 10, "epochs": 150, "batch_size": 64,
                "learning_rate": 3e-3, "patience": 30}
@@ -94,7 +98,7 @@ def demo(output, quiet):
     dataset = data_module.load("digits", split="train")
     train_into(output, dict(DEMO_CONFIG), dataset, DataSource(dataset="digits"), resume=False,
                verbose=0 if quiet else 2)
-    from .artifacts import load
+    from .runs import load
 
     report = load(output).evaluate(data_module.load("digits", split="test"))
     click.echo(f"Test set: squared error per image {report['squared_error_per_sample']:.3f}, "
@@ -111,38 +115,8 @@ from .cli_representation import register as _register_representation  # noqa: E4
 _register_representation(cli)
 
 
-# Commands that never touch TensorFlow (no tf.data, no TensorBoard): importing it would add seconds of start-up
-# and hundreds of MB to scoring a file.
-WITHOUT_TENSORFLOW = (("detect", "score"), ("detect", "report"), ("detect", "explain"), ("models",), ("datasets",))
-
-
 def main() -> None:
-    arguments = sys.argv[1:]
-    # The words naming the command: neither options nor the module after --plugin.
-    words = tuple(arg for i, arg in enumerate(arguments)
-                  if not arg.startswith("-") and (i == 0 or arguments[i - 1] != "--plugin"))
-    _import_engines_quietly(tensorflow=not any(words[:len(c)] == c for c in WITHOUT_TENSORFLOW))
     cli(prog_name="aekit")
-
-
-def _import_engines_quietly(tensorflow: bool = True) -> None:
-    """Import Keras (and TensorFlow) with native stderr closed: their C++ start-up notes bury the CLI's output."""
-    import os
-
-    if os.environ.get("AEKIT_DEBUG"):
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            import keras  # noqa: F401
-
-            if tensorflow:
-                import tensorflow  # noqa: F401
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ def list_families() -> str:
     lines = ["Models (aekit models NAME for one family's parameters):"]
     for name, spec in available_models().items():
         origin = "" if spec.is_builtin else f" (plugin {spec.module})"
-        lines.append(f"  {name:<12} [{spec.code_kind} code] {spec.description}{origin}")
+        lines.append(f"  {name:<12} [{' or '.join(spec.code_kinds)} code] {spec.description}{origin}")
     lines.append("Presets:")
     for name, preset in PRESETS.items():
         layers = "-".join(map(str, preset["hidden"])) + f" -> {preset['latent_dim']}"
@@ -24,7 +24,7 @@ def describe_family(name: str) -> str:
     lines = [f"{name}: {spec.description}",
              f"  module:  {spec.module}",
              f"  data:    {', '.join(spec.input_kinds)}",
-             f"  code:    {spec.code_kind} - {CODE_KINDS[spec.code_kind]}",
+             *[f"  code:    {kind} - {CODE_KINDS[kind]}" for kind in spec.code_kinds],
              f"  maps:    {model_class.mapping} ({MAPPINGS[model_class.mapping]})",
              "  loss terms (each a column of history.csv):"]
     lines += [f"    {term:<16} {scale}" for term, scale in model_class.loss_terms.items()]

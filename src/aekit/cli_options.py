@@ -33,9 +33,25 @@ def _base_type(hint):
     return typing.get_origin(hint) or hint
 
 
+class IntOrAuto(click.ParamType):
+    """A positive integer or ``auto`` (epochs and batch size)."""
+
+    name = "INTEGER|auto"
+
+    def convert(self, value, param, ctx):
+        if value in (None, "auto") or isinstance(value, int):
+            return value
+        try:
+            return int(value)
+        except ValueError:
+            self.fail(f"expected a positive integer or 'auto', got {value!r}", param, ctx)
+
+
 def _flag(name: str, value_type, help_text: str, choices=None) -> click.Option:
     """One ``--flag`` for a config key (default None: only flags the user gives override a config file)."""
     flag = "--" + name.replace("_", "-")
+    if Config.default_for(name) == "auto" and value_type is int:
+        return click.Option([flag, name], type=IntOrAuto(), default=None, help=help_text)
     if value_type is bool:
         return click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text)
     if value_type is list:
@@ -172,8 +188,8 @@ def read_data(dataset, data, label_column, image_size, split, data_dir, max_samp
 
 def load_autoencoder(run):
     """The Autoencoder in a run directory; an anomaly-detector run gets a clear error, not an AttributeError."""
-    from .artifacts import load
     from .estimators import Autoencoder
+    from .runs import load
 
     return load(run, expect=Autoencoder)
 

@@ -87,8 +87,9 @@ def train_into(output: Path, params: dict, dataset, source: DataSource, resume: 
             shutil.rmtree(output, ignore_errors=True)
         raise
     split, metrics = next(iter(estimator.metrics_.items()), ("validation", {}))
-    click.echo(f"Wrote {output} ({len(estimator.history_.get('loss', []))} epochs, "
-               f"{estimator.training_seconds_:.1f} s; scaling: {estimator.scaler_.method}).")
+    click.echo(f"Wrote {output} ({len(estimator.history_.get('loss', []))} epochs run of "
+               f"{estimator.training_plan_}; {estimator.training_seconds_:.1f} s; "
+               f"scaling: {estimator.scaler_.method}).")
     numbers = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items() if isinstance(v, float))
     click.echo(f"{split.capitalize()}: {numbers} (in {metrics.get('units', 'the scaled space')}).")
 
@@ -97,25 +98,45 @@ def train_into(output: Path, params: dict, dataset, source: DataSource, resume: 
 @click.argument("run", type=click.Path())
 @data_options(split_default="test")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--per-image", "per_sample", type=click.Path(dir_okay=False),
+              help="Also write each sample's errors (and PSNR, SSIM for images) to this CSV, with file names for "
+                   "image folders.")
 @handle_errors
-def evaluate(run, source, as_json):
+def evaluate(run, source, as_json, per_sample):
     """Reconstruction error of a trained model on a dataset.
 
-    Reports squared error per sample (summed over its values), MSE and MAE per value, and PSNR
-    for images, all in the space the model was trained in (named in the report's units line).
+    Reports squared error per sample (summed over its values), MSE and MAE per value, and mean
+    PSNR and SSIM for images, all in the space the model was trained in (named in the report's
+    units line). Another folder of images works too: its images must have the training size.
 
     \b
     Example:
       aekit evaluate runs/h2006 --dataset mnist --split test
+      aekit evaluate runs/faces --data more-faces/ --per-image faces.csv
     """
     model = load_autoencoder(run)
-    report = model.evaluate(source.read())
+    data_obj = source.read()
+    report = model.evaluate(data_obj)
+    if per_sample:
+        _write_per_sample(model.evaluate_samples(data_obj), data_obj, per_sample)
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
     width = max(len(k) for k in report)
     for key, value in report.items():
         click.echo(f"{key:<{width}}  {value:.6g}" if isinstance(value, float) else f"{key:<{width}}  {value}")
+
+
+def _write_per_sample(values: dict, dataset, path) -> None:
+    import pandas as pd
+
+    from .atomic import atomic_path
+
+    frame = pd.DataFrame(values)
+    frame.insert(0, "file" if "files" in dataset.meta else "index",
+                 dataset.meta.get("files", list(range(len(frame)))))
+    with atomic_path(path) as temporary:
+        frame.to_csv(temporary, index=False)
 
 
 @click.command()

@@ -36,6 +36,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 ARCHITECTURE, TRAINING, DATA = "architecture", "training", "data"
+AUTO = "auto"
 
 
 def _key(default, group: str, help: str):
@@ -78,8 +79,9 @@ class Config:
     momentum: float = _key(0.9, TRAINING, "Momentum of rmsprop and sgd.")
     schedule: str = _key("cosine", TRAINING, "Learning-rate schedule: cosine decay to 1% over the run, "
                          "or constant.")
-    epochs: int = _key(50, TRAINING, "Training epochs (the most, with early stopping).")
-    batch_size: int = _key(128, TRAINING, "Samples per optimiser step.")
+    epochs: int | str = _key("auto", TRAINING, "Training epochs (the most, with early stopping); auto = a budget "
+                             "of optimiser steps that fits the data's size.")
+    batch_size: int | str = _key("auto", TRAINING, "Samples per optimiser step; auto = from the data's size.")
     validation_split: float = _key(0.1, TRAINING, "Share of the training data held out for validation.")
     early_stopping: bool = _key(True, TRAINING, "Stop when the validation loss stops improving; keep the best "
                                 "weights.")
@@ -199,8 +201,9 @@ class Config:
         for key, allowed in CHOICES.items():
             if getattr(self, key) not in allowed:
                 raise unknown_name_error(key.replace("_", " ") + " option", getattr(self, key), allowed)
-        _check_positive_int("epochs", self.epochs)
-        _check_positive_int("batch_size", self.batch_size)
+        for name in ("epochs", "batch_size"):
+            if getattr(self, name) != AUTO:
+                _check_positive_int(name, getattr(self, name), also="or 'auto'")
         if self.latent_dim is not None:
             _check_positive_int("latent_dim", self.latent_dim)
         for name in ("hidden", "filters", "image_shape"):
@@ -220,9 +223,9 @@ class Config:
             raise ConfigError("Give either a named dataset (--dataset) or a file (--data), not both.")
 
 
-def _check_positive_int(name: str, value: Any) -> None:
+def _check_positive_int(name: str, value: Any, also: str = "") -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"Received {name}={value!r}; expected a positive integer.")
+        raise ConfigError(f"Received {name}={value!r}; expected a positive integer{' ' + also if also else ''}.")
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:

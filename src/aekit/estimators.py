@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from . import artifacts, training
+from . import artifacts, training, training_length
 from .artifacts import register_estimator
 from .config import Config
 from .data.dataset import Dataset, from_array
@@ -17,7 +17,7 @@ from .data.scaling import Scaler
 from .errors import ConfigError, DataError, NotFittedError
 from .estimator_params import assign_params, install_signature
 from .inference import predict_fixed_batches, predict_method
-from .metrics import reconstruction_report
+from .metrics import per_sample_report, reconstruction_report
 from .models import AutoencoderModel, build_model, get_spec, reconstruction_of
 
 PREVIEW_SAMPLES = 8
@@ -64,12 +64,16 @@ class Autoencoder(TransformerMixin, BaseEstimator):
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X, y=None, *, resume: bool = False) -> "Autoencoder":
         """Train on ``X`` (``y`` is ignored). ``resume=True`` continues the run in ``run_dir``."""
-        config = self.config()
+        requested = self.config()
         dataset = X if isinstance(X, Dataset) else from_array(X)
         run_dir = Path(self.run_dir) if self.run_dir is not None else None
         if resume:
             artifacts.check_resumable(run_dir, dataset)
-        train_index, val_index = split_indices(len(dataset), config.validation_split, config.seed)
+        train_index, val_index = split_indices(len(dataset), requested.validation_split, requested.seed)
+        config = training_length.resolve(requested, len(train_index))
+        self.training_plan_ = training_length.describe(requested, config, len(train_index))
+        if self.verbose:
+            print(f"aekit: training {self.training_plan_}.", flush=True)
         scaler = Scaler.choose(config.scaling, dataset.kind, dataset.X[train_index]).fit(dataset.X[train_index])
         targets = scaler.transform(dataset.X)
         model_class = get_spec(config.model).model_class
@@ -160,10 +164,15 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         return -float(np.mean(self.score_samples(X)))
 
     def evaluate(self, X) -> dict:
-        """Reconstruction error report (squared error per sample, MSE per value, PSNR for images), in the units
-        named by its ``units`` entry."""
+        """Reconstruction error report (squared error per sample, MSE per value; mean PSNR and SSIM for images),
+        in the units named by its ``units`` entry."""
         scaled = self._scaled(X)
         return self._report(scaled, scaled, self.kind_)
+
+    def evaluate_samples(self, X) -> dict[str, np.ndarray]:
+        """Each sample's squared error, and for images its PSNR (dB) and SSIM, in the scaled space."""
+        scaled = self._scaled(X)
+        return per_sample_report(scaled, self._reconstruct_scaled(scaled), self.kind_)
 
     def save(self, path) -> Path:
         """Write the artifact directory (atomically); reload it with :func:`aekit.load`."""

@@ -11,6 +11,7 @@ declarations), and no family may redeclare a core config key.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,22 +98,33 @@ def declare(family: str, params: tuple[Param, ...] | list[Param], reserved: set[
         listener()
 
 
+def _ensure_builtins() -> None:
+    # The built-in families register like plugins that ship with aekit, when their module is imported; it is
+    # named here, not imported, because the models sit above this table.
+    if "deep" not in _FAMILY_PARAMS:
+        importlib.import_module("aekit.models")
+
+
 def families() -> list[str]:
     """Every registered model family, whether or not it declares parameters."""
+    _ensure_builtins()
     return list(_FAMILY_PARAMS)
 
 
 def family_params() -> dict[str, Param]:
     """Every declared family parameter, by name, in declaration order."""
+    _ensure_builtins()
     return dict(_PARAMS)
 
 
 def params_of(family: str) -> dict[str, Param]:
     """The parameters ``family`` declared (empty for families that declare none)."""
+    _ensure_builtins()
     return {name: _PARAMS[name] for name in _FAMILY_PARAMS.get(family, ())}
 
 
 def families_using(name: str) -> list[str]:
+    _ensure_builtins()
     return list(_USED_BY.get(name, []))
 
 

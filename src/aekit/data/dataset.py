@@ -32,7 +32,10 @@ class Dataset:
 
     def subset(self, index) -> "Dataset":
         y = None if self.y is None else self.y[index]
-        return Dataset(self.X[index], y, self.kind, self.name, self.feature_names, dict(self.meta))
+        meta = dict(self.meta)
+        if "files" in meta:  # one name per sample: kept in step with the rows
+            meta["files"] = np.asarray(meta["files"], dtype=object)[index].tolist()
+        return Dataset(self.X[index], y, self.kind, self.name, self.feature_names, meta)
 
 
 def from_array(X, y=None, name: str = "array") -> Dataset:

@@ -150,8 +150,10 @@ def read_images(paths: list[Path], image_size: tuple[int, int] | None, name: str
     if labels is not None and len(set(labels)) > 1:
         classes = sorted(set(labels))
         y = np.array([classes.index(label) for label in labels])
-    dataset = Dataset(X, y, "image", name, meta={"classes": sorted(set(labels))} if y is not None else {})
-    return check_dataset(dataset)
+    meta = {"files": [str(p) for p in paths]}
+    if y is not None:
+        meta["classes"] = sorted(set(labels))
+    return check_dataset(Dataset(X, y, "image", name, meta=meta))
 
 
 def read_image_folder(folder: Path, image_size) -> Dataset:
@@ -160,7 +162,9 @@ def read_image_folder(folder: Path, image_size) -> Dataset:
     labels = [p.relative_to(folder).parts[0] if len(p.relative_to(folder).parts) > 1 else "" for p in paths]
     if not paths:
         raise DataError(f"The folder {folder} holds no images (PNG, JPEG, BMP, GIF or TIFF) and no data file.")
-    return read_images(paths, image_size, folder.name, labels)
+    dataset = read_images(paths, image_size, folder.name, labels)
+    dataset.meta["files"] = [str(p.relative_to(folder)) for p in paths]
+    return dataset
 
 
 def read_path(spec: str, label_column: str | None = None, image_size=None) -> Dataset:

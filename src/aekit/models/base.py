@@ -53,6 +53,11 @@ class AutoencoderModel(keras.Model):
     mapping = "reconstruct"
     loss_terms = {"reconstruction": "the configured loss (mse, mae or bce), mean per value"}
 
+    @classmethod
+    def code_kind_for(cls, config: Config) -> str:
+        """The code kind a model of this class built from ``config`` has (families with a choice override it)."""
+        return cls.code_kind
+
     def __init__(self, encoder: keras.Model, decoder: keras.Model, corruption: Corruption | None = None,
                  build_spec: dict[str, Any] | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -63,6 +68,7 @@ class AutoencoderModel(keras.Model):
         self.aekit_config = Config.from_dict(self.build_spec.get("config", {}))
         self.data_range = self.build_spec.get("data_range", "unit")
         self.loss_name = resolve_loss(self.aekit_config.loss, self.data_range)
+        self.code_kind = self.code_kind_for(self.aekit_config)
         self.term_trackers = [keras.metrics.Mean(name=name) for name in self.loss_terms]
 
     def build(self, input_shape):

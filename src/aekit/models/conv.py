@@ -1,4 +1,11 @@
-"""Convolutional autoencoder for images: strided Conv2D down, Conv2DTranspose up."""
+"""The convolutional autoencoder for images, ``conv``: a spatial (grid) code by default, or a vector code.
+
+Strided 3x3 convolutions halve the image, ``downsample`` times smaller for a spatial code, or until it is at
+most ``GRID_TARGET`` pixels on its shorter side (at most ``MAX_STAGES`` halvings) before a Dense vector code,
+with ``BASE_FILTERS`` filters doubling per stage up to ``MAX_FILTERS``. Each convolution is followed by group
+normalisation, which keeps training stable at any batch size (batch statistics would differ between training
+and use), and the activation. The decoder mirrors the encoder with strided transposed convolutions.
+"""
 
 from __future__ import annotations
 
@@ -8,44 +15,131 @@ import keras
 
 from ..config import Config
 from ..errors import ConfigError
+from ..params import Param
+from .base import AutoencoderModel
 from .factory import code_layer, layer_options, output_activation
+from .layers import PACKAGE
 from .registry import register_model
 
-DEFAULT_FILTERS = [32, 64]
+BASE_FILTERS, MAX_FILTERS = 32, 256
+GRID_TARGET, MAX_STAGES = 7, 5
+NORM_GROUPS = 8
 
 
-@register_model("conv", "Conv2D encoder / Conv2DTranspose decoder for images (filters, kernel_size).",
-                input_kinds=("image",))
+def stage_filters(config: Config, input_shape: tuple[int, ...], stages: int | None = None) -> list[int]:
+    """``filters`` if given, else one width per halving of the image (32, 64, 128, ...)."""
+    if config.filters:
+        return list(config.filters)
+    if stages is None:
+        shorter = min(input_shape[:2])
+        stages = min(MAX_STAGES, max(1, math.ceil(math.log2(max(shorter / GRID_TARGET, 1.0)))))
+    return [min(MAX_FILTERS, BASE_FILTERS * 2 ** i) for i in range(stages)]
+
+
+def _normalised(x, config: Config, name: str):
+    groups = math.gcd(NORM_GROUPS, int(x.shape[-1]))
+    x = keras.layers.GroupNormalization(groups, name=f"{name}_norm")(x)
+    return keras.layers.Activation(config.activation, name=f"{name}_act")(x)
+
+
+def encoder_stages(x, filters: list[int], config: Config):
+    options = layer_options(config)
+    for i, count in enumerate(filters):
+        x = keras.layers.Conv2D(count, config.kernel_size, strides=2, padding="same", name=f"enc_conv_{i}",
+                                **options)(x)
+        x = _normalised(x, config, f"enc_{i}")
+        if config.dropout:
+            x = keras.layers.Dropout(config.dropout, seed=config.seed + i, name=f"enc_dropout_{i}")(x)
+    return x
+
+
+def decoder_stages(x, filters: list[int], config: Config, input_shape, data_range: str):
+    """Upsample through ``reversed(filters)`` to the image, then crop what the halvings rounded up."""
+    options = layer_options(config)
+    height, width, channels = input_shape
+    for i, count in enumerate(reversed(filters)):
+        x = keras.layers.Conv2DTranspose(count, config.kernel_size, strides=2, padding="same",
+                                         name=f"dec_deconv_{i}", **options)(x)
+        x = _normalised(x, config, f"dec_{i}")
+    x = keras.layers.Conv2D(channels, config.kernel_size, padding="same", activation=output_activation(config,
+                            data_range), name="dec_output", **options)(x)
+    extra_h, extra_w = int(x.shape[1]) - height, int(x.shape[2]) - width
+    if extra_h or extra_w:
+        x = keras.layers.Cropping2D(((0, extra_h), (0, extra_w)), name="dec_crop")(x)
+    return x
+
+
+def _grid(input_shape, stages: int) -> tuple[int, int]:
+    return math.ceil(input_shape[0] / 2 ** stages), math.ceil(input_shape[1] / 2 ** stages)
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class ConvModel(AutoencoderModel):
+    """The ``conv`` family: a grid code (``code="spatial"``, the default) or a vector code (``code="vector"``)."""
+
+    code_kind = "grid"
+    code_kinds = ("grid", "vector")
+
+    @classmethod
+    def code_kind_for(cls, config: Config) -> str:
+        return "vector" if config.code == "vector" else "grid"
+
+
+CONV_PARAMS = [
+    Param("code", "spatial", "spatial: a grid of latent_dim channels, downsample times smaller than the image "
+          "(fully convolutional, the classic convolutional autoencoder); vector: a Dense code of latent_dim numbers "
+          "after as many halvings as bring the image to at most 7 pixels.", choices=("spatial", "vector")),
+    Param("downsample", 4, "code=spatial: how much smaller than the image the code grid is, on each side.",
+          choices=(2, 4, 8, 16)),
+]
+
+
+def _default_latent_dim(input_shape, config: Config) -> int:
+    if config.code == "vector":
+        return max(1, min(32, math.prod(input_shape) // 4))
+    # An eighth of the input's values: downsample**2 / 8 channels per image channel.
+    return max(1, config.downsample ** 2 * input_shape[-1] // 8)
+
+
+@register_model("conv", "Convolutional autoencoder for images: strided 3x3 convolutions with group normalisation; "
+                "a spatial code (default) or a vector one (code=vector); depth and width from the image size.",
+                model_class=ConvModel, input_kinds=("image",), params=CONV_PARAMS,
+                default_latent_dim=_default_latent_dim)
 def build_conv(config: Config, input_shape: tuple[int, ...], data_range: str):
     if config.tied:
         raise ConfigError("Tied weights are available for the dense and deep models, not for conv.")
-    filters = config.filters or DEFAULT_FILTERS
-    height, width, channels = input_shape
-    options = layer_options(config)
-    kernel = config.kernel_size
+    return (_build_vector if config.code == "vector" else _build_spatial)(config, input_shape, data_range)
 
+
+def _build_vector(config: Config, input_shape: tuple[int, ...], data_range: str):
+    filters = stage_filters(config, input_shape)
+    grid = _grid(input_shape, len(filters))
     inputs = keras.Input(shape=input_shape, name="input")
-    x = inputs
-    for i, count in enumerate(filters):
-        x = keras.layers.Conv2D(count, kernel, strides=2, padding="same", activation=config.activation,
-                                name=f"enc_conv_{i}", **options)(x)
-        if config.dropout:
-            x = keras.layers.Dropout(config.dropout, seed=config.seed + i, name=f"enc_dropout_{i}")(x)
-    grid = (math.ceil(height / 2 ** len(filters)), math.ceil(width / 2 ** len(filters)))
-    x = keras.layers.Flatten(name="flatten")(x)
+    x = keras.layers.Flatten(name="flatten")(encoder_stages(inputs, filters, config))
     encoder = keras.Model(inputs, code_layer(config)(x), name="encoder")
 
     latent = keras.Input(shape=(config.latent_dim,), name="code_input")
-    x = keras.layers.Dense(grid[0] * grid[1] * filters[-1], activation=config.activation, name="dec_dense",
-                           **options)(latent)
-    x = keras.layers.Reshape((*grid, filters[-1]), name="dec_grid")(x)
-    for i, count in enumerate(reversed(filters)):
-        x = keras.layers.Conv2DTranspose(count, kernel, strides=2, padding="same", activation=config.activation,
-                                         name=f"dec_deconv_{i}", **options)(x)
-    x = keras.layers.Conv2D(channels, kernel, padding="same", activation=output_activation(config, data_range),
-                            name="dec_output", **options)(x)
-    extra_h, extra_w = grid[0] * 2 ** len(filters) - height, grid[1] * 2 ** len(filters) - width
-    if extra_h or extra_w:
-        x = keras.layers.Cropping2D(((0, extra_h), (0, extra_w)), name="dec_crop")(x)
-    decoder = keras.Model(latent, x, name="decoder")
+    x = keras.layers.Dense(grid[0] * grid[1] * filters[-1], name="dec_dense", **layer_options(config))(latent)
+    x = keras.layers.Reshape((*grid, filters[-1]), name="dec_grid")(keras.layers.Activation(config.activation)(x))
+    decoder = keras.Model(latent, decoder_stages(x, filters, config, input_shape, data_range), name="decoder")
+    return encoder, decoder
+
+
+def _build_spatial(config: Config, input_shape: tuple[int, ...], data_range: str):
+    stages = int(math.log2(config.downsample))
+    filters = stage_filters(config, input_shape, stages)
+    if len(filters) != stages:
+        raise ConfigError(f"Received filters={filters} with downsample={config.downsample}; a spatial code "
+                          f"{config.downsample} times smaller needs {stages} filter counts (one per halving).")
+    options = layer_options(config)
+    inputs = keras.Input(shape=input_shape, name="input")
+    x = encoder_stages(inputs, filters, config)
+    code = keras.layers.Conv2D(config.latent_dim, config.kernel_size, padding="same",
+                               activation=config.code_activation, name="code", **options)(x)
+    encoder = keras.Model(inputs, code, name="encoder")
+
+    latent = keras.Input(shape=(*_grid(input_shape, stages), config.latent_dim), name="code_input")
+    x = keras.layers.Conv2D(filters[-1], config.kernel_size, padding="same", name="dec_input", **options)(latent)
+    x = _normalised(x, config, "dec_in")
+    decoder = keras.Model(latent, decoder_stages(x, filters, config, input_shape, data_range), name="decoder")
     return encoder, decoder

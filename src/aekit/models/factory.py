@@ -31,8 +31,8 @@ def build_model(config: Config, input_shape: tuple[int, ...], data_range: str = 
             f"but the data has samples of shape {tuple(input_shape)}. Use --model deep for tables."
         )
     input_size = math.prod(input_shape)
-    latent_dim = config.latent_dim or max(1, min(32, input_size // 4))
-    if latent_dim >= input_size and spec.code_kind in ("vector", "gaussian"):
+    latent_dim = config.latent_dim or spec.latent_dim_for(input_shape, config)
+    if latent_dim >= input_size and spec.model_class.code_kind_for(config) in ("vector", "gaussian"):
         raise ConfigError(
             f"Received latent_dim={latent_dim}, but the input has only {input_size} values per sample. "
             f"An autoencoder must compress: choose latent_dim < {input_size}."

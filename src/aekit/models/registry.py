@@ -10,8 +10,11 @@ Plugins register from their own module: ``aekit.models.load_plugin("my_pkg.my_mo
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import keras
 
 from .. import params as family_params
 from ..config import Config
@@ -27,6 +30,13 @@ class ModelSpec:
     model_class: type
     input_kinds: tuple[str, ...]
     params: tuple[family_params.Param, ...] = ()
+    default_latent_dim: Callable | None = None
+
+    def latent_dim_for(self, input_shape: tuple[int, ...], config) -> int:
+        """The code size when ``latent_dim`` is not given: the family's rule, else a quarter of the input (<= 32)."""
+        if self.default_latent_dim is not None:
+            return int(self.default_latent_dim(tuple(input_shape), config))
+        return max(1, min(32, math.prod(input_shape) // 4))
 
     @property
     def module(self) -> str:
@@ -39,18 +49,25 @@ class ModelSpec:
 
     @property
     def code_kind(self) -> str:
+        """The code kind with the family's default settings."""
         return self.model_class.code_kind
+
+    @property
+    def code_kinds(self) -> tuple[str, ...]:
+        """Every code kind the family can have (some choose one with a parameter)."""
+        return tuple(getattr(self.model_class, "code_kinds", (self.model_class.code_kind,)))
 
 
 _REGISTRY: dict[str, ModelSpec] = {}
 
 
 def register_model(name: str, description: str = "", model_class: type | None = None,
-                   input_kinds: tuple[str, ...] = ("table", "image"), params=()):
+                   input_kinds: tuple[str, ...] = ("table", "image"), params=(), default_latent_dim=None):
     """Function decorator registering an encoder/decoder builder under ``name``.
 
     ``model_class`` (a subclass of :class:`AutoencoderModel`) declares the code kind and brings the
-    forward pass and loss terms; ``params`` declares the family's own hyperparameters.
+    forward pass and loss terms; ``params`` declares the family's own hyperparameters;
+    ``default_latent_dim(input_shape, config)`` gives the code size when the user sets none.
     """
 
     def decorator(builder):
@@ -59,9 +76,13 @@ def register_model(name: str, description: str = "", model_class: type | None = 
         cls = model_class or AutoencoderModel
         if not (isinstance(cls, type) and issubclass(cls, AutoencoderModel)):
             raise ConfigError(f'model_class of "{name}" must subclass aekit.models.AutoencoderModel.')
+        if keras.saving.get_registered_object(keras.saving.get_registered_name(cls)) is not cls:
+            raise ConfigError(f'model_class {cls.__name__} of "{name}" is not registered with Keras, so its runs '
+                              "could not be loaded: decorate it with "
+                              "@keras.saving.register_keras_serializable(package=...).")
         doc = description or (builder.__doc__ or "").strip().splitlines()[0]
         family_params.declare(name, tuple(params), reserved=set(Config.field_names()))
-        _REGISTRY[name] = ModelSpec(name, builder, doc, cls, tuple(input_kinds), tuple(params))
+        _REGISTRY[name] = ModelSpec(name, builder, doc, cls, tuple(input_kinds), tuple(params), default_latent_dim)
         return builder
 
     return decorator

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ...artifacts import load as load_run
 from ...data.dataset import Dataset
 from ...errors import ConfigError, DataError
 from .detector import AnomalyDetector
@@ -107,6 +106,8 @@ def split_for_threshold(dataset: Dataset, labels, normal_only: bool, objective: 
 
 
 def load_detector(run):
+    from ...runs import load as load_run  # the loader that knows every estimator; it imports this package
+
     return load_run(run, expect=AnomalyDetector)
 
 

@@ -33,7 +33,7 @@ ROBUST_ROUNDS = 1  # a second round cost another full training and gained nothin
 # is the detector's ``standardize``.
 OWN_PARAMS = {"contamination": 0.1, "threshold": "contamination", "k": 1.0, "standardize": True, "robust": False,
               "score_method": "auto"}
-DEFAULT_OVERRIDES = {"learning_rate": 3e-3, "epochs": None, "batch_size": None, "validation_split": 0.0,
+DEFAULT_OVERRIDES = {"learning_rate": 3e-3, "epochs": "auto", "batch_size": "auto", "validation_split": 0.0,
                      "early_stopping": False}
 EXCLUDED = ("scaling",)
 
@@ -53,7 +53,7 @@ class AnomalyDetector(BaseEstimator):
     the plain mean squared error.
 
     Parameters beyond the architecture (which are the :class:`aekit.Autoencoder` ones; ``hidden``,
-    ``latent_dim``, ``epochs`` and ``batch_size`` left as None are chosen from the data's width and size,
+    ``latent_dim`` left as None and ``epochs`` and ``batch_size`` left "auto" are chosen from the data's width and size,
     see :mod:`aekit.tasks.anomaly.architecture`):
 
     - ``contamination``: expected fraction of anomalies in the training data, in (0, 0.5];
@@ -93,7 +93,7 @@ class AnomalyDetector(BaseEstimator):
             raise ConfigError(f"Received standardize={self.standardize!r}, robust={self.robust!r}; "
                               "expected True or False for both.")
         params = {name: getattr(self, name) for name in config_parameters(exclude=EXCLUDED)}
-        params.update({name: 1 for name in ("epochs", "batch_size") if params[name] is None})
+        params.update({name: 1 for name in ("epochs", "batch_size") if params[name] in (None, "auto")})
         Autoencoder(**params).config()
         return contamination
 
@@ -169,9 +169,9 @@ class AnomalyDetector(BaseEstimator):
                 params["latent_dim"] = latent if params["latent_dim"] is None else params["latent_dim"]
         held_out = self.validation_split if isinstance(self.validation_split, float | int) else 0.0
         train_rows = len(dataset) * (1 - min(max(float(held_out), 0.0), 0.9))
-        if params["batch_size"] is None:
+        if params["batch_size"] in (None, "auto"):
             params["batch_size"] = auto_batch_size(train_rows)
-        if params["epochs"] is None:
+        if params["epochs"] in (None, "auto"):
             batch = params["batch_size"]
             valid = isinstance(batch, int) and not isinstance(batch, bool) and batch > 0
             params["epochs"] = auto_epochs(train_rows, batch) if valid else 50  # else the config check names it

@@ -34,8 +34,8 @@ def require_labels(dataset: Dataset, what: str) -> np.ndarray:
 
 def resolve_autoencoder(source, *, allow_unfitted: bool = False):
     """A fitted :class:`aekit.Autoencoder` from itself or from a run directory path."""
-    from ...artifacts import load
     from ...estimators import Autoencoder
+    from ...runs import load
 
     if isinstance(source, (str, Path)):
         return load(source, expect=Autoencoder)
