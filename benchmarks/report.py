@@ -92,12 +92,57 @@ def images(result: dict) -> str:
     return "\n".join(out) + "\n" + _machine(result)
 
 
+def generative(result: dict) -> str:
+    out = []
+    nll = result.get("nll")
+    if nll:
+        out += ["| model | test NLL, nats | ELBO, nats | training |", "|---|---:|---:|---:|"]
+        out += [f"| {name} (published) | {value:.2f} | | |" for name, value in nll["published"].items()]
+        out.append(f"| **aekit `variational`**, {nll['architecture']} | **{nll['test_nll_nats']:.2f}** | "
+                   f"{nll['test_elbo_nats']:.2f} | {nll['epochs_run']} epochs, {nll['training_minutes']:.0f} min |")
+        out += ["", f"Test NLL: importance-weighted, K = {nll['importance_samples']:,}, on the {nll['test_images']:,} "
+                f"test images binarised once (seed {nll['test_binarisation_seed']}); budget "
+                f"{nll['budget_minutes']:.0f} minutes of training on {nll['backend']}. During training "
+                "(K = 500, first 2,000 test images):", "",
+                "| epoch | training minutes | test NLL (K = 500) |", "|---:|---:|---:|"]
+        out += [f"| {p['epoch']} | {p['train_seconds'] / 60:.1f} | {p['nll_k500_first2000']:.2f} |"
+                for p in nll["curve"]]
+        out.append("")
+    for part in ("mnist", "fashion"):
+        if part not in result:
+            continue
+        block = result[part]
+        real = block["real_test_images"]
+        out += [f"**{block['dataset']}**, {block['code_numbers']}-number codes (classifier test accuracy "
+                f"{block['classifier_test_accuracy']:.1%}):", "",
+                "| model | family | squared error / image | PSNR dB | sample confidence | class balance | "
+                "Frechet distance | interpolation roughness | in-between confidence | training s |",
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+                f"| real test images | | | | {real['confidence']:.3f} | {real['class_balance']:.3f} | "
+                f"{real['frechet_distance']:.2f} | | | |"]
+        for row in block["rows"]:
+            out.append(f"| {row['model']} | `{row['family']}` | {row['squared_error_per_image']:.2f} | "
+                       f"{row['psnr_db']:.2f} | {row['confidence']:.3f} | {row['class_balance']:.3f} | "
+                       f"{row['frechet_distance']:.2f} | {row['roughness']:.2f} | {row['inner_confidence']:.3f} | "
+                       f"{row['training_seconds']:.0f} |")
+        out += ["", "| samples, standard | samples, variational | interpolations, standard | "
+                "interpolations, variational |", "|---|---|---|---|",
+                "| " + " | ".join(f"![](benchmarks/results/generative/{part}-{what}.png)" for what in (
+                    "samples-standard", "samples-variational", "interpolations-standard",
+                    "interpolations-variational")) + " |", ""]
+        if block.get("manifold"):
+            out += ["The 2-D latent space of a variational model on MNIST (`aekit sample RUN --grid 20`):", "",
+                    f"![]({block['manifold']})", ""]
+    return "\n".join(out) + "\n" + _machine(result)
+
+
 from anomaly_tables import render as anomaly  # noqa: E402 - the anomaly tables live beside their benchmark
 from representation import render as representation  # noqa: E402 - its tables are built beside the benchmark
 from representation_limits import render as representation_limits  # noqa: E402
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
-             "representation_limits": representation_limits, "anomaly": anomaly, "images": images}
+             "representation_limits": representation_limits, "anomaly": anomaly, "images": images,
+             "generative": generative}
 
 
 def main() -> int:

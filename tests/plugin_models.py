@@ -43,7 +43,7 @@ class ToyGaussianModel(AutoencoderModel):
         kl = -0.5 * ops.sum(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=1)
         return {**terms, "kl": ops.mean(kl)}
 
-    def combine_loss_terms(self, terms):
+    def combine_loss_terms(self, terms, training=True):
         values = math.prod(self.sample_shape)
         return terms["reconstruction"] + self.aekit_config.kl_weight / values * terms["kl"]
 

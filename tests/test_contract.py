@@ -23,6 +23,8 @@ VARIANTS = {
                                    "noise_level": 0.2, "tied": True, "dropout": 0.05},
     "conv": {"code": "vector", "filters": [16, 32]},
     "conv-spatial": {"model": "conv", "latent_dim": 4, "downsample": 2},
+    "variational": {"hidden": [48]},
+    "variational_conv": {"filters": [16, 32], "kl_warmup": 5},
     "toy_gaussian": {"kl_weight": 0.1},
     "toy_binary": {"latent_dim": 24},
     "toy_grid": {"latent_dim": 4},

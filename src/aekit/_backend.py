@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 DEFAULT_BACKEND = "tensorflow"
 DENSE_BACKEND = "jax"
 # Families that are fully connected: measured faster on JAX. Anything else (conv, plugins) gets the default.
-DENSE_FAMILIES = ("dense", "deep")
+DENSE_FAMILIES = ("dense", "deep", "variational")
 # Commands whose first argument is a run directory.
 RUN_COMMANDS = ("evaluate", "encode", "reconstruct", "embed", "probe", "classify", "projector", "score", "report",
                 "explain", "sample", "interpolate", "denoise", "upscale", "compress")
@@ -147,6 +148,14 @@ def import_engines_quietly(tensorflow: bool = True) -> None:
         os.close(saved)
 
 
+class _DropRetracingNotes(logging.Filter):
+    # aekit compiles one prediction program per model and method (encoder, decoder, scores...), each once; after
+    # five of them TensorFlow warns about "retracing" as if one function were recompiled in a loop.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
 def quiet_tensorflow_logs() -> None:
     # TensorFlow's C++ start-up chatter (oneDNN notes, CPU feature lines) drowns the CLI output.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.getLogger("tensorflow").addFilter(_DropRetracingNotes())

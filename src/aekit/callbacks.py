@@ -21,7 +21,8 @@ def seed_generators(model: keras.Model):
 
 
 class EpochSeeder(keras.callbacks.Callback):
-    """Makes each epoch's shuffle order and dropout/noise draws a function of (seed, epoch) only."""
+    """Makes each epoch's shuffle order and dropout/noise draws a function of (seed, epoch) only, and tells the
+    model the epoch starts (``AutoencoderModel.on_epoch_begin``), so its own schedules follow resumes too."""
 
     def __init__(self, dataset, seed: int):
         super().__init__()
@@ -32,6 +33,9 @@ class EpochSeeder(keras.callbacks.Callback):
         for i, generator in enumerate(seed_generators(self.model)):
             state = np.array([(self.seed * 1_000_003 + epoch * 7919 + i) % (2**31), 0])
             generator.state.assign(state.astype(generator.state.dtype))
+        hook = getattr(self.model, "on_epoch_begin", None)
+        if hook is not None:
+            hook(epoch)
 
 
 class LearningRateLogger(keras.callbacks.Callback):

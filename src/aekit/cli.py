@@ -12,6 +12,7 @@ prepare_command_line()  # before anything imports Keras: this command's backend,
 
 import click  # noqa: E402
 
+from .cli_generate import COMMANDS as GENERATE_COMMANDS  # noqa: E402
 from .cli_options import DataSource, add_plugin_flags, handle_errors  # noqa: E402
 from .cli_train import COMMANDS as TRAIN_COMMANDS  # noqa: E402
 from .cli_train import train_into  # noqa: E402
@@ -44,7 +45,7 @@ def cli(debug, plugins):
     add_plugin_flags(cli)
 
 
-for _command in TRAIN_COMMANDS:
+for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS):
     cli.add_command(_command)
 
 

@@ -101,8 +101,12 @@ def train_into(output: Path, params: dict, dataset, source: DataSource, resume: 
 @click.option("--per-image", "per_sample", type=click.Path(dir_okay=False),
               help="Also write each sample's errors (and PSNR, SSIM for images) to this CSV, with file names for "
                    "image folders.")
+@click.option("--nll", is_flag=True, help="Variational models: the importance-weighted estimate of the negative "
+              "log-likelihood and the ELBO, in nats per sample (Burda et al. 2015).")
+@click.option("--importance-samples", type=click.IntRange(1), default=5000, show_default=True,
+              help="With --nll: codes drawn per sample (K); 1 gives the ELBO.")
 @handle_errors
-def evaluate(run, source, as_json, per_sample):
+def evaluate(run, source, as_json, per_sample, nll, importance_samples):
     """Reconstruction error of a trained model on a dataset.
 
     Reports squared error per sample (summed over its values), MSE and MAE per value, and mean
@@ -113,10 +117,16 @@ def evaluate(run, source, as_json, per_sample):
     Example:
       aekit evaluate runs/h2006 --dataset mnist --split test
       aekit evaluate runs/faces --data more-faces/ --per-image faces.csv
+      aekit evaluate runs/vae --dataset mnist --nll --importance-samples 5000
     """
     model = load_autoencoder(run)
     data_obj = source.read()
     report = model.evaluate(data_obj)
+    if nll:
+        from .tasks.generation import importance_weighted_nll
+
+        estimate = importance_weighted_nll(model, data_obj, importance_samples)
+        report.update({key: estimate[key] for key in ("nll_nats", "elbo_nats", "importance_samples")})
     if per_sample:
         _write_per_sample(model.evaluate_samples(data_obj), data_obj, per_sample)
     if as_json:

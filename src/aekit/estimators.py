@@ -16,6 +16,7 @@ from .data.pipeline import fingerprint, split_indices
 from .data.scaling import Scaler
 from .errors import ConfigError, DataError, NotFittedError
 from .estimator_params import assign_params, install_signature
+from .generation import GenerativeMixin
 from .inference import predict_fixed_batches, predict_method
 from .metrics import per_sample_report, reconstruction_report
 from .models import AutoencoderModel, build_model, get_spec, reconstruction_of
@@ -28,7 +29,7 @@ FITTED_STATE = ("model_", "encoder_", "decoder_", "scaler_", "history_", "config
 
 
 @register_estimator
-class Autoencoder(TransformerMixin, BaseEstimator):
+class Autoencoder(GenerativeMixin, TransformerMixin, BaseEstimator):
     """An autoencoder with the scikit-learn estimator contract.
 
     ``fit(X)`` trains on a NumPy array (tables ``(n, features)``, images ``(n, h, w)`` or
@@ -42,6 +43,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
 
     What ``transform`` returns depends on the family's code kind (``code_kind_``): a vector ``(n, latent_dim)``;
     a Gaussian's means; 0/1 bits as uint8 (``encode(X, packed=True)`` packs them); or a grid ``(n, h, w, c)``.
+    Models with a Gaussian code also ``sample`` and draw a ``latent_grid``; vector codes ``interpolate``.
 
     Example::
 

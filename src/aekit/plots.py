@@ -76,3 +76,28 @@ def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, pat
     if title:
         figure.suptitle(title)
     save_figure(figure, path)
+
+
+def tile(images: np.ndarray, columns: int, gap: int = 1) -> np.ndarray:
+    """Images ``(n, h, w, c)`` in [0, 1] as one mosaic ``(rows*h, columns*w, c)``, with a white gap between."""
+    images = np.clip(np.asarray(images, np.float32), 0, 1)
+    count, height, width, channels = images.shape
+    rows = -(-count // columns)
+    mosaic = np.ones((rows * (height + gap) - gap, columns * (width + gap) - gap, channels), np.float32)
+    for index, image in enumerate(images):
+        top, left = (index // columns) * (height + gap), (index % columns) * (width + gap)
+        mosaic[top:top + height, left:left + width] = image
+    return mosaic
+
+
+def save_image(image: np.ndarray, path: str | Path, scale: int = 1) -> None:
+    """Write an ``(h, w, c)`` array in [0, 1] as a PNG, each pixel ``scale`` x ``scale`` (nearest), atomically."""
+    from PIL import Image
+
+    pixels = (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
+    pixels = pixels[..., 0] if pixels.shape[-1] == 1 else pixels
+    picture = Image.fromarray(pixels)
+    if scale > 1:
+        picture = picture.resize((picture.width * scale, picture.height * scale), Image.Resampling.NEAREST)
+    with atomic_path(path) as temporary:
+        picture.save(temporary, format="PNG")

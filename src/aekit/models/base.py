@@ -9,7 +9,8 @@ A family's model class declares:
   (progress bar, ``history.csv``, TensorBoard) with no special case in the trainer.
 
 It overrides ``forward`` (one encoder pass; returns the reconstruction, or a dict holding it under
-``"reconstruction"`` next to what the loss terms need), ``compute_loss_terms`` and ``combine_loss_terms``,
+``"reconstruction"`` next to what the loss terms need, and under ``"target"`` the input it reconstructs when it
+transformed it), ``compute_loss_terms`` and ``combine_loss_terms``, ``on_epoch_begin`` for schedules it owns,
 and for inference ``encode``/``decode`` (and ``sample_scores`` when its score is not the reconstruction error).
 """
 
@@ -97,8 +98,11 @@ class AutoencoderModel(keras.Model):
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         # The target is the clean input unless the data brings pairs; pipelines then yield x alone, which saves
         # converting and copying every batch twice on its way into the training step.
-        terms = self.compute_loss_terms(x, x if y is None else y, y_pred, training=training)
-        total = self.combine_loss_terms(terms)
+        target = x if y is None else y
+        if isinstance(y_pred, dict) and "target" in y_pred:  # a family that transformed its input (binarised it)
+            target = y_pred["target"]
+        terms = self.compute_loss_terms(x, target, y_pred, training=training)
+        total = self.combine_loss_terms(terms, training=training)
         for penalty in self.losses:  # weight decay and activity penalties from the layers
             total = total + ops.sum(ops.cast(penalty, total.dtype))
         for tracker in self.term_trackers:
@@ -109,12 +113,15 @@ class AutoencoderModel(keras.Model):
         """Each of ``loss_terms`` as a scalar, before weighting."""
         return {"reconstruction": mean_reconstruction_loss(self.loss_name, target, reconstruction_of(outputs))}
 
-    def combine_loss_terms(self, terms: dict):
+    def combine_loss_terms(self, terms: dict, training: bool = True):
         """The total loss from the terms (a plain sum here; families weight theirs, e.g. ``beta * kl``)."""
         total = None
         for value in terms.values():
             total = value if total is None else total + value
         return total
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        """Called by the trainer before each epoch (0-based), for schedules a family owns (a KL warm-up)."""
 
     # -- inference ---------------------------------------------------------------------------------
     def encode(self, inputs):

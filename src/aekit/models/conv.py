@@ -113,16 +113,19 @@ def build_conv(config: Config, input_shape: tuple[int, ...], data_range: str):
 
 def _build_vector(config: Config, input_shape: tuple[int, ...], data_range: str):
     filters = stage_filters(config, input_shape)
-    grid = _grid(input_shape, len(filters))
     inputs = keras.Input(shape=input_shape, name="input")
     x = keras.layers.Flatten(name="flatten")(encoder_stages(inputs, filters, config))
     encoder = keras.Model(inputs, code_layer(config)(x), name="encoder")
+    return encoder, vector_decoder(config, input_shape, filters, data_range)
 
+
+def vector_decoder(config: Config, input_shape, filters: list[int], data_range: str) -> keras.Model:
+    """From a code of ``latent_dim`` numbers: Dense to the smallest grid, then the transposed convolutions."""
+    grid = _grid(input_shape, len(filters))
     latent = keras.Input(shape=(config.latent_dim,), name="code_input")
     x = keras.layers.Dense(grid[0] * grid[1] * filters[-1], name="dec_dense", **layer_options(config))(latent)
     x = keras.layers.Reshape((*grid, filters[-1]), name="dec_grid")(keras.layers.Activation(config.activation)(x))
-    decoder = keras.Model(latent, decoder_stages(x, filters, config, input_shape, data_range), name="decoder")
-    return encoder, decoder
+    return keras.Model(latent, decoder_stages(x, filters, config, input_shape, data_range), name="decoder")
 
 
 def _build_spatial(config: Config, input_shape: tuple[int, ...], data_range: str):
