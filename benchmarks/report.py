@@ -23,17 +23,18 @@ def _machine(result: dict) -> str:
 
 
 def _staleness(result: dict) -> str:
-    """A warning when the package has changed since the result was measured."""
+    """Which code a result measured, and a warning when its script has changed since."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from _common import code_hash
+    from _common import script_hash
 
     code = result.get("code")
     if not code:
-        return "\n\n_Stale? This result predates the code hashes results now record; rerun to be sure._"
-    if code.get("package_hash") != code_hash():
-        return (f"\n\n**Stale:** measured on package hash {code.get('package_hash')} (commit "
-                f"{(code.get('commit') or '?')[:10]}); the package has changed since. Rerun the script.")
-    return ""
+        return "\n\n_Measured before results recorded the commit they measured._"
+    local = " (with local changes)" if code.get("dirty") else ""
+    note = f"\n\n_Measured at commit {(code.get('commit') or '?')[:10]}{local}._"
+    if code.get("script_hash") and code["script_hash"] != script_hash(result["benchmark"]):
+        note += " **Stale:** the benchmark script has changed since; rerun it."
+    return note
 
 
 def mnist_hinton(result: dict) -> str:
@@ -139,10 +140,11 @@ def generative(result: dict) -> str:
 from anomaly_tables import render as anomaly  # noqa: E402 - the anomaly tables live beside their benchmark
 from representation import render as representation  # noqa: E402 - its tables are built beside the benchmark
 from representation_limits import render as representation_limits  # noqa: E402
+from retrieval import render as retrieval  # noqa: E402
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
              "representation_limits": representation_limits, "anomaly": anomaly, "images": images,
-             "generative": generative}
+             "generative": generative, "retrieval": retrieval}
 
 
 def main() -> int:

@@ -58,6 +58,8 @@ def test_the_cli_reads_the_family_of_a_run_or_a_config_file(tmp_path):
     assert backend_for_command(["--debug", "detect", "score", str(run), "x.csv"]) == DEFAULT_BACKEND
     (run / "aekit.json").write_text(json.dumps({"config": {"model": "deep"}}))
     assert backend_for_command(["encode", str(run), "-o", "c.npy"]) == DENSE_BACKEND
+    assert backend_for_command(["detect", "score", str(run), "x.csv", "-o", "s.csv"]) == DENSE_BACKEND
+    assert backend_for_command(["index", "build", str(run), "--dataset", "mnist", "-o", "i.aeidx"]) == DENSE_BACKEND
     config = tmp_path / "c.yaml"
     config.write_text("model: conv\n")
     assert backend_for_command(["train", str(config), "--data", "x"]) == DEFAULT_BACKEND

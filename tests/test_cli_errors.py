@@ -110,6 +110,11 @@ def test_debug_flag_shows_the_traceback(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ("train", "evaluate", "encode", "reconstruct", "datasets", "models", "demo"):
-        result = run_cli(command, "--help")
-        assert result.returncode == 0 and "Example" in result.stdout, command
+    from click.testing import CliRunner
+
+    from aekit.cli import cli
+
+    for command in ("train", "evaluate", "encode", "reconstruct", "datasets", "models", "demo", "sample",
+                    "interpolate", "search", "index"):
+        result = CliRunner().invoke(cli, [command, "--help"])
+        assert result.exit_code == 0 and "Example" in result.output, command

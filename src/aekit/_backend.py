@@ -21,10 +21,11 @@ from pathlib import Path
 DEFAULT_BACKEND = "tensorflow"
 DENSE_BACKEND = "jax"
 # Families that are fully connected: measured faster on JAX. Anything else (conv, plugins) gets the default.
-DENSE_FAMILIES = ("dense", "deep", "variational")
+DENSE_FAMILIES = ("dense", "deep", "variational", "hashing")
+COMMAND_GROUPS = ("detect", "index")
 # Commands whose first argument is a run directory.
 RUN_COMMANDS = ("evaluate", "encode", "reconstruct", "embed", "probe", "classify", "projector", "score", "report",
-                "explain", "sample", "interpolate", "denoise", "upscale", "compress")
+                "explain", "sample", "interpolate", "denoise", "upscale", "compress", "build")
 
 # Set next to KERAS_BACKEND when aekit chose it, so that a child process (an `aekit` command started from a
 # program that imported aekit) can tell aekit's choice, which it may make again for its own command, from the
@@ -59,8 +60,8 @@ def _family_of_command(arguments: list[str]) -> str | None:
     if "--models" in options:  # compare: dense only if every model is
         families = options["--models"].split(",")
         return families[0] if all(f in DENSE_FAMILIES for f in families) else None
-    command = words[-1] if words[:1] == ["detect"] and len(words) > 1 else (words[0] if words else None)
-    command = "fit" if words[:2] == ["detect", "fit"] else command
+    grouped = bool(words) and words[0] in COMMAND_GROUPS  # `detect score RUN ...`, `index build RUN ...`
+    command = (words[1] if len(words) > 1 else None) if grouped else (words[0] if words else None)
     if command == "train":
         if "--resume" in arguments and ("-o" in options or "--output" in options):
             spec = _read_json(Path(options.get("-o") or options.get("--output")) / "checkpoint" / "run.json")
@@ -70,7 +71,7 @@ def _family_of_command(arguments: list[str]) -> str | None:
     if command in ("fit", "demo", "compare"):
         return "deep"
     if command in RUN_COMMANDS:
-        position = 2 if words[:1] == ["detect"] else 1
+        position = 2 if grouped else 1
         if len(words) > position:
             return (_read_json(Path(words[position]) / "aekit.json").get("config") or {}).get("model")
     return None

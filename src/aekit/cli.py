@@ -13,6 +13,7 @@ prepare_command_line()  # before anything imports Keras: this command's backend,
 import click  # noqa: E402
 
 from .cli_generate import COMMANDS as GENERATE_COMMANDS  # noqa: E402
+from .cli_index import COMMANDS as INDEX_COMMANDS  # noqa: E402
 from .cli_options import DataSource, add_plugin_flags, handle_errors  # noqa: E402
 from .cli_train import COMMANDS as TRAIN_COMMANDS  # noqa: E402
 from .cli_train import train_into  # noqa: E402
@@ -45,7 +46,7 @@ def cli(debug, plugins):
     add_plugin_flags(cli)
 
 
-for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS):
+for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS):
     cli.add_command(_command)
 
 

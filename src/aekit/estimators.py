@@ -118,8 +118,14 @@ class Autoencoder(GenerativeMixin, TransformerMixin, BaseEstimator):
         self.code_shape_ = model.code_shape
 
     # -- using a fitted model ------------------------------------------------------------------
-    def encode(self, X, *, packed: bool = False) -> np.ndarray:
-        """The codes of ``X``: see the class docs for the shape per code kind. ``packed`` packs binary codes."""
+    def encode(self, X, *, packed: bool = False, real: bool = False) -> np.ndarray:
+        """The codes of ``X``: see the class docs for the shape per code kind. For binary codes, ``packed``
+        packs the bits 8 to a byte and ``real`` gives each bit's probability instead (before the threshold)."""
+        if real:
+            if not hasattr(self.model_, "code_probabilities"):
+                raise ConfigError(f"real=True gives a binary code's probabilities; this model's code is a "
+                                  f"{self.code_kind_}.")
+            return np.asarray(predict_method(self.model_, "code_probabilities", self._scaled(X)), np.float32)
         codes = self._encode_scaled(self._scaled(X))
         if self.code_kind_ == "binary":
             bits = (np.asarray(codes) > 0.5).astype(np.uint8)

@@ -71,3 +71,22 @@ def code_layer(config: Config) -> keras.layers.Dense:
     activity = keras.regularizers.L1(config.activity_l1) if config.activity_l1 else None
     return keras.layers.Dense(config.latent_dim, activation=config.code_activation,
                               activity_regularizer=activity, name="code", **layer_options(config))
+
+
+def dense_encoder_decoder(config: Config, input_shape: tuple[int, ...], hidden, code_head, decoder_activation: str):
+    """A fully connected encoder (``hidden`` widths, then ``code_head(x)``) and its mirror image as decoder, from
+    ``latent_dim`` numbers back to ``input_shape`` through ``decoder_activation``."""
+    options = layer_options(config)
+    inputs = keras.Input(shape=input_shape, name="input")
+    x = keras.layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs
+    for i, units in enumerate(hidden):
+        x = keras.layers.Dense(units, activation=config.activation, name=f"enc_{i}", **options)(x)
+    encoder = keras.Model(inputs, code_head(x), name="encoder")
+    latent = keras.Input(shape=(config.latent_dim,), name="code_input")
+    x = latent
+    for i, units in enumerate(reversed(hidden)):
+        x = keras.layers.Dense(units, activation=config.activation, name=f"dec_{i}", **options)(x)
+    x = keras.layers.Dense(math.prod(input_shape), activation=decoder_activation, name="dec_output", **options)(x)
+    if len(input_shape) > 1:
+        x = keras.layers.Reshape(input_shape, name="unflatten")(x)
+    return encoder, keras.Model(latent, x, name="decoder")

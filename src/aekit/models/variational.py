@@ -29,7 +29,7 @@ from ..errors import ConfigError
 from ..params import Param
 from .base import AutoencoderModel
 from .conv import encoder_stages, stage_filters, vector_decoder
-from .factory import layer_options, output_activation
+from .factory import dense_encoder_decoder, layer_options, output_activation
 from .layers import PACKAGE
 from .registry import register_model
 
@@ -166,23 +166,8 @@ DEFAULT_HIDDEN = [512, 256]
                 "sample, interpolate, negative ELBO scores.", model_class=VariationalModel, params=PARAMS)
 def build_variational(config: Config, input_shape: tuple[int, ...], data_range: str):
     _check(config, data_range)
-    hidden = config.hidden or DEFAULT_HIDDEN
-    options = layer_options(config)
-    inputs = keras.Input(shape=input_shape, name="input")
-    x = keras.layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs
-    for i, units in enumerate(hidden):
-        x = keras.layers.Dense(units, activation=config.activation, name=f"enc_{i}", **options)(x)
-    encoder = keras.Model(inputs, _heads(x, config), name="encoder")
-
-    latent = keras.Input(shape=(config.latent_dim,), name="code_input")
-    x = latent
-    for i, units in enumerate(reversed(hidden)):
-        x = keras.layers.Dense(units, activation=config.activation, name=f"dec_{i}", **options)(x)
-    x = keras.layers.Dense(math.prod(input_shape), activation=_decoder_activation(config, data_range),
-                           name="dec_output", **options)(x)
-    if len(input_shape) > 1:
-        x = keras.layers.Reshape(input_shape, name="unflatten")(x)
-    return encoder, keras.Model(latent, x, name="decoder")
+    return dense_encoder_decoder(config, input_shape, config.hidden or DEFAULT_HIDDEN,
+                                 lambda x: _heads(x, config), _decoder_activation(config, data_range))
 
 
 @register_model("variational_conv", "Variational autoencoder, convolutional (images): the conv family's "

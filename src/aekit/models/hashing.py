@@ -1,0 +1,130 @@
+"""Semantic hashing (Salakhutdinov & Hinton): an autoencoder whose code is ``latent_dim`` bits.
+
+The encoder ends in ``latent_dim`` logits. While training, the code is made binary in one of two ways:
+``binarizer="noise"`` adds Gaussian noise (``code_noise``) to the logits before the sigmoid, which pushes the
+units towards 0 or 1 (the original recipe); ``"straight_through"`` thresholds the sigmoid at 0.5 on the way
+forward and passes the sigmoid's gradient back. At use, a bit is 1 where the sigmoid exceeds 0.5.
+
+Two terms keep the bits informative, both estimated on each batch of sigmoid outputs: ``balance`` (each bit
+on for half the samples) and ``decorrelation`` (the bits' correlations, off the diagonal, near 0).
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from ..config import Config
+from ..errors import ConfigError
+from ..params import Param
+from .base import AutoencoderModel, reconstruction_of
+from .factory import dense_encoder_decoder, layer_options, output_activation
+from .layers import PACKAGE
+from .losses import mean_reconstruction_loss
+from .registry import register_model
+
+PARAMS = [
+    Param("binarizer", "noise", "How the code is made binary while training: noise (Gaussian noise on the logits "
+          "before the sigmoid, as semantic hashing did) or straight_through (threshold forward, sigmoid gradient "
+          "backward).", choices=("noise", "straight_through")),
+    Param("code_noise", 4.0, "binarizer=noise: standard deviation of the noise on the code's logits.", minimum=0.0),
+    Param("balance_weight", 0.1, "Weight of the balance term (each bit on for half the samples).", minimum=0.0),
+    Param("decorrelation_weight", 0.1, "Weight of the decorrelation term (bits uncorrelated).", minimum=0.0),
+    Param("neighbour_weight", 0.0, "Weight of the neighbour term: each input's code should agree more with the code "
+          "of its nearest other input in the batch (by distance between the inputs) than with the others'.",
+          minimum=0.0),
+    Param("similarity_weight", 0.0, "Weight of the similarity term: pairs of inputs in a batch should agree in as "
+          "many bits as their centred inputs' cosine similarity says.", minimum=0.0),
+]
+DEFAULT_HIDDEN = [512, 256]
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class HashingModel(AutoencoderModel):
+    code_kind = "binary"
+    loss_terms = {"reconstruction": "the configured loss (mse, mae or bce), mean per value",
+                  "balance": "mean over bits of (share of ones - 0.5)^2, on the batch's sigmoid outputs",
+                  "decorrelation": "mean squared correlation between different bits, on the batch",
+                  "neighbour": "contrastive: cross-entropy of picking each input's nearest other input in the "
+                               "batch by code agreement ((2p - 1).(2q - 1) / bits, temperature 0.2)",
+                  "similarity": "mean over pairs in the batch of (code agreement - input cosine similarity)^2, "
+                                "code agreement = (2p - 1).(2q - 1) / bits"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.noise_seed = keras.random.SeedGenerator(self.aekit_config.seed + 31)
+
+    def forward(self, inputs, training=False):
+        logits = self.encoder(inputs, training=training)
+        config = self.aekit_config
+        if training and config.binarizer == "noise" and config.code_noise:
+            logits = logits + config.code_noise * keras.random.normal(ops.shape(logits), seed=self.noise_seed)
+        probabilities = ops.sigmoid(logits)
+        if training and config.binarizer == "noise":
+            code = probabilities
+        else:  # straight-through while training; the bits themselves at use
+            code = probabilities + ops.stop_gradient(ops.round(probabilities) - probabilities)
+        return {"reconstruction": self.decoder(code, training=training), "probabilities": probabilities}
+
+    def compute_loss_terms(self, x, target, outputs, training=True):
+        probabilities = outputs["probabilities"]
+        share = ops.mean(probabilities, axis=0)
+        centred = probabilities - share
+        covariance = ops.matmul(ops.transpose(centred), centred) / ops.cast(ops.shape(centred)[0], centred.dtype)
+        std = ops.sqrt(ops.diagonal(covariance) + 1e-6)
+        correlation = covariance / (std[:, None] * std[None, :])
+        bits = ops.shape(correlation)[0]
+        off_diagonal = correlation * (1.0 - ops.eye(bits, dtype=correlation.dtype))
+        return {"reconstruction": mean_reconstruction_loss(self.loss_name, target, reconstruction_of(outputs)),
+                "balance": ops.mean(ops.square(share - 0.5)),
+                "decorrelation": ops.sum(ops.square(off_diagonal)) / ops.cast(bits * (bits - 1), "float32"),
+                "similarity": _similarity_gap(x, probabilities),
+                "neighbour": _neighbour_gap(x, probabilities)}
+
+    def combine_loss_terms(self, terms, training=True):
+        config = self.aekit_config
+        return (terms["reconstruction"] + config.balance_weight * terms["balance"]
+                + config.decorrelation_weight * terms["decorrelation"]
+                + config.similarity_weight * terms["similarity"]
+                + config.neighbour_weight * terms["neighbour"])
+
+    def encode(self, inputs):
+        return ops.round(ops.sigmoid(self.encoder(inputs, training=False)))
+
+    def code_probabilities(self, inputs):
+        """The real-valued code (each bit's sigmoid), for re-ranking what a Hamming lookup finds."""
+        return ops.sigmoid(self.encoder(inputs, training=False))
+
+
+def _neighbour_gap(x, probabilities, temperature: float = 0.2):
+    flat = ops.reshape(x, (ops.shape(x)[0], -1))
+    squared = ops.sum(ops.square(flat), axis=1)
+    distances = squared[:, None] + squared[None, :] - 2.0 * ops.matmul(flat, ops.transpose(flat))
+    mask = 1e9 * ops.eye(ops.shape(flat)[0], dtype=distances.dtype)
+    nearest = ops.stop_gradient(ops.argmin(distances + mask, axis=1))
+    signs = 2.0 * probabilities - 1.0
+    agreement = ops.matmul(signs, ops.transpose(signs)) / ops.cast(ops.shape(signs)[1], signs.dtype)
+    logits = agreement / temperature - mask
+    return ops.mean(keras.losses.sparse_categorical_crossentropy(nearest, logits, from_logits=True))
+
+
+def _similarity_gap(x, probabilities):
+    flat = ops.reshape(x, (ops.shape(x)[0], -1))
+    flat = flat - ops.mean(flat, axis=0, keepdims=True)
+    unit = flat / (ops.sqrt(ops.sum(ops.square(flat), axis=1, keepdims=True)) + 1e-6)
+    signs = 2.0 * probabilities - 1.0
+    agreement = ops.matmul(signs, ops.transpose(signs)) / ops.cast(ops.shape(signs)[1], signs.dtype)
+    return ops.mean(ops.square(agreement - ops.stop_gradient(ops.matmul(unit, ops.transpose(unit)))))
+
+
+@register_model("hashing", "Semantic hashing: a dense autoencoder whose code is latent_dim bits (8 to 256), for "
+                "Hamming search (aekit.retrieval).", model_class=HashingModel, params=PARAMS,
+                default_latent_dim=lambda shape, config: 32)
+def build_hashing(config: Config, input_shape: tuple[int, ...], data_range: str):
+    if not 1 <= config.latent_dim <= 1024:
+        raise ConfigError(f"Received latent_dim={config.latent_dim} bits; expected 8 to 256 (at most 1024).")
+    if config.tied:
+        raise ConfigError("Tied weights are available for the dense and deep models, not for hashing.")
+    code_logits = keras.layers.Dense(config.latent_dim, name="code_logits", **layer_options(config))
+    return dense_encoder_decoder(config, input_shape, config.hidden or DEFAULT_HIDDEN, code_logits,
+                                 output_activation(config, data_range))

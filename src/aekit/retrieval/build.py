@@ -1,0 +1,64 @@
+"""``build(run, data)``: encode data with a hashing model and index the codes in one step."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from ..data.dataset import Dataset, from_array
+from ..errors import ConfigError, DataError
+from .index import HammingIndex
+
+
+def weights_fingerprint(model) -> str:
+    """A short hash of a fitted model's weights: an index remembers which model encoded its codes."""
+    digest = hashlib.sha256()
+    for weights in model.model_.get_weights():
+        digest.update(np.ascontiguousarray(weights).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def resolve_model(run):
+    """A fitted binary-code Autoencoder from itself or a run directory."""
+    from ..estimators import Autoencoder
+    from ..runs import load
+
+    model = load(run, expect=Autoencoder) if isinstance(run, str | Path) else run
+    model._check_fitted()
+    if model.code_kind_ != "binary":
+        raise ConfigError(f"A Hamming index holds binary codes; this model's code is a {model.code_kind_}. Train one "
+                          "with model='hashing' (aekit train --model hashing --latent-dim 32).")
+    return model
+
+
+def encode_for_index(model, data) -> tuple[np.ndarray, np.ndarray | None]:
+    """(packed bits, real-valued codes or None) of ``data``."""
+    real = model.encode(data, real=True) if hasattr(model.model_, "code_probabilities") else None
+    return model.encode(data, packed=True), real
+
+
+def build(run, data, ids=None, source: dict | None = None) -> HammingIndex:
+    """Encode ``data`` (an array, a Dataset) with the hashing model ``run`` (fitted, or a run directory) and
+    index the codes. Ids: ``ids`` if given, else the file names of an image folder, else the row numbers."""
+    model = resolve_model(run)
+    dataset = data if isinstance(data, Dataset) else from_array(data)
+    if ids is None and "files" in dataset.meta:
+        ids = np.asarray(dataset.meta["files"], dtype=object)
+    if ids is not None and len(ids) != len(dataset):
+        raise DataError(f"Received {len(ids)} ids for {len(dataset)} samples; expected one id per sample.")
+    packed, real = encode_for_index(model, dataset)
+    index = HammingIndex(int(model.code_shape_[0])).add(packed, ids=ids, real=real)
+    index.metadata = {"run": str(Path(run).resolve()) if isinstance(run, str | Path) else None,
+                      "model_fingerprint": weights_fingerprint(model), "bits": int(model.code_shape_[0]),
+                      "data": source or {"name": dataset.name, "samples": len(dataset)}}
+    return index
+
+
+def check_same_model(index: HammingIndex, model) -> None:
+    """Refuse to mix codes of another model into (or query) an index."""
+    recorded = index.metadata.get("model_fingerprint")
+    if recorded and recorded != weights_fingerprint(model):
+        raise ConfigError("This index was built with another model (its weights' fingerprint differs); codes of "
+                          "different models are not comparable. Use the run the index was built with, or rebuild.")
