@@ -117,7 +117,21 @@ def main() -> None:
         return
     started = time.time()
     parts = {name: run_part(name, args) for name in args.only.split(",")}
-    write_result("generative-quick" if args.quick else "generative", {"seed": SEED, **parts}, started)
+    name = "generative-quick" if args.quick else "generative"
+    write_result(name, {"seed": SEED, **kept_parts(RESULTS / f"{name}.json", parts), **parts}, started)
+
+
+def kept_parts(path: Path, measured: dict) -> dict:
+    """The parts of an earlier result that this run did not measure (``--only``), each stamped with its date
+    and commit, so that the parts can be measured one at a time."""
+    if not path.is_file():
+        return {}
+    previous = json.loads(path.read_text())
+    kept = {part: previous[part] for part in ("nll", "mnist", "fashion") if part in previous and part not in measured}
+    for block in kept.values():
+        block.setdefault("measured", {"date": previous["date"], "commit": (previous.get("code") or {}).get("commit"),
+                                      "wall_seconds": previous.get("wall_seconds")})
+    return kept
 
 
 if __name__ == "__main__":
