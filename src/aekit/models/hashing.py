@@ -46,9 +46,10 @@ class HashingModel(AutoencoderModel):
                   "balance": "mean over bits of (share of ones - 0.5)^2, on the batch's sigmoid outputs",
                   "decorrelation": "mean squared correlation between different bits, on the batch",
                   "neighbour": "contrastive: cross-entropy of picking each input's nearest other input in the "
-                               "batch by code agreement ((2p - 1).(2q - 1) / bits, temperature 0.2)",
+                               "batch by code agreement ((2p - 1).(2q - 1) / bits, temperature 0.2); 0 when "
+                               "its weight is 0",
                   "similarity": "mean over pairs in the batch of (code agreement - input cosine similarity)^2, "
-                                "code agreement = (2p - 1).(2q - 1) / bits"}
+                                "code agreement = (2p - 1).(2q - 1) / bits; 0 when its weight is 0"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,11 +76,12 @@ class HashingModel(AutoencoderModel):
         correlation = covariance / (std[:, None] * std[None, :])
         bits = ops.shape(correlation)[0]
         off_diagonal = correlation * (1.0 - ops.eye(bits, dtype=correlation.dtype))
+        config, zero = self.aekit_config, ops.zeros((), probabilities.dtype)  # optional terms cost batch^2 work
         return {"reconstruction": mean_reconstruction_loss(self.loss_name, target, reconstruction_of(outputs)),
                 "balance": ops.mean(ops.square(share - 0.5)),
                 "decorrelation": ops.sum(ops.square(off_diagonal)) / ops.cast(bits * (bits - 1), "float32"),
-                "similarity": _similarity_gap(x, probabilities),
-                "neighbour": _neighbour_gap(x, probabilities)}
+                "similarity": _similarity_gap(x, probabilities) if config.similarity_weight else zero,
+                "neighbour": _neighbour_gap(x, probabilities) if config.neighbour_weight else zero}
 
     def combine_loss_terms(self, terms, training=True):
         config = self.aekit_config
