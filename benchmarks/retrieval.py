@@ -195,7 +195,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("AEKIT_DATA_DIR", data_dir())
     started = time.time()
-    payload = {"seed": SEED, "quick": args.quick}
+    os.environ.setdefault("KERAS_BACKEND", "jax")  # what `aekit train --model hashing` uses (a dense family)
+    payload = {"seed": SEED, "quick": args.quick, "backend": os.environ["KERAS_BACKEND"]}
     for part in args.only.split(","):
         payload[part] = speed(args.quick) if part == "speed" else quality(part, args.quick)
     write_result("retrieval-quick" if args.quick else "retrieval", payload, started)
