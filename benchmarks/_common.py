@@ -89,6 +89,20 @@ def write_result(name: str, payload: dict, started: float) -> Path:
     return path
 
 
+def kept_parts(name: str, parts: tuple[str, ...], measured: dict) -> dict:
+    """The parts of the last ``results/NAME.json`` that this run did not measure (``--only``), each stamped with
+    its own date and commit, so that a benchmark's parts can be measured one at a time."""
+    path = RESULTS / f"{name}.json"
+    if not path.is_file():
+        return {}
+    previous = json.loads(path.read_text())
+    kept = {part: previous[part] for part in parts if part in previous and part not in measured}
+    for block in kept.values():
+        block.setdefault("measured", {"date": previous["date"], "commit": (previous.get("code") or {}).get("commit"),
+                                      "wall_seconds": previous.get("wall_seconds")})
+    return kept
+
+
 def load_mnist(split: str):
     """MNIST pixels scaled to [0, 1] as float32 (n, 784), from the IDX files aekit reads."""
     os.environ.setdefault("AEKIT_DATA_DIR", data_dir())

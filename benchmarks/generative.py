@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, data_dir, write_result  # noqa: E402
+from _common import RESULTS, data_dir, kept_parts, write_result  # noqa: E402
 
 SEED, TEST_SEED = 0, 1234
 PUBLISHED = {"VAE, 1 stochastic layer, k=1 (Burda et al. 2015)": 86.76,
@@ -118,20 +118,8 @@ def main() -> None:
     started = time.time()
     parts = {name: run_part(name, args) for name in args.only.split(",")}
     name = "generative-quick" if args.quick else "generative"
-    write_result(name, {"seed": SEED, **kept_parts(RESULTS / f"{name}.json", parts), **parts}, started)
-
-
-def kept_parts(path: Path, measured: dict) -> dict:
-    """The parts of an earlier result that this run did not measure (``--only``), each stamped with its date
-    and commit, so that the parts can be measured one at a time."""
-    if not path.is_file():
-        return {}
-    previous = json.loads(path.read_text())
-    kept = {part: previous[part] for part in ("nll", "mnist", "fashion") if part in previous and part not in measured}
-    for block in kept.values():
-        block.setdefault("measured", {"date": previous["date"], "commit": (previous.get("code") or {}).get("commit"),
-                                      "wall_seconds": previous.get("wall_seconds")})
-    return kept
+    kept = kept_parts(name, ("nll", "mnist", "fashion"), parts)
+    write_result(name, {"seed": SEED, **kept, **parts}, started)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, median, write_result  # noqa: E402
+from _common import data_dir, kept_parts, median, write_result  # noqa: E402
 
 SEED, BITS, TOP, MAP_DEPTH = 0, (16, 32, 64), 100, 1000
 PICTURES = Path(__file__).resolve().parent / "results" / "retrieval"
@@ -199,7 +199,9 @@ def main() -> None:
     payload = {"seed": SEED, "quick": args.quick, "backend": os.environ["KERAS_BACKEND"]}
     for part in args.only.split(","):
         payload[part] = speed(args.quick) if part == "speed" else quality(part, args.quick)
-    write_result("retrieval-quick" if args.quick else "retrieval", payload, started)
+    name = "retrieval-quick" if args.quick else "retrieval"
+    kept = kept_parts(name, ("mnist", "fashion_mnist", "speed"), payload)
+    write_result(name, {**kept, **payload}, started)
 
 
 if __name__ == "__main__":
