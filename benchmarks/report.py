@@ -37,6 +37,15 @@ def _staleness(result: dict) -> str:
     return note
 
 
+def part_stamp(block: dict) -> list[str]:
+    """For a part kept from an earlier run of its benchmark (``--only``): when and at which commit it was measured."""
+    measured = block.get("measured")
+    if not measured:
+        return []
+    return [f"_This part: measured {measured['date'][:10]} at commit {(measured.get('commit') or '?')[:10]} "
+            f"(a run of {measured['wall_seconds'] / 60:.0f} min)._", ""]
+
+
 def mnist_hinton(result: dict) -> str:
     lines = ["| method | test squared error per image | epochs | training time |", "|---|---:|---:|---:|"]
     for name, value in (("Hinton & Salakhutdinov 2006: PCA-30", result["paper"]["pca"]),
@@ -116,7 +125,7 @@ def generative(result: dict) -> str:
                 "| epoch | training minutes | test NLL (K = 500) |", "|---:|---:|---:|"]
         out += [f"| {p['epoch']} | {p['train_seconds'] / 60:.1f} | {p['nll_k500_first2000']:.2f} |"
                 for p in nll["curve"]]
-        out.append("")
+        out += ["", *part_stamp(nll)]
     for part in ("mnist", "fashion"):
         if part not in result:
             continue
@@ -139,6 +148,7 @@ def generative(result: dict) -> str:
                 "| " + " | ".join(f"![](benchmarks/results/generative/{part}-{what}.png)" for what in (
                     "samples-standard", "samples-variational", "interpolations-standard",
                     "interpolations-variational")) + " |", ""]
+        out += part_stamp(block)
         if block.get("manifold"):
             out += ["The 2-D latent space of a variational model on MNIST (`aekit sample RUN --grid 20`):", "",
                     f"![]({block['manifold']})", ""]

@@ -156,7 +156,7 @@ def speed(quick: bool) -> dict:
 
 def render(result: dict) -> str:
     """The README tables (benchmarks/report.py)."""
-    from report import _machine
+    from report import _machine, part_stamp
 
     out = []
     for name in ("mnist", "fashion_mnist"):
@@ -172,7 +172,7 @@ def render(result: dict) -> str:
             seconds = f"{row['training_seconds']:.0f}" if "training_seconds" in row else ""
             out.append(f"| {row['method']} | {row['bits'] or 'real'} | {row['p_at_100']:.3f} | "
                        f"{row['map_at_1000']:.3f} | {imbalance} | {seconds} |")
-        out += ["", f"![](benchmarks/results/retrieval/{name}-queries.png)", ""]
+        out += ["", f"![](benchmarks/results/retrieval/{name}-queries.png)", "", *part_stamp(block)]
     speed = result.get("speed")
     if speed:
         radius = speed["radius2_32bit"]
