@@ -26,6 +26,7 @@ VARIANTS = {
     "variational": {"hidden": [48]},
     "variational_conv": {"filters": [16, 32], "kl_warmup": 5},
     "hashing": {"hidden": [48], "latent_dim": 16},
+    "unet": {"filters": [16, 32], "noise": "gaussian", "noise_level": 0.1},
     "toy_gaussian": {"kl_weight": 0.1},
     "toy_binary": {"latent_dim": 24},
     "toy_grid": {"latent_dim": 4},

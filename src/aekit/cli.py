@@ -15,6 +15,7 @@ import click  # noqa: E402
 from .cli_generate import COMMANDS as GENERATE_COMMANDS  # noqa: E402
 from .cli_index import COMMANDS as INDEX_COMMANDS  # noqa: E402
 from .cli_options import DataSource, add_plugin_flags, handle_errors  # noqa: E402
+from .cli_restore import COMMANDS as RESTORE_COMMANDS  # noqa: E402
 from .cli_train import COMMANDS as TRAIN_COMMANDS  # noqa: E402
 from .cli_train import train_into  # noqa: E402
 
@@ -46,7 +47,7 @@ def cli(debug, plugins):
     add_plugin_flags(cli)
 
 
-for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS):
+for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS, *RESTORE_COMMANDS):
     cli.add_command(_command)
 
 

@@ -47,18 +47,19 @@ class IntOrAuto(click.ParamType):
             self.fail(f"expected a positive integer or 'auto', got {value!r}", param, ctx)
 
 
-def _flag(name: str, value_type, help_text: str, choices=None) -> click.Option:
+def _flag(name: str, value_type, help_text: str, choices=None, aliases: tuple[str, ...] = ()) -> click.Option:
     """One ``--flag`` for a config key (default None: only flags the user gives override a config file)."""
     flag = "--" + name.replace("_", "-")
+    names = [flag, *aliases, name]
     if Config.default_for(name) == "auto" and value_type is int:
-        return click.Option([flag, name], type=IntOrAuto(), default=None, help=help_text)
+        return click.Option(names, type=IntOrAuto(), default=None, help=help_text)
     if value_type is bool:
         return click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text)
     if value_type is list:
-        return click.Option([flag, name], default=None, callback=lambda c, p, v: _int_list(v), help=help_text)
+        return click.Option(names, default=None, callback=lambda c, p, v: _int_list(v), help=help_text)
     if choices:
-        return click.Option([flag, name], type=click.Choice([str(c) for c in choices]), default=None, help=help_text)
-    return click.Option([flag, name], type=value_type, default=None, help=help_text)
+        return click.Option(names, type=click.Choice([str(c) for c in choices]), default=None, help=help_text)
+    return click.Option(names, type=value_type, default=None, help=help_text)
 
 
 def config_flags(defaults: dict[str, Any] | None = None) -> list[click.Option]:
@@ -88,7 +89,7 @@ def family_flags(present: set[str]) -> list[click.Option]:
             continue
         users = ", ".join(family_params.families_using(name))
         help_text = f"[{users}] {param.help} [default: {param.default}]"
-        options.append(_flag(name, param.value_type, help_text, param.choices))
+        options.append(_flag(name, param.value_type, help_text, param.choices, param.flag_aliases))
     return options
 
 

@@ -20,6 +20,7 @@ from .generation import GenerativeMixin
 from .inference import predict_fixed_batches, predict_method
 from .metrics import per_sample_report, reconstruction_report
 from .models import AutoencoderModel, build_model, get_spec, reconstruction_of
+from .restoration import RestorationMixin
 
 PREVIEW_SAMPLES = 8
 # Fitted attributes saved in aekit.json and restored by load, shared with estimators that wrap an Autoencoder.
@@ -29,7 +30,7 @@ FITTED_STATE = ("model_", "encoder_", "decoder_", "scaler_", "history_", "config
 
 
 @register_estimator
-class Autoencoder(GenerativeMixin, TransformerMixin, BaseEstimator):
+class Autoencoder(GenerativeMixin, RestorationMixin, TransformerMixin, BaseEstimator):
     """An autoencoder with the scikit-learn estimator contract.
 
     ``fit(X)`` trains on a NumPy array (tables ``(n, features)``, images ``(n, h, w)`` or
@@ -44,6 +45,8 @@ class Autoencoder(GenerativeMixin, TransformerMixin, BaseEstimator):
     What ``transform`` returns depends on the family's code kind (``code_kind_``): a vector ``(n, latent_dim)``;
     a Gaussian's means; 0/1 bits as uint8 (``encode(X, packed=True)`` packs them); or a grid ``(n, h, w, c)``.
     Models with a Gaussian code also ``sample`` and draw a ``latent_grid``; vector codes ``interpolate``.
+    Image models trained with noise ``denoise`` images of any size; ``unet`` models trained with ``upscale``
+    ``upscale`` them (see :mod:`aekit.restoration`).
 
     Example::
 

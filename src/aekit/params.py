@@ -35,6 +35,7 @@ class Param:
     choices: tuple | None = None
     minimum: float | None = None
     maximum: float | None = None
+    flag_aliases: tuple[str, ...] = ()  # more `aekit train` flags for it, e.g. a shorter name
 
     @property
     def value_type(self) -> type:

@@ -44,7 +44,8 @@ def build_model(config: Config, input_shape: tuple[int, ...], data_range: str = 
     corruption = None
     if config.noise != "none":
         low, high = (0.0, 1.0) if data_range == "unit" else (-3.0, 3.0)
-        corruption = Corruption(config.noise, config.noise_level, low, high, seed=config.seed, name="corruption")
+        corruption = Corruption(config.noise, config.noise_level, low, high, seed=config.seed,
+                                clip=data_range == "unit", name="corruption")
     build_spec = {"config": config.to_dict(), "input_shape": list(input_shape), "data_range": data_range}
     model = spec.model_class(encoder, decoder, corruption, build_spec=build_spec, name=name or f"{config.model}_ae")
     model.build((None, *input_shape))

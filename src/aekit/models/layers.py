@@ -12,25 +12,28 @@ PACKAGE = "aekit"
 class Corruption(keras.layers.Layer):
     """Corrupts inputs while training (denoising autoencoders); the identity at inference.
 
-    ``gaussian`` adds N(0, level^2) noise; ``masking`` zeroes each value with probability
+    ``gaussian`` adds N(0, level^2) noise, clipped to ``[low, high]`` when ``clip`` (bounded data, such as
+    images, whose noisy copies in the wild are clipped too); ``masking`` zeroes each value with probability
     ``level``; ``salt_pepper`` sets each value to ``low`` or ``high`` with probability ``level``.
     """
 
     KINDS = ("gaussian", "masking", "salt_pepper")
 
     def __init__(self, kind: str = "gaussian", level: float = 0.2, low: float = 0.0, high: float = 1.0,
-                 seed: int | None = None, **kwargs):
+                 seed: int | None = None, clip: bool = False, **kwargs):
         super().__init__(**kwargs)
         if kind not in self.KINDS:
             raise ValueError(f"Unknown corruption {kind!r}; expected one of {self.KINDS}.")
         self.kind, self.level, self.low, self.high, self.seed = kind, float(level), float(low), float(high), seed
+        self.clip = bool(clip)
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):
         if not training or self.level == 0:
             return inputs
         if self.kind == "gaussian":
-            return inputs + self.level * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
+            noisy = inputs + self.level * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
+            return ops.clip(noisy, self.low, self.high) if self.clip else noisy
         hit = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator) < self.level
         if self.kind == "masking":
             return ops.where(hit, ops.zeros_like(inputs), inputs)
@@ -43,7 +46,7 @@ class Corruption(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "kind": self.kind, "level": self.level, "low": self.low,
-                "high": self.high, "seed": self.seed}
+                "high": self.high, "seed": self.seed, "clip": self.clip}
 
 
 class TiedDense(keras.layers.Layer):

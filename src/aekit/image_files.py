@@ -1,0 +1,113 @@
+"""Image files in and out for the commands that turn images into images (``aekit denoise``, ``aekit upscale``).
+
+Each file keeps what it was: grayscale stays grayscale, colour stays colour, a PNG stays a PNG under the same
+name. An alpha channel is not something a model restores: it is carried over unchanged (denoising) or
+enlarged with the bicubic filter (upscaling). IDX files (the MNIST format) come back as IDX files.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import atomic_path
+from .data.readers import IMAGE_SUFFIXES, read_idx
+from .errors import DataError
+
+_JPEG_SUFFIXES = {".jpg", ".jpeg"}
+
+
+@dataclass
+class ImageFile:
+    """The pixels of one file as uint8 ``(h, w, c)`` (c = 1 or 3), and what is needed to write it back alike."""
+
+    source: Path
+    relative: Path  # where the result goes, under the output folder
+    pixels: np.ndarray
+    alpha: np.ndarray | None = None
+    idx: bool = False  # an IDX file: pixels is (n, h, w, 1), written back as IDX
+
+
+def collect(paths: list[str]) -> list[ImageFile]:
+    """Read the given image files, IDX files and folders (every image below them, sub-folders kept)."""
+    files: list[ImageFile] = []
+    for spec in paths:
+        path = Path(spec)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+            if not found:
+                raise DataError(f"The folder {path} holds no images (PNG, JPEG, BMP, GIF or TIFF).")
+            files += [read_image_file(p, p.relative_to(path)) for p in found]
+        elif not path.exists():
+            raise DataError(f"Image file not found: {spec}. Check the path (relative paths start at {Path.cwd()}).")
+        elif path.suffix.lower() in IMAGE_SUFFIXES:
+            files.append(read_image_file(path, Path(path.name)))
+        elif "idx" in path.name or path.suffix in (".ubyte", ".gz"):
+            pixels = read_idx(path)
+            if pixels.ndim != 3 or pixels.dtype != np.uint8:
+                raise DataError(f"{path} holds {pixels.dtype} values of shape {pixels.shape}; expected uint8 images "
+                                "(n, height, width), as MNIST's image files are.")
+            files.append(ImageFile(path, Path(path.name), pixels[..., None], idx=True))
+        else:
+            raise DataError(f"Don't know how to read {path.name} as images: expected PNG, JPEG, BMP, GIF or TIFF "
+                            "files, a folder of them, or an IDX file.")
+    return files
+
+
+def read_image_file(path: Path, relative: Path) -> ImageFile:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+            mode = image.mode
+            if mode in ("I;16", "I;16B", "I", "F"):
+                raise DataError(f"{path} has {mode} pixels (16-bit or float); aekit reads 8-bit images. Convert "
+                                "it to 8 bits per channel first.")
+            has_alpha = mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info)
+            gray = mode in ("L", "LA", "1")
+            converted = image.convert(("LA" if gray else "RGBA") if has_alpha else ("L" if gray else "RGB"))
+    except (OSError, UnidentifiedImageError) as exc:
+        raise DataError(f"Could not read image {path}: {exc}") from None
+    pixels = np.asarray(converted, dtype=np.uint8)
+    if pixels.ndim == 2:
+        pixels = pixels[..., None]
+    alpha = None
+    if has_alpha:
+        pixels, alpha = pixels[..., :-1], pixels[..., -1]
+    return ImageFile(path, relative, np.ascontiguousarray(pixels), alpha)
+
+
+def write_result(item: ImageFile, pixels: np.ndarray, output: Path, scale: int = 1) -> Path:
+    """Write restored ``pixels`` (float, the data's 0-255 units) for ``item`` under ``output``, atomically."""
+    target = output / item.relative
+    values = np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
+    if item.idx:
+        write_idx(values[..., 0], target)
+        return target
+    from PIL import Image
+
+    channels = values[..., 0] if values.shape[-1] == 1 else values
+    image = Image.fromarray(channels)
+    if item.alpha is not None:
+        alpha = Image.fromarray(item.alpha)
+        if scale > 1:
+            alpha = alpha.resize((alpha.width * scale, alpha.height * scale), Image.Resampling.BICUBIC)
+        image.putalpha(alpha)
+    options = {"quality": 95} if target.suffix.lower() in _JPEG_SUFFIXES else {}
+    with atomic_path(target) as temporary:
+        image.save(temporary, format=Image.registered_extensions()[target.suffix.lower()], **options)
+    return target
+
+
+def write_idx(values: np.ndarray, path: Path) -> None:
+    """Write uint8 ``values`` as an IDX file (gzipped when the name ends in .gz), atomically."""
+    header = bytes([0, 0, 0x08, values.ndim]) + b"".join(int(d).to_bytes(4, "big") for d in values.shape)
+    payload = header + np.ascontiguousarray(values, np.uint8).tobytes()
+    with atomic_path(path) as temporary:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(temporary, "wb") as handle:
+            handle.write(payload)

@@ -1,0 +1,210 @@
+"""The image-restoration family ``unet``: denoising (trained with ``noise``) and super-resolution
+(``upscale_factor``, the flag ``--upscale``).
+
+A U-Net (Ronneberger et al. 2015): two convolutions at each scale, strided halvings down to a coarse grid,
+and on the way back up each scale's features joined to the upsampled ones (skip connections). Fine detail
+never has to squeeze through a bottleneck: a bottleneck is what a compressing autoencoder wants and exactly
+what a restorer does not. The network predicts a correction added to its input (residual learning, as
+DnCNN and VDSR do); when upscaling, to the input enlarged by bicubic interpolation. It has no normalisation
+layers, whose statistics would differ between a small training crop and a whole photo, and it is fully
+convolutional, so a trained model takes images of any size (:mod:`aekit.restoration` pads and tiles them).
+
+The code is a grid at the output's resolution, ``latent_dim`` channels: the last features, then the (enlarged)
+input, which the decoder adds the correction it computes from those features to.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+from ..config import Config
+from ..errors import ConfigError, DataError
+from ..params import Param
+from .base import AutoencoderModel
+from .factory import layer_options
+from .layers import PACKAGE
+from .registry import register_model
+
+# Two scales: on 28x28 digits (the first 500 MNIST test images, sigma 0.3; Fashion-MNIST unseen), for the same
+# minutes of CPU training, 32-64 denoised better (22.6 dB) than 16-32-64 (21.7) or 32-64-128 (21.3), which see
+# fewer images in that time. filters=[...] goes deeper, for larger images and longer training.
+DEFAULT_FILTERS = (32, 64)
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class RestorationHead(keras.layers.Layer):
+    """``base + conv(features)``, where the code holds ``features`` and then ``base`` (the last ``channels``).
+
+    At inference the result is clipped to ``[low, high]`` (the data's range, when it is bounded); training sees
+    the unclipped value, so a value past the range still gets a gradient back towards it.
+    """
+
+    def __init__(self, channels: int, kernel_size: int = 3, low: float | None = None, high: float | None = None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.channels, self.kernel_size, self.low, self.high = int(channels), int(kernel_size), low, high
+        self.correction = keras.layers.Conv2D(self.channels, self.kernel_size, padding="same", name="correction")
+
+    def build(self, input_shape):
+        self.correction.build((*input_shape[:-1], int(input_shape[-1]) - self.channels))
+
+    def call(self, code, training=False):
+        features, base = code[..., :-self.channels], code[..., -self.channels:]
+        restored = base + self.correction(features)
+        if training or self.low is None:
+            return restored
+        return ops.clip(restored, self.low, self.high)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.channels)
+
+    def get_config(self):
+        return {**super().get_config(), "channels": self.channels, "kernel_size": self.kernel_size,
+                "low": self.low, "high": self.high}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class Enlarge(keras.layers.Layer):
+    """Bicubic enlargement by an integer ``factor``, for inputs of any size.
+
+    ``keras.layers.UpSampling2D`` cannot: with the unknown sizes TensorFlow traces a fully convolutional model
+    at, Keras compares the symbolic target size to zero in Python and fails. TensorFlow gets its own resize
+    with a symbolic size; the other backends trace with known shapes.
+    """
+
+    def __init__(self, factor: int, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = int(factor)
+
+    def call(self, inputs):
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            shape = tf.shape(inputs)
+            return tf.image.resize(inputs, (shape[1] * self.factor, shape[2] * self.factor), method="bicubic")
+        height, width = inputs.shape[1] * self.factor, inputs.shape[2] * self.factor
+        return ops.image.resize(inputs, (height, width), interpolation="bicubic")
+
+    def compute_output_shape(self, input_shape):
+        scaled = [None if d is None else d * self.factor for d in input_shape[1:3]]
+        return (input_shape[0], *scaled, input_shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class RestorationModel(AutoencoderModel):
+    """Maps a noisy or small image to the clean, full-size one; trained on pairs (``training_inputs``)."""
+
+    code_kind = "grid"
+    mapping = "restore"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.aekit_config.loss == "auto":  # PSNR, the figure restoration is judged by, is a squared error
+            self.loss_name = "mse"
+
+    @classmethod
+    def training_inputs(cls, targets, config: Config):
+        """The clean images themselves for denoising (the ``noise`` layer corrupts them on the fly), or copies
+        made ``upscale_factor`` times smaller with Pillow's bicubic filter for super-resolution."""
+        if config.upscale_factor == 1:
+            return targets
+        return bicubic_downscale(targets, config.upscale_factor)
+
+    @property
+    def upscale(self) -> int:
+        return int(self.aekit_config.upscale_factor)
+
+    @property
+    def code_shape(self) -> tuple[int, ...]:
+        height, width = (d * self.upscale for d in self.sample_shape[:2])
+        return height, width, int(self.decoder.input_shape[-1])
+
+
+def bicubic_downscale(images: np.ndarray, factor: int) -> np.ndarray:
+    """``(n, h, w, c)`` float images, each channel made ``factor`` times smaller by Pillow's bicubic filter."""
+    from PIL import Image
+
+    n, height, width, channels = images.shape
+    if height % factor or width % factor:
+        raise DataError(f"Received images of {height}x{width} pixels with upscale_factor={factor}; training pairs need "
+                        f"sizes divisible by {factor}. Resize them (--image-size) to a multiple of {factor}.")
+    size = (width // factor, height // factor)
+    small = np.empty((n, height // factor, width // factor, channels), np.float32)
+    for i in range(n):
+        for c in range(channels):
+            plane = Image.fromarray(np.ascontiguousarray(images[i, :, :, c], dtype=np.float32), mode="F")
+            small[i, :, :, c] = np.asarray(plane.resize(size, Image.Resampling.BICUBIC))
+    return small
+
+
+UNET_PARAMS = [
+    # Named upscale_factor because Autoencoder.upscale is the method that applies it; the flag is --upscale.
+    Param("upscale_factor", 1, "Super-resolution: learn to enlarge images this many times (pairs made with "
+          "bicubic downscaling); 1 = same size in and out (denoising with noise=...).", choices=(1, 2, 4),
+          flag_aliases=("--upscale",)),
+]
+
+
+def _conv(x, filters: int, config: Config, name: str, strides: int = 1):
+    return keras.layers.Conv2D(filters, config.kernel_size, strides=strides, padding="same",
+                               activation=config.activation, name=name, **layer_options(config))(x)
+
+
+def _filters(config: Config) -> list[int]:
+    return list(config.filters) if config.filters else list(DEFAULT_FILTERS)
+
+
+def _default_latent_dim(input_shape, config: Config) -> int:
+    return _filters(config)[0] + int(input_shape[-1])
+
+
+@register_model("unet", "Image restoration (denoising with noise=..., super-resolution with --upscale 2|4): a "
+                "U-Net with skip connections that predicts a correction to its input; fully convolutional. Its code is "
+                "a full-size grid of latent_dim channels: the last features, then the (enlarged) input.",
+                model_class=RestorationModel, input_kinds=("image",), params=UNET_PARAMS,
+                default_latent_dim=_default_latent_dim)
+def build_unet(config: Config, input_shape: tuple[int, ...], data_range: str):
+    if config.tied:
+        raise ConfigError("Tied weights are available for the dense and deep models, not for unet.")
+    filters, channels = _filters(config), int(input_shape[-1])
+    features = config.latent_dim - channels
+    if features < 1:
+        raise ConfigError(f"Received latent_dim={config.latent_dim}; a unet's code holds the image's {channels} "
+                          f"channel(s) and at least one feature, so latent_dim must exceed {channels} (default "
+                          f"{filters[0] + channels}).")
+    inputs = keras.Input(shape=(None, None, channels), name="input")
+    base = inputs
+    if config.upscale_factor > 1:
+        base = Enlarge(config.upscale_factor, name="enlarge")(inputs)
+    x, skips = base, []
+    for i, count in enumerate(filters):
+        if i:
+            x = _conv(x, count, config, f"down_{i}", strides=2)
+        last = len(filters) == 1
+        x = _conv(_conv(x, count, config, f"enc_{i}_a"), features if last else count, config, f"enc_{i}_b")
+        skips.append(x)
+    for i in reversed(range(len(filters) - 1)):
+        x = keras.layers.Conv2DTranspose(filters[i], config.kernel_size, strides=2, padding="same",
+                                         activation=config.activation, name=f"up_{i}", **layer_options(config))(x)
+        x = keras.layers.Concatenate(name=f"skip_{i}")([x, skips[i]])
+        x = _conv(_conv(x, filters[i], config, f"dec_{i}_a"), features if i == 0 else filters[i], config,
+                  f"dec_{i}_b")
+    code = keras.layers.Concatenate(name="code")([x, base])
+    encoder = keras.Model(inputs, code, name="encoder")
+
+    latent = keras.Input(shape=(None, None, config.latent_dim), name="code_input")
+    low, high = (0.0, 1.0) if data_range == "unit" else (None, None)
+    head = RestorationHead(channels, config.kernel_size, low, high, name="restored")
+    decoder = keras.Model(latent, head(latent), name="decoder")
+    return encoder, decoder
+
+
+def multiple_of(config: Config) -> int:
+    """Input sizes the network takes whole: each halving needs an even size at its scale."""
+    needed = 2 ** (len(_filters(config)) - 1)
+    return max(1, needed // int(np.gcd(needed, int(config.upscale_factor))))

@@ -1,0 +1,167 @@
+"""Denoising and upscaling images of any size with a trained model: ``Autoencoder.denoise`` and ``.upscale``.
+
+A fully convolutional restorer (``unet``) takes a whole image, padded by mirroring to a size its halvings
+divide; a photo larger than ``TILE_PIXELS`` a side goes through in overlapping tiles, of which only the middle
+is kept, so that every output pixel saw context on all sides. A model built for one image size (``conv``,
+``dense`` trained with noise) goes through tiles of exactly that size. Either way the output has the input's
+size (times the upscale factor): images are never cropped or resized.
+
+Channels: a grayscale model restores each channel of a colour image as a grayscale image; a colour model
+restores a grayscale image as three equal channels and returns their mean.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .errors import ConfigError, DataError
+from .inference import predict_fixed_batches
+from .models import reconstruction_of
+
+TILE_PIXELS = 256  # output pixels a side of one tile of a fully convolutional model
+MARGIN_PIXELS = 32  # output pixels of context discarded at each inner tile edge
+BATCH_PIXELS = 2 ** 20  # output pixels per batch: bounds memory on large tiles
+
+
+class RestorationMixin:
+    """``denoise`` and ``upscale`` for :class:`aekit.Autoencoder` (needs ``model_``, ``scaler_``, ``config_``)."""
+
+    def denoise(self, X):
+        """Restore noisy images: an array ``(n, h, w[, c])`` or a list of arrays of any sizes, in the training
+        data's units; returns the same structure. Warns when the model was not trained with input noise."""
+        self.check_restorer("denoise")
+        return self._restore(X)
+
+    def upscale(self, X):
+        """Enlarge images ``upscale_factor`` times (the factor the model was trained with): an array ``(n, h, w[, c])``
+        or a list of arrays of any sizes, in the training data's units; returns the same structure."""
+        self.check_restorer("upscale")
+        return self._restore(X)
+
+    def check_restorer(self, method: str) -> None:
+        """Raise if this model cannot ``method`` (``denoise`` or ``upscale``); warn if it was not trained to."""
+        self._check_fitted()
+        if method == "upscale" and self.upscale_factor_ == 1:
+            raise ConfigError("This model was not trained to upscale (upscale_factor=1). Train one with "
+                              "`aekit train --model unet --upscale 2` (or 4).")
+        if method == "denoise" and self.upscale_factor_ > 1:
+            raise ConfigError(f"This model enlarges images {self.upscale_factor_} times (upscale_factor="
+                              f"{self.upscale_factor_}); use upscale(X), or train a denoiser with noise=gaussian.")
+        if method == "denoise" and self.config_.noise == "none":
+            warnings.warn("This model was trained without input noise (noise=none), so it was not trained to "
+                          "denoise: it reconstructs its input. Train with noise=gaussian (--noise gaussian "
+                          "--noise-level 0.2) for a denoiser.", UserWarning, stacklevel=3)
+
+    @property
+    def upscale_factor_(self) -> int:
+        return int(self.config_.upscale_factor) if self.config_.model == "unet" else 1
+
+    def _restore(self, X):
+        if self.kind_ != "image":
+            if isinstance(X, list):
+                raise DataError("A table model restores one array of rows, not a list of images.")
+            return self.reconstruct(X)
+        if isinstance(X, list):
+            return [self._restore_batch(_as_image(x)[None])[0] for x in X]
+        return self._restore_batch(_as_images(X))
+
+    def _restore_batch(self, images: np.ndarray) -> np.ndarray:
+        """Images ``(n, h, w, c)`` of one size in the data's units -> restored, in the same units."""
+        planes, undo = _to_model_channels(self.scaler_.transform(images), self.input_shape_[-1])
+        return self.scaler_.inverse_transform(undo(self._restore_planes(planes)))
+
+    def _restore_planes(self, images: np.ndarray) -> np.ndarray:
+        """Scaled ``(n, h, w, c)`` images with the model's channels -> restored ``(n, h*s, w*s, c)``."""
+        scale = self.upscale_factor_
+        if self.config_.model == "unet":
+            from .models.unet import multiple_of
+
+            tile = max(1, TILE_PIXELS // scale)
+            return run_tiled(self.model_, images, tile, MARGIN_PIXELS // scale, scale, multiple_of(self.config_),
+                             fixed=False)
+        tile = self.input_shape_[:2]
+        if tuple(images.shape[1:3]) == tuple(tile):
+            return reconstruction_of(predict_fixed_batches(self.model_, images))
+        return run_tiled(self.model_, images, tile, max(1, min(tile) // 4), 1, 1, fixed=True)
+
+
+def _as_image(x) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim == 2:
+        x = x[..., None]
+    if x.ndim != 3:
+        raise DataError(f"Received an image of shape {x.shape}; expected (height, width) or (height, width, "
+                        "channels).")
+    return x
+
+
+def _as_images(X) -> np.ndarray:
+    X = np.asarray(X)
+    if X.ndim == 3:
+        X = X[..., None]
+    if X.ndim != 4:
+        raise DataError(f"Received images of shape {X.shape}; expected (n, height, width) or (n, height, width, "
+                        "channels), or a list of images of different sizes.")
+    return X
+
+
+def _to_model_channels(images: np.ndarray, channels: int):
+    """``images`` as the model's channels, and the function that turns the restored ones back."""
+    n, have = len(images), images.shape[-1]
+    if have == channels:
+        return images, lambda restored: restored
+    if channels == 1:  # each channel as a grayscale image
+        planes = images.transpose(0, 3, 1, 2).reshape(n * have, *images.shape[1:3], 1)
+        return planes, lambda restored: restored.reshape(n, have, *restored.shape[1:3]).transpose(0, 2, 3, 1)
+    if have == 1:  # three equal channels, averaged back
+        return np.repeat(images, channels, axis=-1), lambda restored: restored.mean(axis=-1, keepdims=True)
+    raise DataError(f"Received images with {have} channels; this model takes {channels} (or 1).")
+
+
+def _starts(size: int, tile: int, margin: int, multiple: int) -> list[int]:
+    """Tile origins along one side: every one a ``multiple`` of pixels, so that each tile sees the network's
+    halvings in the same phase as the whole image would (``size - tile`` is a multiple too)."""
+    if size <= tile:
+        return [0]
+    step = max(multiple, (tile - 2 * margin) // multiple * multiple)
+    return [*range(0, size - tile, step), size - tile]
+
+
+def run_tiled(model, images: np.ndarray, tile, margin: int, scale: int, multiple: int, *,
+              fixed: bool) -> np.ndarray:
+    """Run ``model`` over ``images`` (n, h, w, c) in overlapping tiles, keeping each tile's middle.
+
+    ``tile`` (an int or (h, w)) is in input pixels. Images are mirrored out to at least a tile (``fixed``, a
+    model of one input size) or to a ``multiple`` of pixels (a fully convolutional one), and cut back after.
+    """
+    height, width = images.shape[1:3]
+    tile_h, tile_w = (tile, tile) if np.isscalar(tile) else tile
+    if fixed:
+        padded = _pad_to(images, max(height, tile_h), max(width, tile_w))
+    else:
+        padded = _pad_to(images, -(-height // multiple) * multiple, -(-width // multiple) * multiple)
+        tile_h, tile_w = min(tile_h, padded.shape[1]), min(tile_w, padded.shape[2])
+    rows = _starts(padded.shape[1], tile_h, margin, multiple)
+    cols = _starts(padded.shape[2], tile_w, margin, multiple)
+    tiles = np.concatenate([padded[:, r:r + tile_h, c:c + tile_w] for r in rows for c in cols])
+    batch = int(np.clip(BATCH_PIXELS // (tile_h * tile_w * scale * scale), 1, len(tiles)))
+    outputs = reconstruction_of(predict_fixed_batches(model, tiles, batch))
+    outputs = outputs.reshape(len(rows) * len(cols), len(images), *outputs.shape[1:])
+    result = np.empty((len(images), padded.shape[1] * scale, padded.shape[2] * scale, outputs.shape[-1]),
+                      np.float32)
+    for index, (r, c) in enumerate((r, c) for r in rows for c in cols):
+        # Each tile writes from its margin to its far edge; the next tile overwrites that edge with its middle.
+        top, left = (0 if r == 0 else margin), (0 if c == 0 else margin)
+        result[:, (r + top) * scale:(r + tile_h) * scale, (c + left) * scale:(c + tile_w) * scale] = \
+            outputs[index, :, top * scale:, left * scale:]
+    return result[:, :height * scale, :width * scale]
+
+
+def _pad_to(images: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Mirror the images out to at least ``height`` x ``width`` (a model's border effects stay outside)."""
+    extra_h, extra_w = height - images.shape[1], width - images.shape[2]
+    if extra_h <= 0 and extra_w <= 0:
+        return images
+    return np.pad(images, ((0, 0), (0, max(0, extra_h)), (0, max(0, extra_w)), (0, 0)), mode="symmetric")
