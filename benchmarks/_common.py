@@ -76,11 +76,16 @@ def commit() -> dict:
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--", "src"))}
 
 
+# The code a result measured is the code when the benchmark started: commits made while it runs (hours, for
+# some) must not be stamped on it.
+_CODE_AT_START = {**commit(), "package_hash": code_hash()}
+
+
 def write_result(name: str, payload: dict, started: float) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": name, "date": datetime.now(UTC).isoformat(timespec="seconds"),
                "machine": machine(), "versions": versions(), "wall_seconds": round(time.time() - started, 1),
-               "code": {**commit(), "package_hash": code_hash(), "script_hash": script_hash(name)},
+               "code": {**_CODE_AT_START, "script_hash": script_hash(name)},
                **payload}
     path = RESULTS / f"{name}.json"
     temporary = path.with_suffix(".json.tmp")
