@@ -158,8 +158,8 @@ def generative(result: dict) -> str:
 from anomaly_tables import render as anomaly  # noqa: E402 - the anomaly tables live beside their benchmark
 from representation import render as representation  # noqa: E402 - its tables are built beside the benchmark
 from representation_limits import render as representation_limits  # noqa: E402
-from restoration import render as restoration  # noqa: E402
-from retrieval import render as retrieval  # noqa: E402
+from restoration_tables import render as restoration  # noqa: E402
+from retrieval_tables import render as retrieval  # noqa: E402
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
              "representation_limits": representation_limits, "anomaly": anomaly, "images": images,

@@ -154,40 +154,6 @@ def speed(quick: bool) -> dict:
     return result
 
 
-def render(result: dict) -> str:
-    """The README tables (benchmarks/report.py)."""
-    from report import _machine, part_stamp
-
-    out = []
-    for name in ("mnist", "fashion_mnist"):
-        if name not in result:
-            continue
-        block = result[name]
-        out += [f"**{name}** ({block['database']:,} database images, {block['queries']:,} test queries; relevant = "
-                "same label; Hamming ranking, ties by id, no re-ranking)", "",
-                "| method | bits | P@100 | mAP@1000 | mean bit imbalance | training s |",
-                "|---|---:|---:|---:|---:|---:|"]
-        for row in block["rows"]:
-            imbalance = f"{row['mean_bit_imbalance']:.3f}" if "mean_bit_imbalance" in row else ""
-            seconds = f"{row['training_seconds']:.0f}" if "training_seconds" in row else ""
-            out.append(f"| {row['method']} | {row['bits'] or 'real'} | {row['p_at_100']:.3f} | "
-                       f"{row['map_at_1000']:.3f} | {imbalance} | {seconds} |")
-        out += ["", f"![](benchmarks/results/retrieval/{name}-queries.png)", "", *part_stamp(block)]
-    speed = result.get("speed")
-    if speed:
-        radius = speed["radius2_32bit"]
-        out += [f"Search speed over {speed['items']:,} codes ({speed['threads']} threads):", "",
-                "| search | queries/s | 64-bit comparisons/s |", "|---|---:|---:|",
-                f"| linear scan, 64-bit codes, NumPy | {speed['scan_numpy']['queries_per_second']:,.0f} | "
-                f"{speed['scan_numpy']['comparisons_per_second']:,.0f} M |",
-                f"| linear scan, 64-bit codes, faiss IndexBinaryFlat | {speed['scan_faiss']['queries_per_second']:,.0f}"
-                f" | {speed['scan_faiss']['comparisons_per_second']:,.0f} M |",
-                f"| radius 2, 32-bit codes, hash-table lookup | {radius['hash_queries_per_second']:,.0f} | |",
-                f"| radius 2, 32-bit codes, linear scan | {radius['scan_queries_per_second']:,.0f} | |", "",
-                f"The hash-table lookup is {radius['hash_vs_scan']:.0f}x faster than the scan.", ""]
-    return "\n".join(out) + "\n" + _machine(result)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="mnist,fashion_mnist,speed")

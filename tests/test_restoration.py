@@ -180,13 +180,17 @@ def test_cli_upscale_enlarges_and_refuses_what_it_cannot_do(denoiser, upscaler, 
     assert not (tmp_path / "y").exists()
 
 
-def test_cli_denoise_says_when_the_model_was_not_trained_to(mnist_small, tmp_path):
+def test_cli_denoise_says_when_the_model_was_not_trained_to_and_keeps_float_models_in_their_units(mnist_small,
+                                                                                                  tmp_path):
     run = tmp_path / "plain"
-    aekit.Autoencoder(model="unet", run_dir=str(run), epochs=1, batch_size=64, filters=[8, 16]).fit(
-        mnist_small[0].X[:256])
-    Image.fromarray(np.zeros((28, 28), np.uint8)).save(tmp_path / "a.png")
+    floats = mnist_small[0].X[:256].astype(np.float32) / 255  # trained on [0, 1] floats, given 8-bit files
+    aekit.Autoencoder(model="unet", run_dir=str(run), epochs=1, batch_size=64, filters=[8, 16]).fit(floats)
+    gradient = np.tile(np.linspace(40, 215, 28).astype(np.uint8), (28, 1))
+    Image.fromarray(gradient).save(tmp_path / "a.png")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the command reports it as a line, not a Python warning
         result = CliRunner().invoke(cli, ["denoise", str(run), str(tmp_path / "a.png"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert "Warning: This model was trained without input noise" in result.output
+    with Image.open(tmp_path / "o" / "a.png") as image:
+        assert np.abs(np.asarray(image, np.float32) - gradient).mean() < 25  # not saturated to white

@@ -35,12 +35,13 @@ def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str) 
     for item in items:
         groups[item.pixels.shape if item.idx else ("image", item.pixels.shape)].append(item)
     scale = model.upscale_factor_ if method == "upscale" else 1
+    units = _units_per_pixel_value(model)
     started, pixels_in = time.perf_counter(), 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # said once above
         for group in groups.values():
             batch = group[0].pixels if group[0].idx else np.stack([item.pixels for item in group])
-            restored = restore(batch)
+            restored = restore(batch.astype(np.float32) * units) / units
             pixels_in += batch.size // batch.shape[-1]
             if group[0].idx:
                 write_result(group[0], restored, output_dir, scale)
@@ -51,6 +52,14 @@ def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str) 
     megapixels = pixels_in * scale * scale / 1e6
     click.echo(f"Wrote {len(items)} file{'s' * (len(items) != 1)} to {output_dir} ({megapixels:.2f} megapixels out "
                f"in {seconds:.1f} s, {megapixels / max(seconds, 1e-9):.2f} MP/s).")
+
+
+def _units_per_pixel_value(model) -> float:
+    """Files hold 0-255 pixel values. A model trained on 8-bit images takes them as they are; one trained on
+    images stored as floats in [0, 1] (a NumPy array) takes them divided by 255."""
+    scaler = model.scaler_
+    top = float(np.max(np.asarray(scaler.offset) + np.asarray(scaler.scale)))
+    return 1 / 255 if scaler.method == "minmax" and top <= 1.0 + 1e-6 else 1.0
 
 
 def _check_targets(items, output_dir: Path) -> None:

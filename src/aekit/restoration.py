@@ -23,6 +23,7 @@ from .models import reconstruction_of
 TILE_PIXELS = 256  # output pixels a side of one tile of a fully convolutional model
 MARGIN_PIXELS = 32  # output pixels of context discarded at each inner tile edge
 BATCH_PIXELS = 2 ** 20  # output pixels per batch: bounds memory on large tiles
+CHUNK_PIXELS = 2 ** 24  # input pixels tiled at once: bounds memory on many large photos
 
 
 class RestorationMixin:
@@ -65,7 +66,9 @@ class RestorationMixin:
             return self.reconstruct(X)
         if isinstance(X, list):
             return [self._restore_batch(_as_image(x)[None])[0] for x in X]
-        return self._restore_batch(_as_images(X))
+        images = _as_images(X)
+        chunk = max(1, CHUNK_PIXELS // (images.shape[1] * images.shape[2]))
+        return np.concatenate([self._restore_batch(images[i:i + chunk]) for i in range(0, len(images), chunk)])
 
     def _restore_batch(self, images: np.ndarray) -> np.ndarray:
         """Images ``(n, h, w, c)`` of one size in the data's units -> restored, in the same units."""
@@ -104,6 +107,8 @@ def _as_images(X) -> np.ndarray:
     if X.ndim != 4:
         raise DataError(f"Received images of shape {X.shape}; expected (n, height, width) or (n, height, width, "
                         "channels), or a list of images of different sizes.")
+    if not len(X):
+        raise DataError(f"Received no images (an array of shape {X.shape}); pass at least one.")
     return X
 
 
