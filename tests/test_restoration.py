@@ -132,6 +132,7 @@ def _write_inputs(folder, clean):
         _noisy(clean[:3]).astype(np.uint8).tobytes()
     with gzip.open(folder / "noisy-idx3-ubyte.gz", "wb") as handle:
         handle.write(payload)
+    (folder / "again-idx3-ubyte").write_bytes(payload)  # a second IDX file of the same shape, not gzipped
 
 
 def test_cli_denoise_writes_every_file_under_its_own_name(denoiser, mnist_small, tmp_path):
@@ -140,7 +141,9 @@ def test_cli_denoise_writes_every_file_under_its_own_name(denoiser, mnist_small,
     inputs = sorted(str(p) for p in (tmp_path / "in").iterdir())
     result = CliRunner().invoke(cli, ["denoise", str(run), *inputs, "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "Wrote 4 files" in result.output and "MP/s" in result.output
+    assert "Wrote 5 files" in result.output and "MP/s" in result.output
+    np.testing.assert_array_equal(read_idx(tmp_path / "out" / "again-idx3-ubyte"),
+                                  read_idx(tmp_path / "out" / "noisy-idx3-ubyte.gz"))
     out = tmp_path / "out"
     with Image.open(out / "gray.png") as image:
         assert (image.mode, image.size) == ("L", (112, 84))
@@ -160,10 +163,14 @@ def test_cli_upscale_enlarges_and_refuses_what_it_cannot_do(denoiser, upscaler, 
     folder = tmp_path / "in"
     folder.mkdir()
     Image.fromarray(np.zeros((9, 13), np.uint8)).save(folder / "odd.png")
+    Image.fromarray(np.full((10, 12, 3), 90, np.uint8)).save(folder / "colour.jpg")
     result = CliRunner().invoke(cli, ["upscale", str(run), str(folder), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     with Image.open(tmp_path / "out" / "odd.png") as image:
-        assert image.size == (26, 18)
+        assert (image.mode, image.size) == ("L", (26, 18))
+    with Image.open(tmp_path / "out" / "colour.jpg") as image:
+        assert (image.mode, image.size, image.format) == ("RGB", (24, 20), "JPEG")
+    (folder / "colour.jpg").unlink()
 
     wrong = CliRunner().invoke(cli, ["upscale", str(denoiser[1]), str(folder), "-o", str(tmp_path / "x")])
     assert wrong.exit_code == 2 and "not trained to upscale" in wrong.output

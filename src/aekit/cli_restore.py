@@ -33,7 +33,8 @@ def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str) 
     _check_targets(items, output_dir)
     groups: dict[tuple, list] = defaultdict(list)
     for item in items:
-        groups[item.pixels.shape if item.idx else ("image", item.pixels.shape)].append(item)
+        # Images of one size go through together; an IDX file is a batch of its own.
+        groups[("idx", str(item.source)) if item.idx else ("image", item.pixels.shape)].append(item)
     scale = model.upscale_factor_ if method == "upscale" else 1
     units = _units_per_pixel_value(model)
     started, pixels_in = time.perf_counter(), 0

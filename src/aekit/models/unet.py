@@ -10,7 +10,7 @@ layers, whose statistics would differ between a small training crop and a whole 
 convolutional, so a trained model takes images of any size (:mod:`aekit.restoration` pads and tiles them).
 
 The code is a grid at the output's resolution, ``latent_dim`` channels: the last features, then the (enlarged)
-input, which the decoder adds the correction it computes from those features to.
+input. The decoder computes a correction from the features and adds it to that input.
 """
 
 from __future__ import annotations
