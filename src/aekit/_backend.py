@@ -1,8 +1,8 @@
 """Pick the Keras backend before Keras is imported.
 
 `KERAS_BACKEND` always wins, and so does a Keras imported before aekit. Otherwise (numbers from
-benchmarks/throughput.py, 2-core CPU): convolutions train about 15 times faster on TensorFlow than on
-JAX, whose CPU convolutions are slow, while dense stacks train about 1.25 times faster on JAX. So:
+benchmarks/throughput.py, 2-core CPU): convolutions train 9 to 16 times faster on TensorFlow than on
+JAX, whose CPU convolutions are slow, while dense stacks train about 1.2 times faster on JAX. So:
 
 - the Python API uses TensorFlow, which is never far from the fastest, whatever model you build;
 - the CLI knows the model before anything is imported, and picks JAX for the dense families
