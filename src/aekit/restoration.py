@@ -65,7 +65,7 @@ class RestorationMixin:
                 raise DataError("A table model restores one array of rows, not a list of images.")
             return self.reconstruct(X)
         if isinstance(X, list):
-            return [self._restore_batch(_as_image(x)[None])[0] for x in X]
+            return [self._restore_batch(_as_images(np.asarray(x)[None]))[0] for x in X]  # one at a time
         images = _as_images(X)
         chunk = max(1, CHUNK_PIXELS // (images.shape[1] * images.shape[2]))
         return np.concatenate([self._restore_batch(images[i:i + chunk]) for i in range(0, len(images), chunk)])
@@ -88,16 +88,6 @@ class RestorationMixin:
         if tuple(images.shape[1:3]) == tuple(tile):
             return reconstruction_of(predict_fixed_batches(self.model_, images))
         return run_tiled(self.model_, images, tile, max(1, min(tile) // 4), 1, 1, fixed=True)
-
-
-def _as_image(x) -> np.ndarray:
-    x = np.asarray(x)
-    if x.ndim == 2:
-        x = x[..., None]
-    if x.ndim != 3:
-        raise DataError(f"Received an image of shape {x.shape}; expected (height, width) or (height, width, "
-                        "channels).")
-    return x
 
 
 def _as_images(X) -> np.ndarray:
