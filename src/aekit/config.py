@@ -54,7 +54,7 @@ class Config:
     latent_dim: int | None = _key(None, ARCHITECTURE, "Size of the code: numbers for a vector or Gaussian code, "
                                   "bits for a binary code, channels for a spatial grid [default: from the input].")
     hidden: list[int] | None = _key(None, ARCHITECTURE, "Hidden layer widths of a deep stack, comma separated, "
-                                    "e.g. 1000,500,250.")
+                                    "e.g. 1000,500,250 (conv with code=vector: the Dense layers beside the code).")
     filters: list[int] | None = _key(None, ARCHITECTURE, "Conv filters per stage, comma separated, e.g. 32,64.")
     kernel_size: int = _key(3, ARCHITECTURE, "Convolution kernel size.")
     activation: str = _key("elu", ARCHITECTURE, "Activation of hidden layers (any Keras activation name).")

@@ -5,6 +5,11 @@ most ``GRID_TARGET`` pixels on its shorter side (at most ``MAX_STAGES`` halvings
 with ``BASE_FILTERS`` filters doubling per stage up to ``MAX_FILTERS``. Each convolution is followed by group
 normalisation, which keeps training stable at any batch size (batch statistics would differ between training
 and use), and the activation. The decoder mirrors the encoder with strided transposed convolutions.
+
+The vector code squeezes a whole grid into a few numbers, so its path is deeper: a second, unstrided
+convolution in every stage and a Dense layer of ``VECTOR_HIDDEN`` units on each side of the code. On a
+development split of Fashion-MNIST's training images (54,000 / 6,000, never the test set) this cut the
+squared error at 30 numbers from 0.45 to 0.39 times PCA's (notes in the issue-10 closing note).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from .registry import register_model
 BASE_FILTERS, MAX_FILTERS = 32, 256
 GRID_TARGET, MAX_STAGES = 7, 5
 NORM_GROUPS = 8
+VECTOR_HIDDEN = [512]
 
 
 def stage_filters(config: Config, input_shape: tuple[int, ...], stages: int | None = None) -> list[int]:
@@ -42,18 +48,27 @@ def _normalised(x, config: Config, name: str):
     return keras.layers.Activation(config.activation, name=f"{name}_act")(x)
 
 
-def encoder_stages(x, filters: list[int], config: Config):
+def _refined(x, count: int, config: Config, name: str):
+    """A second, unstrided convolution in a stage (the vector path's extra depth)."""
+    x = keras.layers.Conv2D(count, config.kernel_size, padding="same", name=f"{name}_refine",
+                            **layer_options(config))(x)
+    return _normalised(x, config, f"{name}_refine")
+
+
+def encoder_stages(x, filters: list[int], config: Config, refine: bool = False):
     options = layer_options(config)
     for i, count in enumerate(filters):
         x = keras.layers.Conv2D(count, config.kernel_size, strides=2, padding="same", name=f"enc_conv_{i}",
                                 **options)(x)
         x = _normalised(x, config, f"enc_{i}")
+        if refine:
+            x = _refined(x, count, config, f"enc_{i}")
         if config.dropout:
             x = keras.layers.Dropout(config.dropout, seed=config.seed + i, name=f"enc_dropout_{i}")(x)
     return x
 
 
-def decoder_stages(x, filters: list[int], config: Config, input_shape, data_range: str):
+def decoder_stages(x, filters: list[int], config: Config, input_shape, data_range: str, refine: bool = False):
     """Upsample through ``reversed(filters)`` to the image, then crop what the halvings rounded up."""
     options = layer_options(config)
     height, width, channels = input_shape
@@ -61,6 +76,8 @@ def decoder_stages(x, filters: list[int], config: Config, input_shape, data_rang
         x = keras.layers.Conv2DTranspose(count, config.kernel_size, strides=2, padding="same",
                                          name=f"dec_deconv_{i}", **options)(x)
         x = _normalised(x, config, f"dec_{i}")
+        if refine:
+            x = _refined(x, count, config, f"dec_{i}")
     x = keras.layers.Conv2D(channels, config.kernel_size, padding="same", activation=output_activation(config,
                             data_range), name="dec_output", **options)(x)
     extra_h, extra_w = int(x.shape[1]) - height, int(x.shape[2]) - width
@@ -88,7 +105,8 @@ class ConvModel(AutoencoderModel):
 CONV_PARAMS = [
     Param("code", "spatial", "spatial: a grid of latent_dim channels, downsample times smaller than the image "
           "(fully convolutional, the classic convolutional autoencoder); vector: a Dense code of latent_dim numbers "
-          "after as many halvings as bring the image to at most 7 pixels.", choices=("spatial", "vector")),
+          "after as many halvings as bring the image to at most 7 pixels (two convolutions per halving, then "
+          "Dense layers of `hidden` units, default 512).", choices=("spatial", "vector")),
     Param("downsample", 4, "code=spatial: how much smaller than the image the code grid is, on each side.",
           choices=(2, 4, 8, 16)),
 ]
@@ -114,18 +132,36 @@ def build_conv(config: Config, input_shape: tuple[int, ...], data_range: str):
 def _build_vector(config: Config, input_shape: tuple[int, ...], data_range: str):
     filters = stage_filters(config, input_shape)
     inputs = keras.Input(shape=input_shape, name="input")
-    x = keras.layers.Flatten(name="flatten")(encoder_stages(inputs, filters, config))
-    encoder = keras.Model(inputs, code_layer(config)(x), name="encoder")
+    encoder = keras.Model(inputs, code_layer(config)(vector_features(inputs, filters, config)), name="encoder")
     return encoder, vector_decoder(config, input_shape, filters, data_range)
 
 
+def _vector_hidden(config: Config) -> list[int]:
+    return VECTOR_HIDDEN if config.hidden is None else list(config.hidden)
+
+
+def vector_features(inputs, filters: list[int], config: Config):
+    """The encoder up to a vector code's head: refined conv stages, Flatten, then the ``hidden`` Dense layers."""
+    x = keras.layers.Flatten(name="flatten")(encoder_stages(inputs, filters, config, refine=True))
+    for i, units in enumerate(_vector_hidden(config)):
+        x = keras.layers.Dense(units, activation=config.activation, name=f"enc_hidden_{i}",
+                               **layer_options(config))(x)
+    return x
+
+
 def vector_decoder(config: Config, input_shape, filters: list[int], data_range: str) -> keras.Model:
-    """From a code of ``latent_dim`` numbers: Dense to the smallest grid, then the transposed convolutions."""
+    """From a code of ``latent_dim`` numbers: the ``hidden`` Dense layers, Dense to the smallest grid, then the
+    transposed convolutions."""
     grid = _grid(input_shape, len(filters))
     latent = keras.Input(shape=(config.latent_dim,), name="code_input")
-    x = keras.layers.Dense(grid[0] * grid[1] * filters[-1], name="dec_dense", **layer_options(config))(latent)
+    x = latent
+    for i, units in enumerate(reversed(_vector_hidden(config))):
+        x = keras.layers.Dense(units, activation=config.activation, name=f"dec_hidden_{i}",
+                               **layer_options(config))(x)
+    x = keras.layers.Dense(grid[0] * grid[1] * filters[-1], name="dec_dense", **layer_options(config))(x)
     x = keras.layers.Reshape((*grid, filters[-1]), name="dec_grid")(keras.layers.Activation(config.activation)(x))
-    return keras.Model(latent, decoder_stages(x, filters, config, input_shape, data_range), name="decoder")
+    x = decoder_stages(x, filters, config, input_shape, data_range, refine=True)
+    return keras.Model(latent, x, name="decoder")
 
 
 def _build_spatial(config: Config, input_shape: tuple[int, ...], data_range: str):

@@ -28,7 +28,7 @@ from ..config import Config
 from ..errors import ConfigError
 from ..params import Param
 from .base import AutoencoderModel
-from .conv import encoder_stages, stage_filters, vector_decoder
+from .conv import stage_filters, vector_decoder, vector_features
 from .factory import dense_encoder_decoder, layer_options, output_activation
 from .layers import PACKAGE
 from .registry import register_model
@@ -176,7 +176,6 @@ def build_variational_conv(config: Config, input_shape: tuple[int, ...], data_ra
     _check(config, data_range)
     filters = stage_filters(config, input_shape)
     inputs = keras.Input(shape=input_shape, name="input")
-    x = keras.layers.Flatten(name="flatten")(encoder_stages(inputs, filters, config))
-    encoder = keras.Model(inputs, _heads(x, config), name="encoder")
+    encoder = keras.Model(inputs, _heads(vector_features(inputs, filters, config), config), name="encoder")
     output = config.replace(output_activation=_decoder_activation(config, data_range))
     return encoder, vector_decoder(output, input_shape, filters, data_range)
