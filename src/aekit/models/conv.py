@@ -6,10 +6,11 @@ with ``BASE_FILTERS`` filters doubling per stage up to ``MAX_FILTERS``. Each con
 normalisation, which keeps training stable at any batch size (batch statistics would differ between training
 and use), and the activation. The decoder mirrors the encoder with strided transposed convolutions.
 
-The vector code squeezes a whole grid into a few numbers, so its path is deeper: a second, unstrided
-convolution in every stage and a Dense layer of ``VECTOR_HIDDEN`` units on each side of the code. On a
-development split of Fashion-MNIST's training images (54,000 / 6,000, never the test set) this cut the
-squared error at 30 numbers from 0.45 to 0.39 times PCA's (notes in the issue-10 closing note).
+The vector code squeezes a whole grid into a few numbers. With enough data (``DEEP_FROM_SAMPLES`` training
+images) its path is deeper: a second, unstrided convolution in every stage and a Dense layer of
+``VECTOR_HIDDEN`` units on each side of the code. On a development split of Fashion-MNIST's training images
+(54,000 / 6,000, never the test set) this cut the squared error at 30 numbers from 0.45 to 0.39 times PCA's;
+on folders of 320 images it doubled it (overfitting), so small sets keep the lean path.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ BASE_FILTERS, MAX_FILTERS = 32, 256
 GRID_TARGET, MAX_STAGES = 7, 5
 NORM_GROUPS = 8
 VECTOR_HIDDEN = [512]
+DEEP_FROM_SAMPLES = 10_000
 
 
 def stage_filters(config: Config, input_shape: tuple[int, ...], stages: int | None = None) -> list[int]:
@@ -102,13 +104,33 @@ class ConvModel(AutoencoderModel):
         return "vector" if config.code == "vector" else "grid"
 
 
+VECTOR_DEPTH = Param("vector_depth", "auto", "code=vector: deep (two convolutions per halving, and Dense layers "
+                     "of `hidden` units, default 512, beside the code) or lean (one convolution per halving, the code "
+                     "straight from the grid); auto: deep from 10,000 training images, lean below.",
+                     choices=("auto", "lean", "deep"))
+
+
+def settle_vector_depth(config: Config, samples: int) -> Config:
+    if config.vector_depth != "auto":
+        return config
+    return config.replace(vector_depth="deep" if samples >= DEEP_FROM_SAMPLES else "lean")
+
+
+def _deep(config: Config) -> bool:
+    # A model built without data (no fit to settle "auto") gets the large-data path.
+    return config.vector_depth != "lean"
+
+
+# Shared with the compression family, whose code is a grid too.
+DOWNSAMPLE = Param("downsample", 4, "A spatial code's grid is this many times smaller than the image on each side.",
+                   choices=(2, 4, 8, 16))
 CONV_PARAMS = [
     Param("code", "spatial", "spatial: a grid of latent_dim channels, downsample times smaller than the image "
           "(fully convolutional, the classic convolutional autoencoder); vector: a Dense code of latent_dim numbers "
-          "after as many halvings as bring the image to at most 7 pixels (two convolutions per halving, then "
-          "Dense layers of `hidden` units, default 512).", choices=("spatial", "vector")),
-    Param("downsample", 4, "code=spatial: how much smaller than the image the code grid is, on each side.",
-          choices=(2, 4, 8, 16)),
+          "after as many halvings as bring the image to at most 7 pixels (see vector_depth).",
+          choices=("spatial", "vector")),
+    DOWNSAMPLE,
+    VECTOR_DEPTH,
 ]
 
 
@@ -122,7 +144,7 @@ def _default_latent_dim(input_shape, config: Config) -> int:
 @register_model("conv", "Convolutional autoencoder for images: strided 3x3 convolutions with group normalisation; "
                 "a spatial code (default) or a vector one (code=vector); depth and width from the image size.",
                 model_class=ConvModel, input_kinds=("image",), params=CONV_PARAMS,
-                default_latent_dim=_default_latent_dim)
+                default_latent_dim=_default_latent_dim, for_data=settle_vector_depth)
 def build_conv(config: Config, input_shape: tuple[int, ...], data_range: str):
     if config.tied:
         raise ConfigError("Tied weights are available for the dense and deep models, not for conv.")
@@ -137,12 +159,14 @@ def _build_vector(config: Config, input_shape: tuple[int, ...], data_range: str)
 
 
 def _vector_hidden(config: Config) -> list[int]:
+    if not _deep(config):
+        return []
     return VECTOR_HIDDEN if config.hidden is None else list(config.hidden)
 
 
 def vector_features(inputs, filters: list[int], config: Config):
-    """The encoder up to a vector code's head: refined conv stages, Flatten, then the ``hidden`` Dense layers."""
-    x = keras.layers.Flatten(name="flatten")(encoder_stages(inputs, filters, config, refine=True))
+    """The encoder up to a vector code's head: the conv stages, Flatten, then (deep) the ``hidden`` Dense layers."""
+    x = keras.layers.Flatten(name="flatten")(encoder_stages(inputs, filters, config, refine=_deep(config)))
     for i, units in enumerate(_vector_hidden(config)):
         x = keras.layers.Dense(units, activation=config.activation, name=f"enc_hidden_{i}",
                                **layer_options(config))(x)
@@ -150,8 +174,8 @@ def vector_features(inputs, filters: list[int], config: Config):
 
 
 def vector_decoder(config: Config, input_shape, filters: list[int], data_range: str) -> keras.Model:
-    """From a code of ``latent_dim`` numbers: the ``hidden`` Dense layers, Dense to the smallest grid, then the
-    transposed convolutions."""
+    """From a code of ``latent_dim`` numbers: (deep) the ``hidden`` Dense layers, Dense to the smallest grid,
+    then the transposed convolutions."""
     grid = _grid(input_shape, len(filters))
     latent = keras.Input(shape=(config.latent_dim,), name="code_input")
     x = latent
@@ -160,7 +184,7 @@ def vector_decoder(config: Config, input_shape, filters: list[int], data_range: 
                                **layer_options(config))(x)
     x = keras.layers.Dense(grid[0] * grid[1] * filters[-1], name="dec_dense", **layer_options(config))(x)
     x = keras.layers.Reshape((*grid, filters[-1]), name="dec_grid")(keras.layers.Activation(config.activation)(x))
-    x = decoder_stages(x, filters, config, input_shape, data_range, refine=True)
+    x = decoder_stages(x, filters, config, input_shape, data_range, refine=_deep(config))
     return keras.Model(latent, x, name="decoder")
 
 

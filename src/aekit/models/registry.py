@@ -31,6 +31,12 @@ class ModelSpec:
     input_kinds: tuple[str, ...]
     params: tuple[family_params.Param, ...] = ()
     default_latent_dim: Callable | None = None
+    for_data: Callable | None = None
+
+    def settle(self, config, samples: int):
+        """``config`` with the family's ``auto`` choices that depend on the amount of data made for ``samples``
+        training samples (the resolved values are what the run saves, so reloading rebuilds the same model)."""
+        return config if self.for_data is None else self.for_data(config, samples)
 
     def latent_dim_for(self, input_shape: tuple[int, ...], config) -> int:
         """The code size when ``latent_dim`` is not given: the family's rule, else a quarter of the input (<= 32)."""
@@ -62,12 +68,14 @@ _REGISTRY: dict[str, ModelSpec] = {}
 
 
 def register_model(name: str, description: str = "", model_class: type | None = None,
-                   input_kinds: tuple[str, ...] = ("table", "image"), params=(), default_latent_dim=None):
+                   input_kinds: tuple[str, ...] = ("table", "image"), params=(), default_latent_dim=None,
+                   for_data=None):
     """Function decorator registering an encoder/decoder builder under ``name``.
 
     ``model_class`` (a subclass of :class:`AutoencoderModel`) declares the code kind and brings the
     forward pass and loss terms; ``params`` declares the family's own hyperparameters;
-    ``default_latent_dim(input_shape, config)`` gives the code size when the user sets none.
+    ``default_latent_dim(input_shape, config)`` gives the code size when the user sets none;
+    ``for_data(config, samples)`` settles choices that depend on the number of training samples.
     """
 
     def decorator(builder):
@@ -82,7 +90,8 @@ def register_model(name: str, description: str = "", model_class: type | None = 
                               "@keras.saving.register_keras_serializable(package=...).")
         doc = description or (builder.__doc__ or "").strip().splitlines()[0]
         family_params.declare(name, tuple(params), reserved=set(Config.field_names()))
-        _REGISTRY[name] = ModelSpec(name, builder, doc, cls, tuple(input_kinds), tuple(params), default_latent_dim)
+        _REGISTRY[name] = ModelSpec(name, builder, doc, cls, tuple(input_kinds), tuple(params), default_latent_dim,
+                                     for_data)
         return builder
 
     return decorator

@@ -28,7 +28,7 @@ from ..config import Config
 from ..errors import ConfigError
 from ..params import Param
 from .base import AutoencoderModel
-from .conv import stage_filters, vector_decoder, vector_features
+from .conv import VECTOR_DEPTH, settle_vector_depth, stage_filters, vector_decoder, vector_features
 from .factory import dense_encoder_decoder, layer_options, output_activation
 from .layers import PACKAGE
 from .registry import register_model
@@ -171,7 +171,8 @@ def build_variational(config: Config, input_shape: tuple[int, ...], data_range: 
 
 
 @register_model("variational_conv", "Variational autoencoder, convolutional (images): the conv family's "
-                "encoder to a Gaussian code.", model_class=VariationalModel, input_kinds=("image",), params=PARAMS)
+                "encoder to a Gaussian code.", model_class=VariationalModel, input_kinds=("image",),
+                params=[*PARAMS, VECTOR_DEPTH], for_data=settle_vector_depth)
 def build_variational_conv(config: Config, input_shape: tuple[int, ...], data_range: str):
     _check(config, data_range)
     filters = stage_filters(config, input_shape)
