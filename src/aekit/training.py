@@ -87,6 +87,7 @@ def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, confi
             f"Lower the learning rate (now {config.learning_rate}), check the data for extreme values, "
             "or use --loss mse with standardised data."
         )
+    model.on_train_end()
     return checkpointer.history
 
 

@@ -1,6 +1,6 @@
 """aekit.models: a registry of autoencoder families, the model contract they follow, and the built-in ones."""
 
-from . import conv, dense, hashing, unet, variational  # noqa: E402,F401,I001 - importing them registers the built-in families
+from . import compression, conv, dense, hashing, unet, variational  # noqa: E402,F401,I001 - importing them registers the built-in families
 from .base import CODE_KINDS, MAPPINGS, AutoencoderModel, reconstruction_of
 from .factory import build_model
 from .layers import Corruption, TiedDense

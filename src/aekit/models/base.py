@@ -11,7 +11,8 @@ A family's model class declares:
 It overrides ``forward`` (one encoder pass; returns the reconstruction, or a dict holding it under
 ``"reconstruction"`` next to what the loss terms need, and under ``"target"`` the input it reconstructs when it
 transformed it), ``compute_loss_terms`` and ``combine_loss_terms``, ``on_epoch_begin`` for schedules it owns,
-and for inference ``encode``/``decode`` (and ``sample_scores`` when its score is not the reconstruction error).
+``on_train_end`` for what it derives from its final weights, and for inference ``encode``/``decode`` (and
+``sample_scores`` when its score is not the reconstruction error).
 """
 
 from __future__ import annotations
@@ -122,6 +123,10 @@ class AutoencoderModel(keras.Model):
 
     def on_epoch_begin(self, epoch: int) -> None:
         """Called by the trainer before each epoch (0-based), for schedules a family owns (a KL warm-up)."""
+
+    def on_train_end(self) -> None:
+        """Called by the trainer once the final weights are in place (best ones restored), before saving: for
+        what a family derives from its trained weights (a codec's entropy tables)."""
 
     # -- inference ---------------------------------------------------------------------------------
     def encode(self, inputs):

@@ -1,0 +1,119 @@
+"""The ``compression`` family: a convolutional autoencoder trained for rate and distortion (Ballé et al. 2017).
+
+The encoder maps an image to a grid of ``latent_dim`` channels, ``downsample`` times smaller on each side; the
+code is that grid rounded to integers, which a range coder writes with the learned
+:class:`~aekit.models.entropy.FactorizedDensity` (see :mod:`aekit.codec` for the ``.aez`` files).
+
+Training cannot round (no gradient), so it follows the "mixed" recipe of Minnen & Singh (2020): the rate is
+measured on the latent plus uniform noise in [-0.5, 0.5], a differentiable stand-in for rounding, while the
+decoder sees the rounded latent with the gradient passed straight through, as it will at use. The loss is
+CompressAI's ``bits per pixel + lmbda * 255^2 * MSE``: a larger ``lmbda`` buys quality with bytes. The
+integer tables the coder uses are computed from the densities when training ends and saved with the model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import ops
+
+from ..config import Config
+from ..errors import ConfigError
+from ..params import Param
+from .base import AutoencoderModel, reconstruction_of
+from .conv import DOWNSAMPLE, decoder_stages, encoder_stages, stage_filters
+from .entropy import SYMBOL_RADIUS, FactorizedDensity
+from .factory import layer_options
+from .layers import PACKAGE
+from .losses import mean_reconstruction_loss
+from .registry import register_model
+
+PARAMS = [
+    Param("lmbda", 0.01, "Rate-distortion trade-off: the loss is bits per pixel + lmbda * 255^2 * MSE, so a larger "
+          "lmbda gives better images in more bytes (about 0.001 to 0.1).", minimum=0.0),
+    DOWNSAMPLE,
+]
+DEFAULT_LATENT_CHANNELS = 32
+PEAK = 255.0  # distortion is weighed in 8-bit pixel units, as CompressAI's lambdas are
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class CompressionModel(AutoencoderModel):
+    code_kind = "grid"
+    loss_terms = {"reconstruction": "mean squared error per value, in [0, 1] units",
+                  "bits_per_image": "the code's information content under the learned density: sum of -log2 "
+                                    "likelihood per image (what the range coder writes, before its few bytes "
+                                    "of overhead)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loss_name = "mse"
+        self.noise_seed = keras.random.SeedGenerator(self.aekit_config.seed + 17)
+        self.density = FactorizedDensity(name="entropy_model")
+        self.density.build(self.encoder.output_shape)
+
+    def quantisable(self, inputs, training=False):
+        """The encoder's latent, clipped to the symbols the tables cover."""
+        return ops.clip(self.encoder(inputs, training=training), -SYMBOL_RADIUS, SYMBOL_RADIUS)
+
+    def forward(self, inputs, training=False):
+        latent = self.quantisable(inputs, training=training)
+        rounded = latent + ops.stop_gradient(ops.round(latent) - latent)
+        if training:
+            noisy = latent + keras.random.uniform(ops.shape(latent), -0.5, 0.5, seed=self.noise_seed)
+        else:
+            noisy = rounded
+        return {"reconstruction": self.decoder(rounded, training=training), "likelihoods": self.density(noisy)}
+
+    def compute_loss_terms(self, x, target, outputs, training=True):
+        likelihoods = outputs["likelihoods"]
+        bits = -ops.sum(ops.reshape(ops.log(likelihoods), (ops.shape(likelihoods)[0], -1)), axis=1) / math.log(2)
+        return {"reconstruction": mean_reconstruction_loss("mse", target, reconstruction_of(outputs)),
+                "bits_per_image": ops.mean(bits)}
+
+    def combine_loss_terms(self, terms, training=True):
+        pixels = math.prod(self.sample_shape[:2])
+        return terms["bits_per_image"] / pixels + self.aekit_config.lmbda * PEAK ** 2 * terms["reconstruction"]
+
+    def on_train_end(self) -> None:
+        self.density.update_tables()
+
+    def encode(self, inputs):
+        """The integer symbols the coder writes, as floats: the rounded, clipped latent grid."""
+        return ops.round(self.quantisable(inputs))
+
+    def entropy_tables(self):
+        return self.density.tables()
+
+
+@register_model("compression", "Learned image codec (Ballé et al. 2017): a conv autoencoder trained on bits + "
+                "lmbda * distortion; `aekit compress` / `decompress` write and read .aez files.",
+                model_class=CompressionModel, input_kinds=("image",), params=PARAMS,
+                default_latent_dim=lambda shape, config: DEFAULT_LATENT_CHANNELS)
+def build_compression(config: Config, input_shape: tuple[int, ...], data_range: str):
+    if data_range != "unit":
+        raise ConfigError("The compression model codes images in [0, 1] (8-bit images are scaled so by default); "
+                          "this data is standardised. Leave --scaling at auto (or minmax).")
+    if config.loss not in ("auto", "mse"):
+        raise ConfigError(f"Received loss={config.loss!r}; the compression model's distortion is the squared error "
+                          "(loss=auto or mse), the measure its lmbda is scaled for.")
+    if config.tied:
+        raise ConfigError("Tied weights are available for the dense and deep models, not for compression.")
+    stages = int(math.log2(config.downsample))
+    filters = stage_filters(config, input_shape, stages)
+    if len(filters) != stages:
+        raise ConfigError(f"Received filters={filters} with downsample={config.downsample}; {stages} filter counts "
+                          "are needed (one per halving).")
+    options = layer_options(config)
+    inputs = keras.Input(shape=input_shape, name="input")
+    x = encoder_stages(inputs, filters, config, refine=True)
+    latent = keras.layers.Conv2D(config.latent_dim, config.kernel_size, padding="same", name="code", **options)(x)
+    encoder = keras.Model(inputs, latent, name="encoder")
+
+    grid = keras.Input(shape=tuple(int(d) for d in latent.shape[1:]), name="code_input")
+    x = keras.layers.Conv2D(filters[-1], config.kernel_size, padding="same", name="dec_input", **options)(grid)
+    x = keras.layers.Activation(config.activation, name="dec_input_act")(x)
+    decoder = keras.Model(grid, decoder_stages(x, filters, config, input_shape, data_range, refine=True),
+                          name="decoder")
+    return encoder, decoder
