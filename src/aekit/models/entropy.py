@@ -21,6 +21,9 @@ from .layers import PACKAGE
 
 FILTERS = (3, 3, 3)
 INIT_SCALE = 10.0
+# The density's weights are stored divided by GAIN: Adam moves every weight by about the learning rate per step,
+# so this lets the densities follow the latents GAIN times faster than the networks' weights move.
+GAIN = 10.0
 SYMBOL_RADIUS = 63  # symbols are clipped to [-63, 63]: 127 per channel
 TABLE_TOTAL = 1 << 16
 LIKELIHOOD_FLOOR = 1e-9
@@ -39,11 +42,12 @@ class FactorizedDensity(keras.layers.Layer):
         widths = (1, *FILTERS, 1)
         scale = INIT_SCALE ** (1 / (len(FILTERS) + 1))
         for i in range(len(FILTERS) + 1):
-            init = float(np.log(np.expm1(1 / scale / widths[i + 1])))
+            init = float(np.log(np.expm1(1 / scale / widths[i + 1]))) / GAIN
             self.matrices.append(self.add_weight(shape=(channels, widths[i + 1], widths[i]), name=f"matrix_{i}",
                                                  initializer=keras.initializers.Constant(init)))
             self.biases.append(self.add_weight(shape=(channels, widths[i + 1], 1), name=f"bias_{i}",
-                                               initializer=keras.initializers.RandomUniform(-0.5, 0.5, seed=i)))
+                                               initializer=keras.initializers.RandomUniform(-0.5 / GAIN, 0.5 / GAIN,
+                                                                                           seed=i)))
             if i < len(FILTERS):
                 self.factors.append(self.add_weight(shape=(channels, widths[i + 1], 1), name=f"factor_{i}",
                                                     initializer="zeros"))
@@ -55,9 +59,9 @@ class FactorizedDensity(keras.layers.Layer):
         """``values`` (channels, 1, n) -> the logits of each channel's CDF at them, same shape."""
         logits = values
         for i, matrix in enumerate(self.matrices):
-            logits = ops.matmul(ops.softplus(matrix), logits) + self.biases[i]
+            logits = ops.matmul(ops.softplus(GAIN * matrix), logits) + GAIN * self.biases[i]
             if i < len(self.factors):
-                logits = logits + ops.tanh(self.factors[i]) * ops.tanh(logits)
+                logits = logits + ops.tanh(GAIN * self.factors[i]) * ops.tanh(logits)
         return logits
 
     def call(self, y):
