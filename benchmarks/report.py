@@ -156,6 +156,7 @@ def generative(result: dict) -> str:
 
 
 from anomaly_tables import render as anomaly  # noqa: E402 - the anomaly tables live beside their benchmark
+from compression_tables import render as compression  # noqa: E402
 from representation import render as representation  # noqa: E402 - its tables are built beside the benchmark
 from representation_limits import render as representation_limits  # noqa: E402
 from restoration_tables import render as restoration  # noqa: E402
@@ -163,7 +164,8 @@ from retrieval_tables import render as retrieval  # noqa: E402
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
              "representation_limits": representation_limits, "anomaly": anomaly, "images": images,
-             "generative": generative, "retrieval": retrieval, "restoration": restoration}
+             "generative": generative, "retrieval": retrieval, "restoration": restoration,
+             "compression": compression}
 
 
 def main() -> int:

@@ -23,6 +23,7 @@ VARIANTS = {
                                    "noise_level": 0.2, "tied": True, "dropout": 0.05},
     "conv": {"code": "vector", "filters": [16, 32]},
     "conv-spatial": {"model": "conv", "latent_dim": 4, "downsample": 2},
+    "compression": {"filters": [16, 32], "lmbda": 0.1},
     "variational": {"hidden": [48]},
     "variational_conv": {"filters": [16, 32], "kl_warmup": 5},
     "hashing": {"hidden": [48], "latent_dim": 16},

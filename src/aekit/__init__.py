@@ -18,10 +18,11 @@ _choose_backend()
 __version__ = "0.1.0"
 
 _LAZY = {"load": ".runs", "Config": ".config", "Autoencoder": ".estimators",
-         "AnomalyDetector": ".tasks.anomaly", "Classifier": ".tasks.representation"}
+         "AnomalyDetector": ".tasks.anomaly", "Classifier": ".tasks.representation", "compress": ".codec",
+         "decompress": ".codec"}
 
 __all__ = ["AekitError", "AnomalyDetector", "ArtifactError", "Autoencoder", "Classifier", "Config", "ConfigError",
-           "DataError", "NotFittedError", "TrainingError", "__version__", "load"]
+           "DataError", "NotFittedError", "TrainingError", "__version__", "compress", "decompress", "load"]
 
 
 def __getattr__(name: str):

@@ -25,7 +25,7 @@ DENSE_FAMILIES = ("dense", "deep", "variational", "hashing")
 COMMAND_GROUPS = ("detect", "index")
 # Commands whose first argument is a run directory.
 RUN_COMMANDS = ("evaluate", "encode", "reconstruct", "embed", "probe", "classify", "projector", "score", "report",
-                "explain", "sample", "interpolate", "denoise", "upscale", "compress", "build")
+                "explain", "sample", "interpolate", "denoise", "upscale", "compress", "decompress", "build")
 
 # Set next to KERAS_BACKEND when aekit chose it, so that a child process (an `aekit` command started from a
 # program that imported aekit) can tell aekit's choice, which it may make again for its own command, from the

@@ -12,6 +12,7 @@ prepare_command_line()  # before anything imports Keras: this command's backend,
 
 import click  # noqa: E402
 
+from .cli_compress import COMMANDS as COMPRESS_COMMANDS  # noqa: E402
 from .cli_generate import COMMANDS as GENERATE_COMMANDS  # noqa: E402
 from .cli_index import COMMANDS as INDEX_COMMANDS  # noqa: E402
 from .cli_options import DataSource, add_plugin_flags, handle_errors  # noqa: E402
@@ -47,7 +48,7 @@ def cli(debug, plugins):
     add_plugin_flags(cli)
 
 
-for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS, *RESTORE_COMMANDS):
+for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS, *RESTORE_COMMANDS, *COMPRESS_COMMANDS):
     cli.add_command(_command)
 
 
@@ -109,6 +110,7 @@ def demo(output, quiet):
                f"or run: tensorboard --logdir {output}/tensorboard")
 
 
+from .cli_compress import COMMANDS as COMPRESS_COMMANDS  # noqa: E402
 from .cli_detect import detect  # noqa: E402 - the `aekit detect` group lives in its own module
 
 cli.add_command(detect)

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from . import artifacts, training, training_length
 from .artifacts import register_estimator
+from .codec import CompressionMixin
 from .config import Config
 from .data.dataset import Dataset, from_array
 from .data.pipeline import fingerprint, split_indices
@@ -30,7 +31,7 @@ FITTED_STATE = ("model_", "encoder_", "decoder_", "scaler_", "history_", "config
 
 
 @register_estimator
-class Autoencoder(GenerativeMixin, RestorationMixin, TransformerMixin, BaseEstimator):
+class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, TransformerMixin, BaseEstimator):
     """An autoencoder with the scikit-learn estimator contract.
 
     ``fit(X)`` trains on a NumPy array (tables ``(n, features)``, images ``(n, h, w)`` or
@@ -46,7 +47,8 @@ class Autoencoder(GenerativeMixin, RestorationMixin, TransformerMixin, BaseEstim
     a Gaussian's means; 0/1 bits as uint8 (``encode(X, packed=True)`` packs them); or a grid ``(n, h, w, c)``.
     Models with a Gaussian code also ``sample`` and draw a ``latent_grid``; vector codes ``interpolate``.
     Image models trained with noise ``denoise`` images of any size; ``unet`` models trained with ``upscale``
-    ``upscale`` them (see :mod:`aekit.restoration`).
+    ``upscale`` them (see :mod:`aekit.restoration`). ``compression`` models ``compress`` images to ``.aez`` bytes
+    and ``decompress`` them (see :mod:`aekit.codec`).
 
     Example::
 
