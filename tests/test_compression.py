@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import subprocess
 import sys
 
 import numpy as np
@@ -65,7 +67,6 @@ def test_compression_is_deterministic_and_decodes_alike_in_another_process(codec
               "print(hashlib.sha256(d.tobytes()).hexdigest()); "
               "print(hashlib.sha256(m.compress(np.load(sys.argv[3]))).hexdigest())")
     np.save(tmp_path / "images.npy", test_images[:20])
-    import subprocess
 
     result = subprocess.run([sys.executable, "-c", script, str(run), str(path), str(tmp_path / "images.npy")],
                             capture_output=True, text=True, timeout=300)
@@ -73,6 +74,24 @@ def test_compression_is_deterministic_and_decodes_alike_in_another_process(codec
     pixels_hash, bytes_hash = result.stdout.split()[-2:]
     assert pixels_hash == hashlib.sha256(decoded.tobytes()).hexdigest()
     assert bytes_hash == hashlib.sha256(data).hexdigest()
+
+
+def test_a_file_written_on_tensorflow_decodes_to_the_same_symbols_on_jax(codec, test_images, tmp_path):
+    model, run = codec
+    data = model.compress(test_images[:10])
+    tables = model.model_.entropy_tables()
+    container = aez.unpack(data)
+    symbols = aez.decode_symbols(container.payload, tables, container.low, (10, *container.grid_shape))
+    assert np.array_equal(symbols, np.rint(model.encode(test_images[:10])).astype(np.int32))
+    (tmp_path / "f.aez").write_bytes(data)
+    script = ("import sys, keras, aekit, numpy as np; assert keras.backend.backend() == 'jax'; "
+              "m = aekit.load(sys.argv[1]); np.save(sys.argv[3], m.decompress(open(sys.argv[2], 'rb').read()))")
+    result = subprocess.run([sys.executable, "-c", script, str(run), str(tmp_path / "f.aez"), str(tmp_path / "j.npy")],
+                            capture_output=True, text=True, timeout=300, env={**os.environ, "KERAS_BACKEND": "jax"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    on_jax = np.load(tmp_path / "j.npy").astype(int)
+    # Same symbols, another backend's arithmetic in the decoder network: pixels within a level or two.
+    assert np.abs(on_jax - model.decompress(data).astype(int)).max() <= 2
 
 
 def test_broken_and_foreign_files_are_refused_with_what_is_wrong(codec, test_images, mnist_small):

@@ -74,3 +74,22 @@ def test_default_training_length_is_chosen_and_recorded(digits):
     model.fit(train)
     assert (model.config_.epochs, model.config_.batch_size) == (auto_epochs(180, 16), 16)
     assert model.get_params()["epochs"] == "auto" and "epochs=auto and batch_size=auto" in model.training_plan_
+
+
+def test_the_vector_path_deepens_only_with_enough_data():
+    from aekit.config import Config
+    from aekit.models import build_model, get_spec
+    from aekit.models.conv import DEEP_FROM_SAMPLES
+
+    config = Config.from_dict({"model": "conv", "code": "vector", "latent_dim": 8})
+    settle = get_spec("conv").settle
+    assert settle(config, DEEP_FROM_SAMPLES - 1).vector_depth == "lean"
+    assert settle(config, DEEP_FROM_SAMPLES).vector_depth == "deep"
+    assert settle(config.replace(vector_depth="lean"), 10 * DEEP_FROM_SAMPLES).vector_depth == "lean"
+    models = {depth: build_model(config.replace(vector_depth=depth), (28, 28, 1)) for depth in ("auto", "lean", "deep")}
+    names = {depth: {layer.name for part in (m.encoder, m.decoder) for layer in part.layers}
+             for depth, m in models.items()}
+    assert {"enc_hidden_0", "dec_hidden_0", "enc_0_refine_norm"} <= names["deep"]
+    assert not any("hidden" in n or "refine" in n for n in names["lean"])
+    # Unsettled (a run saved before vector_depth existed): the lean path it was trained with.
+    assert models["auto"].count_params() == models["lean"].count_params() < models["deep"].count_params()

@@ -57,9 +57,11 @@ class CompressionMixin:
                             f"this one is {self.codec_fingerprint_.hex()}). Decompress it with the run that "
                             "compressed it.")
         tables = self.model_.entropy_tables()
-        if (container.low, container.alphabet) != (-(tables.shape[1] // 2), tables.shape[1]) or \
-                tuple(container.image_shape) != tuple(self.input_shape_):
-            raise DataError(f"{source} does not match this model's quantisation or image shape.")
+        expected = ((-(tables.shape[1] // 2), tables.shape[1]), tuple(self.input_shape_), tuple(self.code_shape_))
+        found = ((container.low, container.alphabet), tuple(container.image_shape), tuple(container.grid_shape))
+        if found != expected:
+            raise DataError(f"{source} does not match this model: (symbols, image shape, code shape) {found}, "
+                            f"expected {expected}. Decompress it with the run that compressed it.")
         symbols = aez.decode_symbols(container.payload, tables, container.low, (container.count,
                                                                                  *container.grid_shape))
         decoded = predict_fixed_batches(self.model_.decoder, symbols.astype(np.float32), _batch(len(symbols)))

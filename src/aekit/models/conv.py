@@ -117,8 +117,9 @@ def settle_vector_depth(config: Config, samples: int) -> Config:
 
 
 def _deep(config: Config) -> bool:
-    # A model built without data (no fit to settle "auto") gets the large-data path.
-    return config.vector_depth != "lean"
+    # "auto" left unsettled (a model built without data, or a run saved before vector_depth existed) is the lean
+    # path, the one those runs were trained with.
+    return config.vector_depth == "deep"
 
 
 # Shared with the compression family, whose code is a grid too.
