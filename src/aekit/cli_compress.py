@@ -9,6 +9,7 @@ import click
 import numpy as np
 
 from .cli_options import handle_errors, load_autoencoder
+from .cli_restore import units_per_pixel_value
 from .errors import DataError
 
 
@@ -70,7 +71,7 @@ def compress(run, inputs, output):
     model = _load_codec(run)
     images, names = _images_and_names(inputs, model)
     started = time.perf_counter()
-    data = model.compress(images.astype(np.float32) * _units(model), names=names)
+    data = model.compress(images.astype(np.float32) * units_per_pixel_value(model), names=names)
     seconds = time.perf_counter() - started
     target = Path(output)
     with atomic_path(target) as temporary:
@@ -124,11 +125,6 @@ def decompress(run, file, output, overwrite):
         with atomic_path(target) as temporary:
             Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(temporary, format="PNG")
     click.echo(f"Wrote {len(targets)} PNG file{'s' * (len(targets) != 1)} to {output_dir}.")
-
-
-def _units(model) -> float:
-    """Files hold 0-255 levels; a model trained on [0, 1] floats takes them divided by 255."""
-    return 1 / 255 if model._codec_units() == 1.0 else 1.0
 
 
 COMMANDS = (compress, decompress)

@@ -36,7 +36,7 @@ def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str) 
         # Images of one size go through together; an IDX file is a batch of its own.
         groups[("idx", str(item.source)) if item.idx else ("image", item.pixels.shape)].append(item)
     scale = model.upscale_factor_ if method == "upscale" else 1
-    units = _units_per_pixel_value(model)
+    units = units_per_pixel_value(model)
     started, pixels_in = time.perf_counter(), 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # said once above
@@ -55,7 +55,7 @@ def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str) 
                f"in {seconds:.1f} s, {megapixels / max(seconds, 1e-9):.2f} MP/s).")
 
 
-def _units_per_pixel_value(model) -> float:
+def units_per_pixel_value(model) -> float:
     """Files hold 0-255 pixel values. A model trained on 8-bit images takes them as they are; one trained on
     images stored as floats in [0, 1] (a NumPy array) takes them divided by 255."""
     scaler = model.scaler_
