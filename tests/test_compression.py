@@ -205,3 +205,17 @@ def _png(image: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(image[..., 0]).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def test_an_auto_batch_is_small_for_rate_distortion_training_and_feeds_the_epoch_budget():
+    from aekit.config import Config
+    from aekit.models import get_spec
+    from aekit.models.compression import MAX_AUTO_BATCH
+    from aekit.training_length import auto_batch_size, resolve
+
+    settle = get_spec("compression").settle
+    config = Config.from_dict({"model": "compression"})
+    assert settle(config, 60_000).batch_size == MAX_AUTO_BATCH < auto_batch_size(60_000)
+    assert settle(config, 300).batch_size == auto_batch_size(300)  # small data: the general rule is smaller still
+    assert settle(config.replace(batch_size=256), 60_000).batch_size == 256
+    assert resolve(settle(config, 60_000), 60_000).epochs == resolve(config.replace(batch_size=32), 60_000).epochs

@@ -77,8 +77,9 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
         if resume:
             artifacts.check_resumable(run_dir, dataset)
         train_index, val_index = split_indices(len(dataset), requested.validation_split, requested.seed)
-        config = get_spec(requested.model).settle(training_length.resolve(requested, len(train_index)),
-                                                  len(train_index))
+        # The family settles first, so that a family rule for an "auto" batch size feeds the epoch budget.
+        config = training_length.resolve(get_spec(requested.model).settle(requested, len(train_index)),
+                                         len(train_index))
         self.training_plan_ = training_length.describe(requested, config, len(train_index))
         if self.verbose:
             print(f"aekit: training {self.training_plan_}.", flush=True)

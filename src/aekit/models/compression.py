@@ -18,7 +18,8 @@ import math
 import keras
 from keras import ops
 
-from ..config import Config
+from .. import training_length
+from ..config import AUTO, Config
 from ..errors import ConfigError
 from ..params import Param
 from .base import AutoencoderModel, reconstruction_of
@@ -36,6 +37,10 @@ PARAMS = [
     DOWNSAMPLE,
 ]
 DEFAULT_LATENT_CHANNELS = 32
+# Rate-distortion training gains more from many small steps than from large batches (Ballé's and CompressAI's
+# recipes use 8 to 16 images): on 12,800 MNIST training images, one epoch at batch 32 took the time of one at
+# batch 128 and gave 46 bytes at 21.1 dB against 138 bytes at 19.8 dB (downsample 8, lmbda 0.001).
+MAX_AUTO_BATCH = 32
 PEAK = 255.0  # distortion is weighed in 8-bit pixel units, as CompressAI's lambdas are
 
 
@@ -88,10 +93,16 @@ class CompressionModel(AutoencoderModel):
         return self.density.tables()
 
 
+def settle_batch_size(config: Config, samples: int) -> Config:
+    if config.batch_size != AUTO:
+        return config
+    return config.replace(batch_size=min(MAX_AUTO_BATCH, training_length.auto_batch_size(samples)))
+
+
 @register_model("compression", "Learned image codec (Ballé et al. 2017): a conv autoencoder trained on bits + "
                 "lmbda * distortion; `aekit compress` / `decompress` write and read .aez files.",
                 model_class=CompressionModel, input_kinds=("image",), params=PARAMS,
-                default_latent_dim=lambda shape, config: DEFAULT_LATENT_CHANNELS)
+                default_latent_dim=lambda shape, config: DEFAULT_LATENT_CHANNELS, for_data=settle_batch_size)
 def build_compression(config: Config, input_shape: tuple[int, ...], data_range: str):
     if data_range != "unit":
         raise ConfigError("The compression model codes images in [0, 1] (8-bit images are scaled so by default); "
