@@ -30,6 +30,8 @@ VARIANTS = {
     "neighbour1": {"neighbour_weight": 1.0},
     "neighbour3": {"neighbour_weight": 3.0},
     "no_regularisers": {"balance_weight": 0.0, "decorrelation_weight": 0.0},
+    "own_targets": {"neighbour_targets": 0},
+    "neighbour_targets30": {"neighbour_targets": 30},
 }
 
 

@@ -46,10 +46,22 @@ def test_codes_are_bits_packed_on_request_and_beat_lsh_on_mnist(hashed, mnist_sm
 def test_hashing_loss_terms_are_tracked_and_the_straight_through_variant_trains(digits):
     train, _ = digits
     model = aekit.Autoencoder(model="hashing", latent_dim=16, binarizer="straight_through", epochs=3, seed=0,
-                              similarity_weight=0.5, neighbour_weight=0.5).fit(train)
+                              similarity_weight=0.5, neighbour_weight=0.5, neighbour_targets=3).fit(train)
     assert {"reconstruction", "balance", "decorrelation", "similarity", "neighbour"} <= set(model.history_)
     assert np.isfinite(model.history_["loss"]).all()
     assert model.transform(train).shape == (len(train), 16)
+
+
+def test_neighbour_targets_are_each_row_with_its_nearest_training_rows():
+    from aekit.models.hashing import neighbour_means
+
+    rows = np.random.default_rng(0).random((50, 6)).astype("float32")
+    train_index = np.arange(40)
+    means = neighbour_means(rows, train_index, 3, seed=0)  # 6 columns: the PCA space keeps every distance
+    distances = ((rows[:, None] - rows[None, :40]) ** 2).sum(axis=-1)
+    for i in (0, 5, 39, 45):  # training rows skip themselves; the others take 3 training rows
+        nearest = [j for j in np.argsort(distances[i]) if j != i][:3]
+        np.testing.assert_allclose(means[i], (rows[i] + rows[nearest].sum(axis=0)) / 4, atol=1e-5)
 
 
 def test_bad_hashing_settings_are_refused():

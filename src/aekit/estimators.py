@@ -87,14 +87,15 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
         targets = scaler.transform(dataset.X)
         model_class = get_spec(config.model).model_class
         inputs = model_class.training_inputs(targets, config)
-        paired = inputs is not targets
+        goals = model_class.training_targets(targets, config, train_index)
+        paired = inputs is not goals
         model = build_model(config, inputs.shape[1:], scaler.output_range)
         if run_dir is not None and not resume:
             artifacts.start_run(run_dir, self.get_params(), dataset)
         started = time.perf_counter()
         history = training.fit(
             model, inputs[train_index], inputs[val_index], config,
-            y_train=targets[train_index] if paired else None, y_val=targets[val_index] if paired else None,
+            y_train=goals[train_index] if paired else None, y_val=goals[val_index] if paired else None,
             run_dir=run_dir, resume=resume, verbose=self.verbose, images=dataset.kind == "image")
         self._set_fitted(model, scaler, config, history, kind=dataset.kind, feature_names=dataset.feature_names,
                          data_fingerprint=fingerprint(dataset.X))

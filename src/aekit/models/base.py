@@ -85,6 +85,12 @@ class AutoencoderModel(keras.Model):
         families return corrupted or downscaled copies, and the model learns the pairs."""
         return targets
 
+    @classmethod
+    def training_targets(cls, targets, config: Config, train_index):
+        """What the model learns to output for each (scaled) sample: the sample itself by default. ``train_index``
+        says which rows are training rows, the only ones a family may draw new targets from."""
+        return targets
+
     # -- the forward pass ------------------------------------------------------------------------
     def call(self, inputs, training=False):
         if self.corruption is not None:

@@ -7,11 +7,18 @@ forward and passes the sigmoid's gradient back. At use, a bit is 1 where the sig
 
 Two terms keep the bits informative, both estimated on each batch of sigmoid outputs: ``balance`` (each bit
 on for half the samples) and ``decorrelation`` (the bits' correlations, off the diagonal, near 0).
+
+By default (``neighbour_targets=10``) the decoder does not reproduce each input but the mean of it and its 10
+nearest training inputs: what those neighbours do not share cannot help the reconstruction, so the bits spend
+themselves on what they do share. Chosen on a development split of Fashion-MNIST's training images (P@100 at 32
+bits 0.730, against 0.724 with 30 and 0.708 with the input itself) and checked on MNIST (0.875 against 0.808);
+see benchmarks/retrieval_defaults.py.
 """
 
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
 
 from ..config import Config
@@ -33,10 +40,15 @@ PARAMS = [
     Param("neighbour_weight", 0.0, "Weight of the neighbour term: each input's code should agree more with the code "
           "of its nearest other input in the batch (by distance between the inputs) than with the others'.",
           minimum=0.0),
+    Param("neighbour_targets", 10, "Reconstruct, instead of each input, the mean of it and its k nearest training "
+          "inputs (Euclidean, in a 64-dimensional PCA space), so that the bits keep what neighbours share; "
+          "0 reconstructs the input itself (the original semantic hashing).", minimum=0),
     Param("similarity_weight", 0.0, "Weight of the similarity term: pairs of inputs in a batch should agree in as "
           "many bits as their centred inputs' cosine similarity says.", minimum=0.0),
 ]
 DEFAULT_HIDDEN = [512, 256]
+NEIGHBOUR_DIMS = 64
+NEIGHBOUR_CHUNK = 4096  # query rows per batch of the neighbour search, to bound its memory
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
@@ -54,6 +66,12 @@ class HashingModel(AutoencoderModel):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.noise_seed = keras.random.SeedGenerator(self.aekit_config.seed + 31)
+
+    @classmethod
+    def training_targets(cls, targets, config: Config, train_index):
+        if not config.neighbour_targets:
+            return targets
+        return neighbour_means(targets, train_index, int(config.neighbour_targets), config.seed)
 
     def forward(self, inputs, training=False):
         logits = self.encoder(inputs, training=training)
@@ -96,6 +114,29 @@ class HashingModel(AutoencoderModel):
     def code_probabilities(self, inputs):
         """The real-valued code (each bit's sigmoid), for re-ranking what a Hamming lookup finds."""
         return ops.sigmoid(self.encoder(inputs, training=False))
+
+
+def neighbour_means(targets, train_index, k: int, seed: int):
+    """Each row's mean with its ``k`` nearest training rows (itself excluded), found in a PCA space fitted on the
+    training rows. Exact search: about n^2 * NEIGHBOUR_DIMS operations."""
+    from sklearn.decomposition import PCA
+    from sklearn.neighbors import NearestNeighbors
+
+    flat = np.asarray(targets, dtype=np.float32).reshape(len(targets), -1)
+    train = flat[train_index]
+    dims = max(1, min(NEIGHBOUR_DIMS, *train.shape))
+    pca = PCA(dims, svd_solver="randomized", random_state=seed).fit(train)
+    index = NearestNeighbors().fit(pca.transform(train))
+    means = np.empty_like(flat)
+    for start in range(0, len(flat), NEIGHBOUR_CHUNK):
+        rows = np.arange(start, min(start + NEIGHBOUR_CHUNK, len(flat)))
+        found = np.asarray(train_index)[index.kneighbors(pca.transform(flat[rows]), return_distance=False,
+                                                          n_neighbors=min(k + 1, len(train)))]
+        # A training row finds itself (stable sort moves it last, then it is cut); another row keeps k others.
+        order = np.argsort(found == rows[:, None], axis=1, kind="stable")
+        kept = np.take_along_axis(found, order, axis=1)[:, :k]
+        means[rows] = (flat[rows] + flat[kept].sum(axis=1)) / (1 + kept.shape[1])
+    return means.reshape(targets.shape).astype(targets.dtype, copy=False)
 
 
 def _neighbour_gap(x, probabilities, temperature: float = 0.2):
