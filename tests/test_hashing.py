@@ -40,7 +40,7 @@ def test_codes_are_bits_packed_on_request_and_beat_lsh_on_mnist(hashed, mnist_sm
     lsh = precision_at(HammingIndex(32).add((pixels(train) @ planes > 0).astype(np.uint8)),
                        (pixels(test) @ planes > 0).astype(np.uint8), test.y, train.y)
     assert ours > lsh + 0.1, (ours, lsh)
-    assert ours > 0.55  # 0.59 measured (3,000 images, 8 epochs, seed 0)
+    assert ours > 0.55  # 0.596 measured (3,000 images, 8 epochs, seed 0; 0.592 with neighbour_targets=0)
 
 
 def test_hashing_loss_terms_are_tracked_and_the_straight_through_variant_trains(digits):
