@@ -10,13 +10,14 @@ database / first 1,000 test queries), reported beside it. 32 bits, P@100 with Ha
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, write_result  # noqa: E402
+from _common import RESULTS, data_dir, write_result  # noqa: E402
 from retrieval import SEED, hamming_quality, pca_itq  # noqa: E402
 
 VARIANTS = {
@@ -69,7 +70,20 @@ def main() -> None:
                    "training_seconds": round(time.perf_counter() - began, 1)}
             rows.append(row)
             print(row, flush=True)
-    write_result("retrieval_defaults", {"seed": SEED, "bits": 32, "rows": rows}, started)
+    write_result("retrieval_defaults", {"seed": SEED, "bits": 32, "rows": earlier_rows(rows) + rows}, started)
+
+
+def earlier_rows(rows: list[dict]) -> list[dict]:
+    """The last run's rows for (set, variant) pairs this run did not measure, stamped with their commit, so that
+    variants can be added one run at a time without losing the comparison."""
+    path = RESULTS / "retrieval_defaults.json"
+    if not path.is_file():
+        return []
+    previous = json.loads(path.read_text())
+    measured = {(row["set"], row["variant"]) for row in rows}
+    stamp = {"date": previous["date"], "commit": (previous.get("code") or {}).get("commit")}
+    return [{**row, "measured": row.get("measured", stamp)} for row in previous["rows"]
+            if (row["set"], row["variant"]) not in measured]
 
 
 if __name__ == "__main__":
