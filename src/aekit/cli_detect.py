@@ -43,6 +43,13 @@ def detect():
               help="With f1/recall/precision: share of the labelled rows held out (never trained on) to set the "
                    "threshold; with --normal-only, of the normal rows, next to every anomaly.")
 @click.option("--robust", is_flag=True, help="Contaminated training data: train, trim the worst rows, train again.")
+@click.option("--use-labels", is_flag=True,
+              help="Learn from the --label-column (0 = normal, 1 = anomaly, -1 = unknown): known anomalies stay out "
+                   "of the model of normal data, raise the score of rows that resemble them and set the threshold "
+                   "(best F1 on the labelled rows).")
+@click.option("--neighbours", default="auto", show_default=True,
+              help="Nearest normal training rows in the score (0 = reconstruction only); auto = 1 for tables, "
+                   "0 with --robust.")
 @click.option("--no-standardize", is_flag=True, help="Do not standardise columns (they are already on one scale).")
 @click.option("--score-method", type=click.Choice(["auto", "mahalanobis", "normalized", "mse"]),
               default="auto", show_default=True,
@@ -54,7 +61,7 @@ def detect():
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @handle_errors
 def fit_command(data, label_column, normal_only, contamination, strategy, k, target, validation_fraction, robust,
-                no_standardize, score_method, nan_policy, output, quiet, **flags):
+                use_labels, neighbours, no_standardize, score_method, nan_policy, output, quiet, **flags):
     """Train an anomaly detector on DATA and write a run directory.
 
     The run holds the model, the scaler, the threshold and the training column names and order;
@@ -65,6 +72,7 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
       aekit detect fit creditcard.csv --label-column Class --normal-only -o runs/fraud
       aekit detect fit creditcard.csv --label-column Class --normal-only --threshold recall --target 0.9 -o runs/r90
       aekit detect fit unlabelled.parquet --robust --contamination 0.02 --epochs 30 -o runs/u
+      aekit detect fit partly_labelled.csv --label-column Class --use-labels -o runs/l
     """
     import numpy as np
 
@@ -81,20 +89,29 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
         raise click.UsageError(f"--threshold {strategy} chooses the threshold on labelled rows; pass --label-column.")
     if normal_only and label_column is None:
         raise click.UsageError("--normal-only keeps the rows labelled 0, so it needs --label-column.")
+    if use_labels and (label_column is None or normal_only or objective):
+        raise click.UsageError("--use-labels reads the --label-column (0, 1 or -1 per row) and sets the threshold "
+                               "itself; pass --label-column, without --normal-only or --threshold f1/recall/precision.")
     params = {k_: v for k_, v in flags.items() if v is not None}
+    if neighbours != "auto":
+        try:
+            neighbours = int(neighbours)
+        except ValueError:
+            raise click.UsageError(f"--neighbours {neighbours!r}: expected auto or a whole number such as 1.") from None
     params.update(contamination=contamination, threshold="contamination" if objective else strategy, k=k,
-                  robust=robust, standardize=not no_standardize, score_method=score_method, verbose=0 if quiet else 2)
+                  robust=robust, standardize=not no_standardize, score_method=score_method, verbose=0 if quiet else 2,
+                  neighbours=neighbours, labels="use" if use_labels else "ignore")
     detector = AnomalyDetector(**params)
     detector.check_params()
-    dataset, labels = read_training_table(data, label_column, nan_policy)
+    dataset, labels = read_training_table(data, label_column, nan_policy, partial=use_labels)
     check_training_rows(dataset, MIN_TRAINING_ROWS)
-    if labels is not None and not normal_only and labels.any():
+    if labels is not None and not normal_only and not use_labels and labels.any():
         click.echo(f"Warning: training on all {len(labels):,} rows, including the {int(labels.sum()):,} labelled as "
                    "anomalies. Pass --normal-only to train on the rows labelled 0 only.", err=True)
     train, validation = split_for_threshold(dataset, labels, normal_only, objective, validation_fraction,
                                             seed=int(params.get("seed", 0)))
     started = time.perf_counter()
-    detector.fit(train)
+    detector.fit(train, labels if use_labels else None)
     if objective:
         detector.fit_threshold(validation.X, validation.y, objective=strategy, target=target)
     detector.save(output)

@@ -9,6 +9,7 @@ import numpy as np
 from ...data.dataset import Dataset
 from ...errors import ConfigError, DataError
 from .detector import AnomalyDetector
+from .labels import check_partial_labels
 from .thresholds import check_binary_labels
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
@@ -31,8 +32,10 @@ def read_frame(path: str | Path):
         raise DataError(f"Could not read table {path}: {str(exc).splitlines()[0]}") from None
 
 
-def read_training_table(path, label_column: str | None, nan_policy: str) -> tuple[Dataset, np.ndarray | None]:
-    """The training data and its 0/1 labels (or None); tables get the NaN policy, other files aekit's reader."""
+def read_training_table(path, label_column: str | None, nan_policy: str,
+                        partial: bool = False) -> tuple[Dataset, np.ndarray | None]:
+    """The training data and its 0/1 labels (or None); tables get the NaN policy, other files aekit's reader.
+    ``partial``: labels may also be -1 (unknown), for ``--use-labels``."""
     from ...data import load
     from ...data.readers import table_to_dataset
 
@@ -44,14 +47,15 @@ def read_training_table(path, label_column: str | None, nan_policy: str) -> tupl
         if label_column is not None and label_column in frame.columns:
             if frame[label_column].isna().any():
                 raise DataError(f"The label column {label_column!r} of {path.name} has empty cells; every row needs "
-                                "a 0 (normal) or 1 (anomaly) label.")
+                                "a 0 (normal) or 1 (anomaly) label" + (", or -1 (unknown)." if partial else "."))
         features = frame.drop(columns=[label_column]) if label_column in frame.columns else frame
         frame = _apply_nan_policy(frame, features.columns, nan_policy, path.name)
         dataset = table_to_dataset(frame, label_column, path.name)
     labels = None
     if dataset.y is not None:
         name = f"the label column {label_column!r}" if label_column else f"the labels (y) of {path.name}"
-        labels = check_binary_labels(dataset.y, name=name)
+        labels = check_partial_labels(dataset.y, len(dataset.y)) if partial else check_binary_labels(dataset.y,
+                                                                                                       name=name)
         dataset = Dataset(dataset.X, labels, dataset.kind, dataset.name, dataset.feature_names, dataset.meta)
     return dataset, labels
 

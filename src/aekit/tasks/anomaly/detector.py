@@ -13,8 +13,10 @@ from ...estimator_params import assign_params, config_parameters, install_signat
 from ...estimators import FITTED_STATE, Autoencoder
 from .architecture import auto_architecture, auto_batch_size, auto_epochs
 from .columns import as_dataset, check_training_rows
+from .labels import check_label_mode, check_partial_labels, fit_label_part
+from .neighbours import NeighbourModel
 from .persist import extra_meta, restore_extra_files, restore_extra_meta, save_extra_files
-from .scoring import ErrorModel, resolve_method
+from .scoring import residuals, resolve_method, score_chunks, training_scores
 from .thresholds import (
     check_binary_labels,
     check_contamination,
@@ -24,7 +26,6 @@ from .thresholds import (
 )
 
 MIN_TRAINING_ROWS = 10
-SCORE_CHUNK = 65_536  # rows reconstructed at a time: bounds memory on large inputs
 # robust=True: the first model trains for this share of the epochs, then ROBUST_ROUNDS trim-and-retrain rounds.
 ROBUST_FIRST_SHARE = 0.25
 ROBUST_ROUNDS = 1  # a second round cost another full training and gained nothing measurable
@@ -32,7 +33,7 @@ ROBUST_ROUNDS = 1  # a second round cost another full training and gained nothin
 # the same declarations, see aekit.estimator_params) with the defaults of a short fixed-budget run. ``scaling``
 # is the detector's ``standardize``.
 OWN_PARAMS = {"contamination": 0.1, "threshold": "contamination", "k": 1.0, "standardize": True, "robust": False,
-              "score_method": "auto"}
+              "score_method": "auto", "neighbours": "auto", "labels": "ignore"}
 DEFAULT_OVERRIDES = {"learning_rate": 3e-3, "epochs": "auto", "batch_size": "auto", "validation_split": 0.0,
                      "early_stopping": False}
 EXCLUDED = ("scaling",)
@@ -46,11 +47,13 @@ class AnomalyDetector(BaseEstimator):
     ``predict(X)`` (1 = anomaly, 0 = normal) and ``predict_proba(X)`` (``(n, 2)``: normal, anomaly);
     after fitting, ``decision_scores_`` (training scores), ``threshold_`` and ``labels_`` (training labels).
 
-    The score turns a row's reconstruction residual (in the scaled space) into one number, see
-    :mod:`aekit.tasks.anomaly.scoring`: ``score_method="auto"`` (default) is the Mahalanobis distance of the residual
-    from the training residuals for tables (per value, so normal rows score about 1) and the mean squared
-    error for images; ``"normalized"`` divides each value's squared error by its training mean; ``"mse"`` is
-    the plain mean squared error.
+    The score of a table row has two parts, each divided by its mean over the training rows so that both
+    average 1 on normal data: the reconstruction part turns the row's residual (in the scaled space) into one
+    number, see :mod:`aekit.tasks.anomaly.scoring` (``score_method="auto"``, the default, is the Mahalanobis
+    distance of the residual from the training residuals for tables and the mean squared error for images;
+    ``"normalized"`` divides each value's squared error by its training mean; ``"mse"`` is the plain mean
+    squared error); the neighbour part is the squared distance to the nearest training rows, see
+    :mod:`aekit.tasks.anomaly.neighbours`. Images score by reconstruction alone.
 
     Parameters beyond the architecture (which are the :class:`aekit.Autoencoder` ones; ``hidden``,
     ``latent_dim`` left as None and ``epochs`` and ``batch_size`` left "auto" are chosen from the data's width and size,
@@ -63,7 +66,12 @@ class AnomalyDetector(BaseEstimator):
     - ``standardize``: standardise table columns (on by default; images are always scaled to [0, 1]);
     - ``robust``: for contaminated training data (the unsupervised setting): train briefly, drop the
       ``contamination`` share of training rows reconstructed worst, and train a fresh model on the rest
-      (about 1.25 times the training time); ``trimmed_`` lists the rows left out.
+      (about 1.25 times the training time); ``trimmed_`` lists the rows left out;
+    - ``neighbours``: how many nearest training rows the neighbour part averages; ``"auto"`` is 1 for tables and 0
+      (reconstruction only) with ``robust=True`` or for images;
+    - ``labels``: ``"ignore"`` (``fit`` ignores ``y``, PyOD's contract) or ``"use"``: ``y`` gives 0 (normal), 1
+      (anomaly) or -1 (unknown) per training row, and known anomalies add a label part to the score and set the
+      threshold, see :mod:`aekit.tasks.anomaly.labels`.
 
     Unlike :class:`aekit.Autoencoder`, training runs a short fixed budget of steps (learning rate 3e-3, cosine
     schedule) on every training row, without a validation split or early stopping: on the benchmark tables that
@@ -92,15 +100,31 @@ class AnomalyDetector(BaseEstimator):
         if not isinstance(self.standardize, bool) or not isinstance(self.robust, bool):
             raise ConfigError(f"Received standardize={self.standardize!r}, robust={self.robust!r}; "
                               "expected True or False for both.")
+        neighbours = self.neighbours
+        if neighbours != "auto" and (isinstance(neighbours, bool) or not isinstance(neighbours, int)
+                                     or not 0 <= neighbours <= 100):
+            raise ConfigError(f"Received neighbours={neighbours!r}; expected 'auto' or a whole number of nearest "
+                              "training rows from 0 (reconstruction only) to 100.")
+        check_label_mode(self.labels)
         params = {name: getattr(self, name) for name in config_parameters(exclude=EXCLUDED)}
         params.update({name: 1 for name in ("epochs", "batch_size") if params[name] in (None, "auto")})
         Autoencoder(**params).config()
         return contamination
 
     def fit(self, X, y=None) -> "AnomalyDetector":
-        """Train on ``X`` (normal rows, or contaminated ones with ``robust=True``); ``y`` is ignored."""
+        """Train on ``X`` (normal rows, or contaminated ones with ``robust=True``).
+
+        ``y`` is ignored unless ``labels="use"``: then it gives each row as 0 (normal), 1 (anomaly) or -1 (unknown);
+        known anomalies are kept out of the model of normal data and feed the label part of the score and the
+        threshold, see :mod:`aekit.tasks.anomaly.labels`.
+        """
         contamination = self.check_params()
         dataset = as_dataset(X, name="the training data")
+        known = check_partial_labels(y, len(dataset)) if self.labels == "use" else None
+        anomalies = None
+        if known is not None and (known == 1).any():
+            anomalies, dataset = dataset.subset(known == 1), dataset.subset(known != 1)
+            known = known[known != 1]
         check_training_rows(dataset, MIN_TRAINING_ROWS)
         params = self._autoencoder_params(dataset)
         Autoencoder(**params).config()  # check every architecture/training value before any training
@@ -112,12 +136,51 @@ class AnomalyDetector(BaseEstimator):
         else:
             autoencoder = Autoencoder(**params).fit(dataset)
         self._adopt(autoencoder)
-        self.error_model_, self.decision_scores_ = _training_scores(autoencoder, dataset.X, kept, method)
+        self.error_model_, self.decision_scores_ = training_scores(autoencoder, dataset.X, kept, method)
+        self.reconstruction_scale_, self.neighbour_model_, self.label_model_ = 1.0, None, None
+        neighbours = self._neighbour_count(dataset.kind)
+        if neighbours:
+            self._fit_neighbours(dataset, kept, neighbours)
         self.trimmed_ = np.flatnonzero(~kept)
+        if anomalies is not None:
+            # The known anomalies' scores for the threshold leave out the label part, which they would dominate
+            # themselves: the threshold is set for anomalies as the model of normal data sees them.
+            anomaly_scores = self.decision_function(anomalies.X)
+            self.label_model_ = fit_label_part(self, dataset.X, kept, anomalies.X)
+            self.decision_scores_ = self.decision_scores_ + self.label_model_.training_part
         self.fit_seconds_ = time.perf_counter() - started
         self._set_threshold(unsupervised_threshold(self.decision_scores_, self.threshold, contamination, self.k),
                             str(self.threshold) if isinstance(self.threshold, str) else "fixed")
+        if anomalies is not None and self.threshold == "contamination":
+            self._threshold_from_labels(known, anomaly_scores)
         return self
+
+    def _neighbour_count(self, kind: str) -> int:
+        """``neighbours="auto"``: 1 for tables trained on normal rows, 0 for images and for ``robust=True``
+        (contaminated references put anomalies among the neighbours; on the benchmark's unsupervised half-splits
+        the neighbour part lowered AUC-ROC even with the trimmed rows left out)."""
+        if kind != "table":
+            return 0
+        if self.neighbours == "auto":
+            return 0 if self.robust else 1
+        return int(self.neighbours)
+
+    def _fit_neighbours(self, dataset, kept: np.ndarray, neighbours: int) -> None:
+        """Add the neighbour part; both parts are divided by their training means (over the kept rows)."""
+        self.reconstruction_scale_ = float(np.mean(self.decision_scores_[kept])) or 1.0
+        scaled = self.autoencoder_.scaler_.transform(dataset.X).reshape(len(dataset), -1)
+        self.neighbour_model_, part = NeighbourModel.fit(scaled, kept, neighbours, self.seed)
+        self.decision_scores_ = self.decision_scores_ / self.reconstruction_scale_ + part
+
+    def _threshold_from_labels(self, known: np.ndarray, anomaly_scores: np.ndarray) -> None:
+        """With known anomalies and ``threshold="contamination"``: the threshold that maximises F1 on the labelled
+        rows (known anomalies against the rows labelled normal, or all unlabelled rows when none is)."""
+        normal = self.decision_scores_[known == 0] if (known == 0).any() else self.decision_scores_
+        scores = np.concatenate([normal, anomaly_scores])
+        labels = np.concatenate([np.zeros(len(normal), dtype=int), np.ones(len(anomaly_scores), dtype=int)])
+        info = threshold_for_objective(scores, labels, "f1", None)
+        self._set_threshold(info["threshold"], "labels:f1")
+        self.threshold_info_ = info
 
     def _fit_trimmed(self, dataset, params: dict, contamination: float, method: str):
         """Robust training on contaminated rows: returns the final autoencoder and the rows it trained on.
@@ -131,7 +194,7 @@ class AnomalyDetector(BaseEstimator):
         autoencoder = Autoencoder(**short).fit(dataset)
         kept = np.ones(len(dataset), dtype=bool)
         for _ in range(ROBUST_ROUNDS):
-            _, scores = _training_scores(autoencoder, dataset.X, kept, method)
+            _, scores = training_scores(autoencoder, dataset.X, kept, method)
             kept = scores <= np.quantile(scores, 1 - contamination)
             autoencoder = Autoencoder(**params).fit(dataset.subset(kept))
         return autoencoder, kept
@@ -188,14 +251,19 @@ class AnomalyDetector(BaseEstimator):
     def decision_function(self, X) -> np.ndarray:
         """Anomaly score of each row, shape ``(n,)``; higher means more anomalous."""
         scaled = self._scaled(X)
-        return np.concatenate([self._contributions_of_scaled(part).sum(axis=1) for part in _chunks(scaled)])
+        return np.concatenate([self._contributions_of_scaled(part).sum(axis=1) for part in score_chunks(scaled)])
 
     def score_contributions(self, X) -> np.ndarray:
         """Each value's part of its row's score, ``(n, values)``; rows sum to :meth:`decision_function`."""
-        return np.concatenate([self._contributions_of_scaled(part) for part in _chunks(self._scaled(X))])
+        return np.concatenate([self._contributions_of_scaled(part) for part in score_chunks(self._scaled(X))])
 
     def _contributions_of_scaled(self, scaled: np.ndarray) -> np.ndarray:
-        return self.error_model_.contributions(_residuals(self.autoencoder_, scaled))
+        parts = self.error_model_.contributions(residuals(self.autoencoder_, scaled)) / self.reconstruction_scale_
+        if self.neighbour_model_ is not None:
+            parts = parts + self.neighbour_model_.contributions(scaled)
+        if self.label_model_ is not None:
+            parts = parts + self.label_model_.contributions(scaled.reshape(len(scaled), -1), parts)
+        return parts
 
     def predict(self, X) -> np.ndarray:
         """1 for anomalies (score above ``threshold_``), 0 for normal rows; shape ``(n,)``."""
@@ -275,22 +343,6 @@ class AnomalyDetector(BaseEstimator):
         if not hasattr(self, "autoencoder_"):
             raise NotFittedError(f"This {type(self).__name__} is not fitted yet. Call fit(X) first, or load a saved "
                                  "one with aekit.load(path).")
-
-
-def _chunks(rows: np.ndarray):
-    return [rows[i:i + SCORE_CHUNK] for i in range(0, max(len(rows), 1), SCORE_CHUNK)]
-
-
-def _residuals(autoencoder: Autoencoder, scaled: np.ndarray) -> np.ndarray:
-    """``scaled - reconstruction``, flattened to ``(n, values)``."""
-    return (scaled - autoencoder._reconstruct_scaled(scaled)).reshape(len(scaled), -1).astype(np.float64)
-
-
-def _training_scores(autoencoder: Autoencoder, X: np.ndarray, kept: np.ndarray, method: str):
-    """``(error_model, scores)``: the score method fitted on the ``kept`` training rows, and every row's score."""
-    residuals = np.concatenate([_residuals(autoencoder, autoencoder.scaler_.transform(part)) for part in _chunks(X)])
-    model = ErrorModel.fit(method, residuals[kept])
-    return model, np.concatenate([model.scores(part) for part in _chunks(residuals)])
 
 
 install_signature(AnomalyDetector, leading=OWN_PARAMS, trailing={"verbose": 0}, overrides=DEFAULT_OVERRIDES,

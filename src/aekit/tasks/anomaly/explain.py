@@ -43,7 +43,7 @@ def explain_rows(detector, X, top: int = 3):
     dataset = as_dataset(X, detector.feature_names_)
     scaled = detector._scaled(dataset)
     reconstructed = detector._reconstruct_scaled(scaled)
-    contributions = detector.error_model_.contributions((scaled - reconstructed).astype(np.float64))
+    contributions = detector._contributions_of_scaled(scaled)
     n, width = contributions.shape
     scores = contributions.sum(axis=1)
     chosen = top_features(contributions, top)

@@ -14,9 +14,13 @@ import numpy as np
 
 from ...errors import ArtifactError
 from ...estimators import Autoencoder
+from .labels import label_model
+from .neighbours import NeighbourModel
 from .scoring import ErrorModel
 
 SCORES_FILE = "decision_scores.npy"
+KNOWN_ANOMALIES_FILE = "known_anomalies.npy"
+LABEL_REFERENCES_FILE = "label_normal_references.npy"
 SCORES_PLOT = "scores.png"
 
 
@@ -28,6 +32,9 @@ def extra_meta(detector) -> dict:
         "threshold_info": getattr(detector, "threshold_info_", None),
         "contamination": detector.contamination,
         "score": detector.error_model_.to_meta(),
+        "reconstruction_scale": detector.reconstruction_scale_,
+        "neighbours": None if detector.neighbour_model_ is None else detector.neighbour_model_.to_meta(),
+        "labels": None if detector.label_model_ is None else detector.label_model_.to_meta(),
         "autoencoder_params": {k: v for k, v in detector.autoencoder_.get_params().items() if k != "run_dir"},
         "trimmed_rows": int(len(getattr(detector, "trimmed_", []))),
         "fit_seconds": getattr(detector, "fit_seconds_", None),
@@ -43,6 +50,11 @@ def save_extra_files(detector, folder: Path) -> None:
     with open(Path(folder) / SCORES_FILE, "wb") as handle:
         np.save(handle, np.asarray(detector.decision_scores_, dtype=np.float64))
     detector.error_model_.save_files(folder)
+    if detector.neighbour_model_ is not None:
+        detector.neighbour_model_.save_files(folder)
+    if detector.label_model_ is not None:
+        detector.label_model_.anomalies.save_files(folder, KNOWN_ANOMALIES_FILE)
+        detector.label_model_.normal.save_files(folder, LABEL_REFERENCES_FILE)
     plot_score_histogram(detector.decision_scores_, detector.threshold_, Path(folder) / SCORES_PLOT,
                          title="Training scores")
 
@@ -62,6 +74,7 @@ def restore_extra_meta(detector, meta: dict, model, history: dict) -> None:
     autoencoder._restore_fitted(meta, model, history)
     detector._adopt(autoencoder)
     detector._pending_score = score
+    detector._pending_parts = (block.get("reconstruction_scale", 1.0), block.get("neighbours"), block.get("labels"))
     detector.fit_seconds_ = block.get("fit_seconds")
     detector._pending_threshold = (threshold, strategy, block.get("threshold_info"))
 
@@ -77,6 +90,23 @@ def restore_extra_files(detector, folder: Path) -> None:
     detector.error_model_ = ErrorModel.from_saved(detector.__dict__.pop("_pending_score"), folder,
                                                   detector.n_features_in_)
     detector.decision_scores_ = scores.astype(np.float64)
+    restore_score_parts(detector, folder, *detector.__dict__.pop("_pending_parts"))
     detector._set_threshold(threshold, strategy)
     if info is not None:
         detector.threshold_info_ = info
+
+
+def restore_score_parts(detector, folder: Path, reconstruction_scale, neighbours, labels) -> None:
+    """The neighbour and label parts, where the run has them (runs saved before they existed have neither)."""
+    width = detector.n_features_in_
+    try:
+        detector.reconstruction_scale_ = float(reconstruction_scale)
+        detector.neighbour_model_ = None if neighbours is None else NeighbourModel.from_saved(neighbours, folder, width)
+        detector.label_model_ = None
+        if labels is not None:
+            known = NeighbourModel.from_saved({"k": 1, "scale": 1.0}, folder, width, KNOWN_ANOMALIES_FILE)
+            normal = NeighbourModel.from_saved({"k": 1, "scale": 1.0}, folder, width, LABEL_REFERENCES_FILE)
+            detector.label_model_ = label_model(known.references, normal.references, float(labels["scale"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ArtifactError(f"The score parts in aekit.json are malformed ({exc}); refit and save the "
+                            "detector.") from None

@@ -33,6 +33,7 @@ METHODS = ("mahalanobis", "normalized", "mse")
 # to per-column normalisation.
 MAX_MAHALANOBIS_FEATURES = 1024
 PRECISION_FILE = "residual_precision.npy"
+SCORE_CHUNK = 65_536  # rows reconstructed at a time: bounds memory on large inputs
 
 
 def resolve_method(score_method, kind: str, n_values: int) -> str:
@@ -125,3 +126,20 @@ class ErrorModel:
                                     "values; the run is inconsistent. Refit it.")
         return model
 
+
+# -- residuals of a fitted autoencoder, in chunks -------------------------------------------------------
+def score_chunks(rows: np.ndarray):
+    """``rows`` in slices of SCORE_CHUNK (at least one, possibly empty)."""
+    return [rows[i:i + SCORE_CHUNK] for i in range(0, max(len(rows), 1), SCORE_CHUNK)]
+
+
+def residuals(autoencoder, scaled: np.ndarray) -> np.ndarray:
+    """``scaled - reconstruction``, flattened to ``(n, values)``."""
+    return (scaled - autoencoder._reconstruct_scaled(scaled)).reshape(len(scaled), -1).astype(np.float64)
+
+
+def training_scores(autoencoder, X: np.ndarray, kept: np.ndarray, method: str):
+    """``(error_model, scores)``: the score method fitted on the ``kept`` training rows, and every row's score."""
+    errors = np.concatenate([residuals(autoencoder, autoencoder.scaler_.transform(part)) for part in score_chunks(X)])
+    model = ErrorModel.fit(method, errors[kept])
+    return model, np.concatenate([model.scores(part) for part in score_chunks(errors)])

@@ -1,0 +1,139 @@
+"""The anomaly score's neighbour and label parts: exact neighbours, quality on real tables, saving, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+import aekit
+from aekit.errors import ArtifactError, ConfigError, DataError
+from aekit.tasks.anomaly import neighbours as neighbours_module
+from aekit.tasks.anomaly.neighbours import NeighbourModel
+
+from .conftest import DATA_DIR, run_cli
+from .test_cli_errors import assert_bad_input
+
+QUICK = {"hidden": [32, 16], "latent_dim": 6, "epochs": 15, "batch_size": 128, "learning_rate": 3e-3, "seed": 0}
+
+
+@pytest.fixture(scope="module")
+def cardio():
+    """ADBench's cardio table split like the benchmark's semi-supervised setting (seed 0)."""
+    with np.load(DATA_DIR / "anomaly" / "6_cardio.npz") as data:
+        X, y = data["X"].astype(np.float32), data["y"].astype(int)
+    normal = np.random.default_rng(0).permutation(np.flatnonzero(y == 0))
+    train, test = normal[:1200], np.concatenate([normal[1200:], np.flatnonzero(y == 1)])
+    return X, y, train, test
+
+
+def test_neighbour_part_is_the_exact_nearest_other_row():
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(300, 4))
+    rows[5] = rows[6]  # a duplicate: its nearest other row is at distance 0
+    model, training = NeighbourModel.fit(rows, np.ones(300, dtype=bool), 1, seed=0)
+    squared = ((rows[:, None, :] - rows[None, :, :]) ** 2).sum(axis=2)
+    np.fill_diagonal(squared, np.inf)
+    expected = squared.min(axis=1)
+    assert model.scale == pytest.approx(expected.mean(), rel=1e-5)
+    np.testing.assert_allclose(training, expected / expected.mean(), rtol=1e-4, atol=1e-7)
+    assert training[5] == training[6] == 0
+    # Unseen rows: the mean over the k nearest references, split by column.
+    queries = rng.normal(size=(20, 4))
+    model3, _ = NeighbourModel.fit(rows, np.ones(300, dtype=bool), 3, seed=0)
+    parts = model3.contributions(queries)
+    distances = ((queries[:, None, :] - rows[None, :, :]) ** 2).sum(axis=2)
+    nearest3 = np.sort(distances, axis=1)[:, :3].mean(axis=1)
+    np.testing.assert_allclose(parts.sum(axis=1), nearest3 / model3.scale, rtol=1e-4)
+    assert parts.shape == (20, 4) and (parts >= 0).all()
+
+
+def test_references_are_capped_and_skip_untrusted_rows(monkeypatch):
+    monkeypatch.setattr(neighbours_module, "MAX_REFERENCES", 50)
+    rows = np.random.default_rng(1).normal(size=(200, 3))
+    kept = np.arange(200) % 4 != 0
+    model, _ = NeighbourModel.fit(rows, kept, 1, seed=0)
+    assert len(model.references) == 50
+    trusted = {tuple(np.float32(r)) for r in rows[kept]}
+    assert all(tuple(r) in trusted for r in model.references)
+
+
+def test_default_detector_on_an_adbench_table(cardio):
+    X, y, train, test = cardio
+    detector = aekit.AnomalyDetector(seed=0).fit(X[train])  # every default: auto architecture, epochs, batch
+    assert detector.neighbour_model_ is not None and detector.neighbour_model_.k == 1
+    scores = detector.decision_function(X[test])
+    assert roc_auc_score(y[test], scores) >= 0.93  # measured 0.939 (reconstruction alone: 0.907)
+    assert detector.decision_scores_.mean() == pytest.approx(2.0, rel=1e-3)  # each part averages 1 on training rows
+    np.testing.assert_allclose(detector.score_contributions(X[test[:30]]).sum(axis=1), scores[:30], rtol=1e-9)
+    robust = aekit.AnomalyDetector(robust=True, **QUICK).fit(X[train])
+    assert robust.neighbour_model_ is None  # auto: contaminated rows make poor references
+
+
+def test_neighbour_and_label_parts_are_saved(cardio, tmp_path):
+    X, y, train, test = cardio
+    known = np.flatnonzero(y == 1)[:10]
+    rows = np.concatenate([train, known])
+    labels = np.r_[np.zeros(len(train), dtype=int), np.ones(len(known), dtype=int)]
+    detector = aekit.AnomalyDetector(labels="use", **QUICK).fit(X[rows], labels)
+    loaded = aekit.load(detector.save(tmp_path / "run"))
+    np.testing.assert_allclose(loaded.decision_function(X[test]), detector.decision_function(X[test]), rtol=1e-6)
+    assert loaded.threshold_ == detector.threshold_ and loaded.threshold_strategy_ == "labels:f1"
+    plain = aekit.AnomalyDetector(neighbours=0, **QUICK).fit(X[train])
+    assert plain.neighbour_model_ is None and plain.reconstruction_scale_ == 1.0
+    reloaded = aekit.load(plain.save(tmp_path / "plain"))
+    np.testing.assert_allclose(reloaded.decision_function(X[test]), plain.decision_function(X[test]), rtol=1e-6)
+    (tmp_path / "run" / "neighbour_references.npy").unlink()
+    with pytest.raises(ArtifactError, match="neighbour_references.npy is missing or unreadable"):
+        aekit.load(tmp_path / "run")
+
+
+def test_known_anomalies_raise_the_auc_and_stay_out_of_training(cardio):
+    X, y, train, test = cardio
+    known = np.flatnonzero(y == 1)[:10]
+    rest = np.setdiff1d(test, known)
+    rows = np.concatenate([train, known, test[:5]])
+    labels = np.r_[np.zeros(len(train), dtype=int), np.ones(len(known), dtype=int), -np.ones(5, dtype=int)]
+    ignored = aekit.AnomalyDetector(seed=0).fit(X[train])
+    aware = aekit.AnomalyDetector(seed=0, labels="use").fit(X[rows], labels)
+    assert len(aware.decision_scores_) == len(train) + 5  # the known anomalies are not training rows
+    before, after = (roc_auc_score(y[rest], m.decision_function(X[rest])) for m in (ignored, aware))
+    assert after > before + 0.01, (before, after)  # measured 0.940 -> 0.967
+    # By default y is ignored, as PyOD's contract says: the same as fitting without it.
+    same = aekit.AnomalyDetector(seed=0).fit(X[train], np.ones(len(train)))
+    np.testing.assert_allclose(same.decision_scores_, ignored.decision_scores_, rtol=1e-6)
+
+
+def test_bad_label_and_neighbour_settings(cardio):
+    X, _, train, _ = cardio
+    part = X[train[:100]]
+    with pytest.raises(DataError, match="labels='use' needs y"):
+        aekit.AnomalyDetector(labels="use", **QUICK).fit(part)
+    with pytest.raises(DataError, match=r"Received label values 2 \(1 rows\); expected 0 \(normal\), 1"):
+        aekit.AnomalyDetector(labels="use", **QUICK).fit(part, np.r_[np.zeros(99, dtype=int), 2])
+    with pytest.raises(DataError, match="Received 99 labels for 100 training rows"):
+        aekit.AnomalyDetector(labels="use", **QUICK).fit(part, np.zeros(99))
+    with pytest.raises(ConfigError, match="Received labels='yes'; expected 'ignore'"):
+        aekit.AnomalyDetector(labels="yes").fit(part)
+    with pytest.raises(ConfigError, match="Received neighbours=-1; expected 'auto' or a whole number"):
+        aekit.AnomalyDetector(neighbours=-1).fit(part)
+
+
+def test_cli_use_labels(tmp_path):
+    frame = pd.read_csv(DATA_DIR / "creditcard-sample.csv").head(800)
+    frame["Class"] = np.where(frame["Class"] == 1, np.where(np.arange(len(frame)) % 2 == 0, 1, -1), 0)
+    path = tmp_path / "partly.csv"
+    frame.to_csv(path, index=False)
+    small = ["--hidden", "32,16", "--latent-dim", "6", "--epochs", "5", "--quiet"]
+    out = tmp_path / "run"
+    result = run_cli("detect", "fit", path, "--label-column", "Class", "--use-labels", *small, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "(labels:f1)" in result.stdout and (out / "known_anomalies.npy").is_file()
+    for flags, message in ((["--use-labels"], "--use-labels reads the --label-column"),
+                           (["--neighbours", "two"], "--neighbours 'two': expected auto or a whole number")):
+        result = run_cli("detect", "fit", path, *flags, *small, "-o", tmp_path / "r2")
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "r2").exists()
+    assert_bad_input(run_cli("detect", "fit", path, "--label-column", "Class", "--use-labels", "--neighbours", "-1",
+                             *small, "-o", tmp_path / "r3"), "Received neighbours=-1")
