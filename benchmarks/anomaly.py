@@ -1,4 +1,4 @@
-"""Anomaly detection on the ADBench tables in ../shared/data/anomaly: aekit's defaults vs four baselines.
+"""Anomaly detection on the ADBench tables in ../shared/data/anomaly: aekit's defaults vs eight baselines.
 
 Protocols (the same splits for every method, within one run):
   semi    semi-supervised, as our sources describe it: per seed, split the normal rows 70/30, train on the 70 %,
@@ -7,23 +7,26 @@ Protocols (the same splits for every method, within one run):
 Training rows are capped at --max-train-rows (default 20,000, drawn at random, identically for all methods):
 only http (567k rows), shuttle (49k), magic.gamma (19k) and a few others reach it.
 
-Methods: aekit.AnomalyDetector() with its defaults (and robust=True in the unsupervised setting);
-scikit-learn IsolationForest; PyOD AutoEncoder and VAE (torch backend, their defaults, one torch thread, which is
-much faster than two for their small batches); PCA reconstruction error
-(standardised data, as many components as aekit's default code, see aekit.tasks.anomaly.architecture).
+Methods: aekit.AnomalyDetector() with its defaults (robust=True in the unsupervised setting) and the candidate
+defaults it was chosen among (VARIANTS); the baselines of anomaly_baselines.py, each at its library's defaults:
+k-NN distance, LOF, ECOD, DeepSVDD, IsolationForest, PyOD AutoEncoder and VAE, PCA reconstruction.
 Baselines need `pip install -e '.[bench]'` (PyOD, the CPU build of torch 2.13.0 and tqdm).
-Reported per dataset and as means:
-AUC-ROC, AUC-PR (average precision), fit and score seconds.
+Reported per dataset, as means, and per half (anomaly_summary.py: sorted names, odd positions form half A, the
+others half B; each half reports the candidate chosen on the other): AUC-ROC, AUC-PR, fit and score seconds.
+The labelled-anomalies study (anomaly_labels.py) measures what labels="use" adds with 1, 5 and 10 % of the
+anomalies labelled.
 
 Scoring throughput: a synthetic 30-column table (--throughput-rows rows, default 2,000,000) written as CSV,
-scored end to end by `aekit detect score` with the default model; rows/s and the process's peak memory.
+scored end to end by `aekit detect score` with the default model, three times; the median rows/s and the
+largest peak memory.
 
     python benchmarks/anomaly.py                                   # everything (hours on 2 cores); resumable
     python benchmarks/anomaly.py --datasets WBC,Pima --seeds 1 --settings semi --name anomaly_quick
     python benchmarks/anomaly.py --only-throughput --throughput-rows 2000000
 
-Finished (dataset, seed, method) runs are cached in results/NAME.runs.jsonl, keyed by the code of
-aekit's anomaly package, so an interrupted run resumes where it stopped; --fresh ignores the cache.
+Finished (dataset, seed, method) runs are cached in results/NAME.runs.jsonl, so an interrupted run resumes where
+it stopped; --fresh ignores the cache. aekit's runs are keyed by a hash of the whole package and of this script,
+baselines' by the versions of the libraries they use (anomaly_baselines.LIBRARIES).
 """
 
 from __future__ import annotations
@@ -97,15 +100,23 @@ def cache_tag(method: str, version: str) -> str:
     return version if method.startswith("aekit") else library_tag(method)
 
 
-def label_study(datasets, seeds, cap: int, cache_path: Path, fresh: bool) -> list[dict]:
-    """anomaly_labels.label_runs on every dataset and seed (cached like the other runs)."""
-    version = code_version()
+def read_cache(cache_path: Path, fresh: bool) -> dict:
     lines = [] if fresh or not cache_path.is_file() else cache_path.read_text().splitlines()
-    cache = {record["key"]: record for record in (json.loads(line) for line in lines if line.strip())}
-    records = []
+    return {record["key"]: record for record in (json.loads(line) for line in lines if line.strip())}
+
+
+def tables(datasets):
+    """``(path, X, y)`` of each dataset file, loaded one at a time."""
     for path in datasets:
         with np.load(path, allow_pickle=False) as data:
             X, y = data["X"].astype(np.float32), data["y"].astype(int)
+        yield path, X, y
+
+
+def label_study(datasets, seeds, cap: int, cache_path: Path, fresh: bool) -> list[dict]:
+    """anomaly_labels.label_runs on every dataset and seed (cached like the other runs)."""
+    version, cache, records = code_version(), read_cache(cache_path, fresh), []
+    for path, X, y in tables(datasets):
         for seed in seeds:
             key = f"{path.stem}|labels|{seed}|{cap}|{version}"
             if key not in cache:
@@ -133,14 +144,9 @@ def warm_up(methods) -> None:
 def evaluate(datasets, seeds, settings, methods, cap, cache_path: Path, fresh: bool) -> list[dict]:
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    version = code_version()
+    version, cache, records = code_version(), read_cache(cache_path, fresh), []
     warmed = False
-    lines = [] if fresh or not cache_path.is_file() else cache_path.read_text().splitlines()
-    cache = {record["key"]: record for record in (json.loads(line) for line in lines if line.strip())}
-    records = []
-    for path in datasets:
-        with np.load(path, allow_pickle=False) as data:
-            X, y = data["X"].astype(np.float32), data["y"].astype(int)
+    for path, X, y in tables(datasets):
         for setting in settings:
             for seed in seeds:
                 train, test = split(y, setting, seed, cap)
