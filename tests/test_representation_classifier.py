@@ -93,8 +93,11 @@ def test_pretraining_curve_rows_and_files(digits_ae, digits, tmp_path):
     train, test = digits
     rows = pretraining_curve(model, train, test, label_counts=(30, None), repeats=2, seed=0, keep_models=True,
                              **QUICK)
-    # 30 labels make one step per epoch: min_steps lifts each phase from 3 epochs to 60.
-    assert len(rows[0]["models"]["pretrained"].history_["frozen"]["loss"]) == 60
+    # 30 labels make one step per epoch: min_steps=60 stretches both phases tenfold (3 + 3 epochs -> 30 + 30), and
+    # the from-scratch classifier gets the same 60 steps in one phase.
+    few = rows[0]["models"]
+    assert [len(few["pretrained"].history_[p]["loss"]) for p in ("frozen", "fine_tune")] == [30, 30]
+    assert len(few["scratch"].history_["scratch"]["loss"]) == 60
     assert len(rows[1]["models"]["pretrained"].history_["frozen"]["loss"]) == 3
     assert [r["labels"] for r in rows] == [30, len(train)]
     assert [r["draws"] for r in rows] == [2, 1] and len(rows[0]["pretrained_accuracies"]) == 2

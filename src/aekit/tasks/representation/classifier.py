@@ -35,8 +35,9 @@ class Classifier(ClassifierMixin, BaseEstimator):
     pretrained features are adjusted rather than overwritten. With ``pretrained=False`` the same
     architecture starts from fresh random weights and trains for ``freeze_epochs + epochs`` at
     ``learning_rate``: the baseline "same network from scratch". Every phase decays its rate on a
-    cosine schedule and runs at least ``min_steps`` optimiser steps, since 100 labels make one step
-    per epoch.
+    cosine schedule. Training runs at least ``min_steps`` optimiser steps in all, since 100 labels make one
+    step per epoch: when the epochs give fewer, every phase's epochs are multiplied by the same factor, so a
+    pretrained and a from-scratch classifier always take the same number of steps.
 
     Example::
 
@@ -94,16 +95,19 @@ class Classifier(ClassifierMixin, BaseEstimator):
         x_train, y_train = x[train_index], targets[train_index]
         self.model_ = self._build(self.encoder_, len(self.classes_), x_train)
         self.history_ = {}
+        steps_per_epoch = math.ceil(len(x_train) / min(self.batch_size, len(x_train)))
+        stretch = max(1, math.ceil(self.min_steps / (steps_per_epoch * (self.freeze_epochs + self.epochs))))
+        self.epoch_stretch_ = stretch
         if self.pretrained:
             self.encoder_.trainable = False
-            self.history_["frozen"] = self._train(x_train, y_train, validation, self.freeze_epochs,
-                                                  self.head_learning_rate)
+            self.history_["frozen"] = self._train(x_train, y_train, validation,
+                                                  self.freeze_epochs * stretch, self.head_learning_rate)
             self.encoder_.trainable = True
-            self.history_["fine_tune"] = self._train(x_train, y_train, validation, self.epochs,
-                                                     self.fine_tune_learning_rate)
+            self.history_["fine_tune"] = self._train(x_train, y_train, validation,
+                                                     self.epochs * stretch, self.fine_tune_learning_rate)
         else:
-            self.history_["scratch"] = self._train(x_train, y_train, validation, self.freeze_epochs + self.epochs,
-                                                   self.learning_rate)
+            self.history_["scratch"] = self._train(x_train, y_train, validation,
+                                                   (self.freeze_epochs + self.epochs) * stretch, self.learning_rate)
         self.training_seconds_ = time.perf_counter() - started
         return self
 
@@ -178,7 +182,6 @@ class Classifier(ClassifierMixin, BaseEstimator):
             return {}
         batch_size = min(self.batch_size, len(x))
         steps_per_epoch = math.ceil(len(x) / batch_size)
-        epochs = max(epochs, math.ceil(self.min_steps / steps_per_epoch))
         schedule = Config(optimizer=self.optimizer, learning_rate=learning_rate, schedule="cosine", epochs=epochs)
         # Recompiling after a trainable switch is what makes Keras pick up the new set of trained weights.
         self.model_.compile(optimizer=make_optimizer(schedule, steps_per_epoch),
