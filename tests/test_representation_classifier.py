@@ -10,7 +10,7 @@ import aekit
 from aekit.errors import ConfigError, DataError, NotFittedError
 from aekit.tasks.representation import pretraining_curve, save_curve
 
-QUICK = {"freeze_epochs": 3, "epochs": 3, "min_steps": 60, "batch_size": 32}
+QUICK = {"freeze_epochs": 3, "epochs": 3, "min_steps": 120, "batch_size": 32}
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +93,11 @@ def test_pretraining_curve_rows_and_files(digits_ae, digits, tmp_path):
     train, test = digits
     rows = pretraining_curve(model, train, test, label_counts=(30, None), repeats=2, seed=0, keep_models=True,
                              **QUICK)
-    # 30 labels make one step per epoch: min_steps=60 stretches both phases tenfold (3 + 3 epochs -> 30 + 30), and
-    # the from-scratch classifier gets the same 60 steps in one phase.
+    # 30 labels make one step per epoch: min_steps=120 stretches both phases twentyfold (3 + 3 epochs -> 60 + 60),
+    # and the from-scratch classifier gets the same 120 steps in one phase.
     few = rows[0]["models"]
-    assert [len(few["pretrained"].history_[p]["loss"]) for p in ("frozen", "fine_tune")] == [30, 30]
-    assert len(few["scratch"].history_["scratch"]["loss"]) == 60
+    assert [len(few["pretrained"].history_[p]["loss"]) for p in ("frozen", "fine_tune")] == [60, 60]
+    assert len(few["scratch"].history_["scratch"]["loss"]) == 120
     assert len(rows[1]["models"]["pretrained"].history_["frozen"]["loss"]) == 3
     assert [r["labels"] for r in rows] == [30, len(train)]
     assert [r["draws"] for r in rows] == [2, 1] and len(rows[0]["pretrained_accuracies"]) == 2

@@ -47,7 +47,13 @@ def choose_backend(preferred: str | None = None) -> str:
 
 
 def backend_for_command(arguments: list[str]) -> str:
-    """The backend for an ``aekit`` command line: JAX when the model it trains or uses is a dense family."""
+    """The backend for an ``aekit`` command line: JAX when the model it trains or uses is a dense family, and
+    for multi-worker training (keras.distribution runs on JAX)."""
+    words = _positionals(arguments)
+    distributed = any(a.startswith("--workers") for a in arguments) or \
+        bool(os.environ.get("KERAS_DISTRIBUTION_JOB_ADDRESSES"))
+    if words[:1] == ["train"] and distributed:
+        return DENSE_BACKEND
     family = _family_of_command(arguments)
     return DENSE_BACKEND if family in DENSE_FAMILIES else DEFAULT_BACKEND
 

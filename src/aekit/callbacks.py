@@ -126,16 +126,21 @@ class Checkpointer(keras.callbacks.Callback):
     """
 
     def __init__(self, directory: str | Path, early_stopping: ResumableEarlyStopping | None,
-                 on_epoch=None):
+                 on_epoch=None, write: bool = True):
         super().__init__()
         self.directory = Path(directory)
         self.early_stopping = early_stopping
         self.history: dict[str, list[float]] = {}
         self.on_epoch = on_epoch
+        self.write = write  # False: keep the history only (no run directory, or a worker other than the chief)
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(value))
+        if not self.write:
+            if self.on_epoch is not None:
+                self.on_epoch(self.history)
+            return
         folder = self.directory / f"epoch-{epoch + 1:04d}"
         partial = self.directory / f".partial-{epoch + 1:04d}"
         shutil.rmtree(partial, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 
@@ -136,27 +137,34 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
               help="How many top-contributing columns to name per row.")
 @click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
               help=NAN_HELP)
+@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Split the shards DATA matches across this many processes (one output, in shard order).")
 @handle_errors
-def score_command(run, data, output, top, nan_policy):
-    """Score a CSV/Parquet file in chunks: adds score, is_anomaly and top1..topN columns.
+def score_command(run, data, output, top, nan_policy, jobs):
+    """Score a CSV/Parquet file, or a glob of shards, in chunks: adds score, is_anomaly and top1..topN columns.
 
-    Memory stays flat however large the file is. Columns are matched by name (order does not
+    Memory stays flat however large the data is. Columns are matched by name (order does not
     matter); columns the model does not use (labels, ids) are copied through unchanged.
 
     \b
     Example:
       aekit detect score runs/fraud transactions.csv -o scored.csv
       aekit detect score runs/fraud big.parquet -o scored.parquet --top 5
+      aekit detect score runs/fraud 'day-*.parquet' --jobs 4 -o scored.parquet
     """
-    from .tasks.anomaly.cli_data import load_detector
-    from .tasks.anomaly.streaming import score_file
+    from .parts import run_parts, shard_groups
+    from .tasks.anomaly.cli_data import load_detector, merge_summaries, score_shards, shard_paths
 
-    detector = load_detector(run)
+    groups = shard_groups(shard_paths(data), jobs)
+    if len(groups) > 1:
+        load_detector(run)  # a bad run fails here, before any process starts
     started = time.perf_counter()
-    summary = score_file(detector, data, output, top=top, nan_policy=nan_policy)
+    summary = merge_summaries(run_parts(score_shards, [(run, group, top, nan_policy) for group in groups],
+                                        Path(output)))
     seconds = time.perf_counter() - started
     rate = summary.rows_written / max(seconds, 1e-9)
-    click.echo(f"Scored {summary.rows_written:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s); "
+    click.echo(f"Scored {summary.rows_written:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s, {len(groups)} "
+               f"process(es)); "
                f"{summary.flagged:,} flagged ({summary.flagged / summary.rows_written:.2%}). Wrote {output}.")
     if summary.passthrough:
         click.echo(f"Copied through, not scored: {', '.join(summary.passthrough[:10])}.")

@@ -127,10 +127,25 @@ class DataSource:
     split: str = "train"
     data_dir: str | None = None
     max_samples: int | None = None
+    stream: bool | None = None
+    stream_cache: str | None = None
 
-    def read(self):
+    def read(self, allow_stream: bool = False):
+        """A :class:`~aekit.data.Dataset` in memory, or, for commands that take one (``allow_stream``), a
+        :class:`~aekit.data.Stream` when the data is streamed."""
         from . import data as data_module
 
+        if self.stream and not allow_stream:
+            raise click.UsageError("This command reads its data into memory; --stream works with `aekit train` and "
+                                   "`aekit encode`. Drop --stream (use --max-samples for a part of large data).")
+        if allow_stream and self.data is not None and self.stream is not False:
+            from .data.streaming import open_stream, should_stream
+
+            if self.stream or should_stream(self.data):
+                if self.max_samples is not None or self.image_shape is not None:
+                    raise click.UsageError("--max-samples and --image-shape read data into memory; drop them, or "
+                                           "pass --no-stream.")
+                return open_stream(self.data, self.label_column, self.image_size, cache=self.stream_cache)
         return data_module.load(self.dataset, self.data, split=self.split, label_column=self.label_column,
                                 image_size=self.image_size, data_dir=self.data_dir, max_samples=self.max_samples,
                                 image_shape=self.image_shape)
@@ -146,7 +161,8 @@ class DataSource:
         return bool(self.dataset or self.data)
 
 
-DATA_KEYS = ("dataset", "data", "label_column", "image_size", "image_shape", "split", "data_dir", "max_samples")
+DATA_KEYS = ("dataset", "data", "label_column", "image_size", "image_shape", "split", "data_dir", "max_samples",
+             "stream", "stream_cache")
 
 
 def data_options(command=None, *, split_default: str = "train"):
@@ -174,6 +190,12 @@ def data_options(command=None, *, split_default: str = "train"):
             click.option("--data-dir", type=click.Path(file_okay=False), default=None,
                          help="Where named datasets live (also AEKIT_DATA_DIR)."),
             click.option("--max-samples", type=int, default=None, help="Use only the first N samples."),
+            click.option("--stream/--no-stream", default=None,
+                         help="Read --data through tf.data block by block instead of into memory [default: for "
+                              "TFRecord files and data over 512 MB]. For CSV/Parquet shards, TFRecord, images."),
+            click.option("--stream-cache", metavar="memory|PATH", default=None,
+                         help="With a stream: keep the decoded training rows after the first epoch, in memory or "
+                              "in files at this path prefix."),
         ]
         for option in reversed(options):
             wrapper = option(wrapper)

@@ -22,8 +22,14 @@ from .config import Config
 @click.option("--resume", is_flag=True, help="Continue the interrupted run in --output from its last epoch, with the "
               "settings and data it was started with (other flags are refused, --data-dir excepted).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--workers", metavar="HOST:PORT,HOST:PORT,...",
+              help="Train on several machines (data-parallel, keras.distribution on JAX): every worker's address, "
+                   "the first coordinating. Start the same command on each, with its --worker-index. "
+                   "[default: $KERAS_DISTRIBUTION_JOB_ADDRESSES]")
+@click.option("--worker-index", type=click.IntRange(0), help="This worker's place in --workers (0 = the chief, which "
+              "writes the run directory). [default: $KERAS_DISTRIBUTION_PROCESS_ID]")
 @handle_errors
-def train(config_file, source, output, resume, quiet, **flags):
+def train(config_file, source, output, resume, quiet, workers, worker_index, **flags):
     """Train an autoencoder and write a run directory.
 
     CONFIG_FILE is an optional YAML file of config keys; flags override it. Model families add
@@ -35,9 +41,15 @@ def train(config_file, source, output, resume, quiet, **flags):
       aekit train my.yaml --data table.csv --label-column Class --latent-dim 8
       aekit train --data mnist_train.csv --label-column label --image-shape 28,28 -o runs/csv
       aekit train --resume -o runs/h2006
+      aekit train --data 'shards/*.csv' --workers 10.0.0.1:7777,10.0.0.2:7777 --worker-index 0 -o /shared/run
     """
+    from . import distributed
     from .artifacts import read_data_source, read_run_spec
     from .config import load_config_file
+
+    group = distributed.parse_workers(workers, worker_index)
+    if group is not None:
+        distributed.start(group)  # blocks until every worker has joined
 
     given = {k: v for k, v in flags.items() if v is not None}
     if resume:
@@ -65,31 +77,42 @@ def train(config_file, source, output, resume, quiet, **flags):
             raise click.UsageError("Give the training data: --dataset NAME or --data PATH "
                                    "(or put it in the config file).")
         Config.from_dict(values).resolved()  # check every value before anything is read or written
-    dataset = source.read()
+    dataset = source.read(allow_stream=True)
     output = Path(output or f"runs/{values.get('model', 'deep')}-{datetime.now():%Y%m%d-%H%M%S}")
     train_into(output, values, dataset, source, resume=resume, verbose=0 if quiet else "auto")
 
 
 def train_into(output: Path, params: dict, dataset, source: DataSource, resume: bool, verbose) -> None:
     from .artifacts import record_data_source
+    from .distributed import is_chief
     from .errors import AekitError
     from .estimators import Autoencoder
 
-    existed = output.exists()
+    existed, chief = output.exists(), is_chief()
     try:
         estimator = Autoencoder(**params, run_dir=str(output), verbose=verbose)
         if not resume:
             estimator.config()  # validate parameters before creating the run directory
-            record_data_source(output, source.spec())
+            if chief:
+                record_data_source(output, source.spec())
         estimator.fit(dataset, resume=resume)
     except AekitError:
-        if not existed and not resume:
+        if not existed and not resume and chief:
             shutil.rmtree(output, ignore_errors=True)
         raise
+    if not chief:
+        click.echo(f"Worker done: {len(estimator.history_.get('loss', []))} epochs, final loss "
+                   f"{estimator.history_['loss'][-1]:.6g}; the chief (worker 0) writes the run directory.")
+        return
     split, metrics = next(iter(estimator.metrics_.items()), ("validation", {}))
     click.echo(f"Wrote {output} ({len(estimator.history_.get('loss', []))} epochs run of "
                f"{estimator.training_plan_}; {estimator.training_seconds_:.1f} s; "
                f"scaling: {estimator.scaler_.method}).")
+    survey = getattr(estimator, "stream_survey_", None)
+    if survey:
+        click.echo(f"Streamed {survey['train_rows'] + survey['validation_rows']:,} rows from {survey['files']} file(s) "
+                   f"({survey['bytes'] / 1e9:.2f} GB; survey pass {survey['seconds']:.1f} s); "
+                   f"{survey['validation_rows']:,} held out for validation.")
     numbers = ", ".join(f"{k}={v:.4g}" for k, v in metrics.items() if isinstance(v, float))
     click.echo(f"{split.capitalize()}: {numbers} (in {metrics.get('units', 'the scaled space')}).")
 
@@ -155,18 +178,35 @@ def _write_per_sample(values: dict, dataset, path) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Codes file: .npy, .csv or .parquet.")
 @click.option("--packed", is_flag=True, help="Binary codes: pack 8 bits per byte (uint8).")
+@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="With a stream: split its shards across this many processes (one output, in shard order).")
 @handle_errors
-def encode(run, source, output, packed):
+def encode(run, source, output, packed, jobs):
     """Write the latent codes of a dataset (a Gaussian's means, bits, or a grid, by the model's code kind).
+
+    Streamed data (--stream, or shards over 512 MB) is encoded block by block with bounded memory.
 
     \b
     Example:
       aekit encode runs/h2006 --dataset mnist --split test -o codes.parquet
+      aekit encode runs/tx --data 'shards/*.csv' --label-column Class --stream --jobs 2 -o codes.npy
     """
+    import time
+
+    from .data.streaming import Stream
     from .io import write_array
 
     model = load_autoencoder(run)
-    data_obj = source.read()
+    data_obj = source.read(allow_stream=True)
+    if isinstance(data_obj, Stream):
+        from .stream_scoring import encode_stream
+
+        started = time.perf_counter()
+        rows = encode_stream(run, data_obj, output, packed=packed, jobs=jobs)
+        seconds = time.perf_counter() - started
+        click.echo(f"Wrote {rows:,} {model.code_kind_} codes to {output} in {seconds:.1f} s "
+                   f"({rows / max(seconds, 1e-9):,.0f} rows/s, {min(jobs, len(data_obj.paths))} process(es)).")
+        return
     codes = model.encode(data_obj, packed=packed)
     write_array(codes, output, labels=data_obj.y, prefix="z")
     click.echo(f"Wrote {len(codes)} {model.code_kind_} codes of shape {codes.shape[1:]} to {output}.")

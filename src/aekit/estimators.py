@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from . import artifacts, training, training_length
+from . import artifacts, distributed, training, training_length
 from .artifacts import register_estimator
 from .codec import CompressionMixin
 from .config import Config
@@ -70,7 +70,16 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X, y=None, *, resume: bool = False) -> "Autoencoder":
-        """Train on ``X`` (``y`` is ignored). ``resume=True`` continues the run in ``run_dir``."""
+        """Train on ``X`` (``y`` is ignored). ``resume=True`` continues the run in ``run_dir``.
+
+        ``X`` may be an :func:`aekit.data.stream` of files larger than memory: they are read again every epoch.
+        """
+        from .data.streaming import Stream
+
+        if isinstance(X, Stream):
+            from .stream_training import fit_stream
+
+            return fit_stream(self, X, resume=resume)
         requested = self.config()
         dataset = X if isinstance(X, Dataset) else from_array(X)
         run_dir = Path(self.run_dir) if self.run_dir is not None else None
@@ -90,7 +99,7 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
         goals = model_class.training_targets(targets, config, train_index)
         paired = inputs is not goals
         model = build_model(config, inputs.shape[1:], scaler.output_range)
-        if run_dir is not None and not resume:
+        if run_dir is not None and not resume and distributed.is_chief():
             artifacts.start_run(run_dir, self.get_params(), dataset)
         started = time.perf_counter()
         history = training.fit(
@@ -105,7 +114,7 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
         split = "validation" if len(val_index) else "training"
         self.metrics_ = {split: self._report(inputs[preview], targets[preview], dataset.kind)}
         self._preview = inputs[preview[:PREVIEW_SAMPLES]]
-        if run_dir is not None:
+        if run_dir is not None and distributed.is_chief():  # workers share the chief's model: one writer
             self.save(run_dir)
         return self
 

@@ -14,6 +14,7 @@ from .data.pipeline import EpochShuffledDataset, batched
 from .errors import TrainingError
 
 SUMMARY_IMAGES = 8
+MAX_STEPS_PER_EXECUTION = 8
 
 
 def make_optimizer(config: Config, steps_per_epoch: int) -> keras.optimizers.Optimizer:
@@ -30,8 +31,18 @@ def make_optimizer(config: Config, steps_per_epoch: int) -> keras.optimizers.Opt
 
 def compile_model(model: keras.Model, config: Config, steps_per_epoch: int) -> None:
     # The model owns its loss (AutoencoderModel.compute_loss), so nothing is compiled in but the optimizer.
-    # jit_compile stays on (XLA on TensorFlow, jit on JAX): it is what makes training fast on CPU.
-    model.compile(optimizer=make_optimizer(config, steps_per_epoch))
+    # jit_compile stays on (XLA on TensorFlow, jit on JAX): it is what makes training fast on CPU (3x for
+    # hinton2006 on JAX, benchmarks/throughput.py).
+    model.compile(optimizer=make_optimizer(config, steps_per_epoch),
+                  steps_per_execution=steps_per_execution(steps_per_epoch))
+
+
+def steps_per_execution(steps_per_epoch: int) -> int:
+    """Training steps per call into the compiled program: the largest divisor of the epoch's steps up to
+    ``MAX_STEPS_PER_EXECUTION``. Fewer calls cost less dispatch (about 3 % of a hinton2006 step on JAX); a divisor,
+    because Keras takes whole executions of batches and an epoch must end where the next one's batches begin
+    (the pipelines are endless, each epoch drawn from (seed, epoch))."""
+    return max(d for d in range(1, MAX_STEPS_PER_EXECUTION + 1) if steps_per_epoch % d == 0)
 
 
 def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, config: Config, *,
@@ -44,10 +55,33 @@ def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, confi
     With ``run_dir``, TensorBoard logs and a checkpoint per epoch are written there, and
     ``resume=True`` continues from the last finished epoch.
     """
+    from .distributed import validation_batch
+
     train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed, targets=y_train)
+    n_val = 0 if x_val is None else len(x_val)
+    val_batch, drop = validation_batch(max(config.batch_size, 256), n_val)
+    has_val = val_batch > 0
+    validation = batched(x_val, val_batch, targets=y_val, drop_remainder=drop) if has_val else None
+    preview = None
+    if images:
+        inputs, targets = (x_val, y_val) if has_val else (x_train, y_train)
+        preview = (inputs[:SUMMARY_IMAGES], None if targets is None else targets[:SUMMARY_IMAGES])
+    return fit_batches(model, train_data, validation, config, run_dir=run_dir, resume=resume, verbose=verbose,
+                       preview=preview, on_epoch=on_epoch)
+
+
+def fit_batches(model: keras.Model, train_data, validation, config: Config, *, run_dir: str | Path | None = None,
+                resume: bool = False, verbose: int | str = "auto", preview=None,
+                on_epoch=None) -> dict[str, list[float]]:
+    """:func:`fit` on prepared pipelines: ``train_data`` has ``dataset``, ``len`` (steps per epoch) and
+    ``set_epoch``; ``validation`` is a finite tf.data dataset or None; ``preview`` is ``(inputs, targets or
+    None)`` for TensorBoard's image summaries."""
+    from . import distributed
+
+    distributed.check_batch(train_data.batch_size)
+    chief = distributed.is_chief()
     compile_model(model, config, len(train_data))
-    has_val = x_val is not None and len(x_val) > 0
-    validation = batched(x_val, max(config.batch_size, 256), targets=y_val) if has_val else None
+    has_val = validation is not None
 
     nan_guard = NanGuard()
     callbacks: list[keras.callbacks.Callback] = [EpochSeeder(train_data, config.seed), LearningRateLogger(), nan_guard]
@@ -56,24 +90,23 @@ def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, confi
         early = ResumableEarlyStopping(monitor="val_loss" if has_val else "loss", patience=config.patience,
                                        restore_best_weights=True)
         callbacks.append(early)
-    checkpointer = Checkpointer(Path(run_dir or ".") / "checkpoint", early, on_epoch=on_epoch)
+    checkpointer = Checkpointer(Path(run_dir or ".") / "checkpoint", early, on_epoch=on_epoch,
+                                write=run_dir is not None and chief)
+    callbacks.append(checkpointer)
     initial_epoch, finished = 0, False
     if run_dir is not None:
-        run_dir = Path(run_dir)
-        log_dir = run_dir / "tensorboard"
-        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False))
-        if images:
-            inputs, targets = (x_val, y_val) if has_val else (x_train, y_train)
-            callbacks.append(ImageSummary(inputs[:SUMMARY_IMAGES], log_dir / "images",
-                                          None if targets is None else targets[:SUMMARY_IMAGES]))
-        callbacks.append(checkpointer)
-        if resume:
+        if chief:
+            log_dir = Path(run_dir) / "tensorboard"
+            callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False))
+            if preview is not None:
+                callbacks.append(ImageSummary(preview[0], log_dir / "images", preview[1]))
+        if resume:  # every worker reads the chief's checkpoint
             initial_epoch, finished = checkpointer.restore(model)
-    else:
-        callbacks.append(_HistoryOnly(checkpointer))
+    verbose = verbose if chief else 0
 
     if initial_epoch < config.epochs and not finished:
-        model.fit(train_data.dataset, steps_per_epoch=len(train_data), validation_data=validation,
+        model.fit(distributed.local_batches(train_data.dataset), steps_per_epoch=len(train_data),
+                  validation_data=None if validation is None else distributed.local_batches(validation),
                   epochs=config.epochs, initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose,
                   shuffle=False)
     elif early is not None:
@@ -88,18 +121,5 @@ def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, confi
             "or use --loss mse with standardised data."
         )
     model.on_train_end()
+    distributed.finish_training(model)
     return checkpointer.history
-
-
-class _HistoryOnly(keras.callbacks.Callback):
-    """Collects the history without writing checkpoints (training without a run directory)."""
-
-    def __init__(self, checkpointer: Checkpointer):
-        super().__init__()
-        self.checkpointer = checkpointer
-
-    def on_epoch_end(self, epoch, logs=None):
-        for key, value in (logs or {}).items():
-            self.checkpointer.history.setdefault(key, []).append(float(value))
-        if self.checkpointer.on_epoch is not None:
-            self.checkpointer.on_epoch(self.checkpointer.history)

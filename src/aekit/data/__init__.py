@@ -7,11 +7,15 @@ from .named import NAMED, SPLITS, load_named, search_dirs
 from .pipeline import EpochShuffledDataset, batched, fingerprint, split_indices
 from .readers import read_idx, read_path
 from .scaling import Scaler
+from .stream_readers import write_tfrecord
+from .streaming import Stream, open_stream
+
+stream = open_stream
 
 __all__ = [
     "Dataset", "EpochShuffledDataset", "NAMED", "SPLITS", "Scaler", "batched", "check_dataset",
     "fingerprint", "from_array", "load", "load_named", "read_idx", "read_path", "search_dirs",
-    "split_indices",
+    "split_indices", "stream", "Stream", "write_tfrecord",
 ]
 
 

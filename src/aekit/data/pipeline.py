@@ -86,9 +86,9 @@ class EpochShuffledDataset:
         return -(-self.n // self.batch_size)
 
 
-def batched(X: np.ndarray, batch_size: int, targets: np.ndarray | None = None):
+def batched(X: np.ndarray, batch_size: int, targets: np.ndarray | None = None, drop_remainder: bool = False):
     """An unshuffled tf.data pipeline for validation and inference (x alone: the model's target is x)."""
     import tensorflow as tf
 
     data = X if targets is None else (X, targets)
-    return tf.data.Dataset.from_tensor_slices(data).batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return tf.data.Dataset.from_tensor_slices(data).batch(batch_size, drop_remainder).prefetch(tf.data.AUTOTUNE)

@@ -37,17 +37,31 @@ class Scaler:
         least ``PIXEL_TABLE_MIN_COLUMNS`` columns (a pixel CSV, whose constant border columns per-column
         standardisation would blow up). Other tables are standardised per column.
         """
+        if scaling != "auto" or kind == "image":
+            return cls.auto_method(scaling, kind, 0.0, 0.0, 0, False)
+        low, high = float(np.min(X)), float(np.max(X))
+        pixels = low >= 0 and high <= 255 and X.shape[1] >= cls.PIXEL_TABLE_MIN_COLUMNS
+        return cls.auto_method(scaling, kind, low, high, X.shape[1], pixels and np.array_equal(X, np.round(X)))
+
+    @classmethod
+    def auto_method(cls, scaling: str, kind: str, low: float, high: float, columns: int, integral: bool) -> "Scaler":
+        """:meth:`choose`'s rule on summary numbers: the data's range, its column count and whether every value
+        is an integer (what a stream's single pass over its files collects)."""
         if scaling != "auto":
             return cls(scaling)
-        if kind == "image":
+        if kind == "image" or (low >= 0 and high <= 1):
             return cls("minmax")
-        low, high = float(np.min(X)), float(np.max(X))
-        if low >= 0 and high <= 1:
-            return cls("minmax")
-        pixels = low >= 0 and high <= 255 and X.shape[1] >= cls.PIXEL_TABLE_MIN_COLUMNS
-        if pixels and np.array_equal(X, np.round(X)):
-            return cls("minmax")
-        return cls("standard")
+        pixels = low >= 0 and high <= 255 and columns >= cls.PIXEL_TABLE_MIN_COLUMNS
+        return cls("minmax" if pixels and integral else "standard")
+
+    def fit_summary(self, low: float, high: float, mean: np.ndarray, std: np.ndarray) -> "Scaler":
+        """Fit from summary statistics (a stream's: the data is never in memory at once)."""
+        if self.method == "minmax":
+            self.offset, self.scale = float(low), float(high - low) or 1.0
+        elif self.method == "standard":
+            self.offset = np.asarray(mean, np.float64)
+            self.scale = np.where(std > 1e-12, std, 1.0).astype(np.float64)
+        return self
 
     @property
     def units(self) -> str:

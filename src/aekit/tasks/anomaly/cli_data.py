@@ -1,4 +1,4 @@
-"""Data handling behind `aekit detect`: reading labelled training tables, splits, loading runs."""
+"""Data handling behind `aekit detect`: reading labelled training tables, splits, loading runs, scoring shards."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ...data.dataset import Dataset
 from ...errors import ConfigError, DataError
 from .detector import AnomalyDetector
 from .labels import check_partial_labels
+from .streaming import ScoreSummary, score_file
 from .thresholds import check_binary_labels
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
@@ -113,6 +114,36 @@ def load_detector(run):
     from ...runs import load as load_run  # the loader that knows every estimator; it imports this package
 
     return load_run(run, expect=AnomalyDetector)
+
+
+def shard_paths(spec: str) -> list[Path]:
+    """The files a path or a glob names, in sorted order (the order their rows are scored and written)."""
+    import glob
+
+    path = Path(spec).expanduser()
+    if path.exists() or not any(ch in spec for ch in "*?["):
+        return [path]
+    paths = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
+    if not paths:
+        raise DataError(f"The pattern {spec!r} matches no files. Check the pattern and the current folder.")
+    return paths
+
+
+def merge_summaries(summaries: list[ScoreSummary]) -> ScoreSummary:
+    """The summary of several processes' parts, as if one had scored them all."""
+    merged = ScoreSummary(passthrough=summaries[0].passthrough)
+    for part in summaries:
+        for name in ("rows_read", "rows_written", "flagged", "dropped", "imputed"):
+            setattr(merged, name, getattr(merged, name) + getattr(part, name))
+        merged.scores += part.scores
+        merged.labels += part.labels
+    return merged
+
+
+def score_shards(run: str, paths: list, top: int, nan_policy: str, output):
+    """Score ``paths`` into ``output`` with the detector in ``run`` (loaded here: this may be a process of its own,
+    one of ``aekit detect score --jobs``)."""
+    return score_file(load_detector(run), paths, output, top=top, nan_policy=nan_policy)
 
 
 def explain_table(detector, data, rows: str | None, count: int, top: int):

@@ -1,4 +1,4 @@
-"""Score CSV and Parquet files in chunks, so a file larger than memory scores with bounded memory.
+"""Score CSV and Parquet files (or shards of one table) in chunks, with bounded memory whatever their size.
 
 Each chunk is read with Arrow (CSV in parallel blocks, Parquet by row batches), the feature columns are
 matched to the training columns by name, scored, and written out with every input column unchanged plus
@@ -76,6 +76,20 @@ def iter_batches(path: Path, features: list[str]) -> Iterator:
             yield header, batch
     except pa.ArrowInvalid as exc:
         raise DataError(_explain_arrow_error(path, str(exc), header)) from None
+
+
+def shard_batches(paths: list[Path], features: list[str]) -> Iterator:
+    """:func:`iter_batches` over several files in turn, which must share one header (one output file)."""
+    first = None
+    for path in paths:
+        for header, batch in iter_batches(path, features):
+            if first is None:
+                first = (header, path)
+            elif header != first[0]:
+                raise DataError(f"The shards do not share one header: {path.name} has columns "
+                                f"{', '.join(header[:6])}..., {first[1].name} has {', '.join(first[0][:6])}.... "
+                                "Score them separately, or give them the same columns.")
+            yield header, batch
 
 
 def _csv_header(path: Path, delimiter: str) -> list[str]:
@@ -208,7 +222,9 @@ def score_file(detector, source, output, *, top: int = 3, nan_policy: str = "err
     if detector.kind_ != "table":
         raise DataError("Streaming scoring reads tables (CSV/Parquet); this detector was trained on images. "
                         "Score images in Python with detector.decision_function(images).")
-    source, features = Path(source), list(detector.feature_names_ or [])
+    paths = [Path(p) for p in source] if isinstance(source, (list, tuple)) else [Path(source)]
+    source, features = Path(paths[0]) if len(paths) == 1 else Path(f"{paths[0].name} and {len(paths) - 1} more"), \
+        list(detector.feature_names_ or [])
     if not features:
         raise DataError("This detector was trained on an array without column names, so a table cannot be matched "
                         "to it. Fit it on a CSV/Parquet file or a pandas DataFrame to score files.")
@@ -216,7 +232,7 @@ def score_file(detector, source, output, *, top: int = 3, nan_policy: str = "err
     summary = ScoreSummary()
     sink = ScoredFileSink(Path(output)) if write else None
     try:
-        chunks = parsed_chunks(iter_batches(source, features), features, source.name, nan_policy,
+        chunks = parsed_chunks(shard_batches(paths, features), features, source.name, nan_policy,
                                detector.scaler_.offset)
         for header, batch, X, rows, imputed in prefetched(chunks):
             if summary.rows_read == 0:
