@@ -154,7 +154,7 @@ def test_cli_trains_on_shards_and_splits_encoding_and_scoring_across_processes(s
     assert refused.returncode == 2 and "reads its data into memory" in refused.stderr
 
 
-def test_detect_score_splits_shards_across_processes_into_one_identical_file(shards, tmp_path):
+def test_detect_score_and_report_take_shards_and_score_splits_them_across_processes(shards, tmp_path):
     folder, frames, _ = shards
     run = tmp_path / "detector"
     fitted = run_cli("detect", "fit", folder / "part-0.csv", "--label-column", "Class", "--epochs", "2", "-o", run)
@@ -169,3 +169,6 @@ def test_detect_score_splits_shards_across_processes_into_one_identical_file(sha
     assert scored[0] == scored[1]
     table = pd.read_csv(tmp_path / "scored2.csv")
     assert len(table) == sum(map(len, frames)) and list(table.columns[:7]) == list(frames[0].columns)
+    report = run_cli("detect", "report", run, folder / "part-*.csv", "--label-column", "Class", "-o", tmp_path / "rep")
+    assert report.returncode == 0, report.stderr
+    assert report.stdout.startswith(f"{len(table):,} rows, {int(table['is_anomaly'].sum()):,} flagged")

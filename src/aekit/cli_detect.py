@@ -181,7 +181,8 @@ def score_command(run, data, output, top, nan_policy, jobs):
               help=NAN_HELP)
 @handle_errors
 def report_command(run, data, label_column, output, nan_policy):
-    """Score DATA and write metrics.json plus ROC, precision-recall, score-histogram and confusion-matrix PNGs.
+    """Score DATA (a file or a glob of shards) and write metrics.json plus ROC, precision-recall, score-histogram
+    and confusion-matrix PNGs.
 
     \b
     Example:
@@ -189,13 +190,13 @@ def report_command(run, data, label_column, output, nan_policy):
     """
     import numpy as np
 
-    from .tasks.anomaly.cli_data import load_detector
+    from .tasks.anomaly.cli_data import load_detector, shard_paths
     from .tasks.anomaly.report import write_report
     from .tasks.anomaly.streaming import score_file
 
     detector = load_detector(run)
-    summary = score_file(detector, data, None, nan_policy=nan_policy, label_column=label_column, keep_scores=True,
-                         write=False)
+    summary = score_file(detector, shard_paths(data), None, nan_policy=nan_policy, label_column=label_column,
+                         keep_scores=True, write=False)
     scores = np.concatenate(summary.scores)
     labels = np.concatenate(summary.labels) if label_column else None
     result = write_report(scores, detector.threshold_, output, labels)
