@@ -59,6 +59,25 @@ def code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
+def file_hashes() -> dict[str, str]:
+    """``{path relative to the repository: short hash}`` of every source file of the package."""
+    import hashlib
+
+    return {str(path.relative_to(ROOT)): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            for path in sorted((ROOT / "src" / "aekit").rglob("*.py"))}
+
+
+def measured_files(at_start: dict[str, str]) -> dict[str, str]:
+    """The package's files this process imported, with their hashes when the run started: the code a result
+    measured (worker processes import the same modules as the script that starts them)."""
+    loaded = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if path and Path(path).is_relative_to(ROOT / "src" / "aekit"):
+            loaded.add(str(Path(path).relative_to(ROOT)))
+    return {path: at_start[path] for path in sorted(loaded) if path in at_start}
+
+
 def script_hash(name: str) -> str:
     import hashlib
 
@@ -79,13 +98,14 @@ def commit() -> dict:
 # The code a result measured is the code when the benchmark started: commits made while it runs (hours, for
 # some) must not be stamped on it.
 _CODE_AT_START = {**commit(), "package_hash": code_hash()}
+_FILES_AT_START = file_hashes()
 
 
 def write_result(name: str, payload: dict, started: float) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": name, "date": datetime.now(UTC).isoformat(timespec="seconds"),
                "machine": machine(), "versions": versions(), "wall_seconds": round(time.time() - started, 1),
-               "code": {**_CODE_AT_START, "script_hash": script_hash(name)},
+               "code": {**_CODE_AT_START, "script_hash": script_hash(name), "files": measured_files(_FILES_AT_START)},
                **payload}
     path = RESULTS / f"{name}.json"
     temporary = path.with_suffix(".json.tmp")

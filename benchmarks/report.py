@@ -25,7 +25,7 @@ def _machine(result: dict) -> str:
 def _staleness(result: dict) -> str:
     """Which code a result measured, and a warning when its script has changed since."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from _common import script_hash
+    from _common import code_hash, file_hashes, script_hash
 
     code = result.get("code")
     if not code:
@@ -34,7 +34,28 @@ def _staleness(result: dict) -> str:
     note = f"\n\n_Measured at commit {(code.get('commit') or '?')[:10]}{local}._"
     if code.get("script_hash") and code["script_hash"] != script_hash(result["benchmark"]):
         note += " **Stale:** the benchmark script has changed since; rerun it."
+    files = code.get("files")
+    if files:  # the files the benchmark imported, each with its hash at the start of the run
+        now = file_hashes()
+        changed = [path.removeprefix("src/aekit/") for path, digest in files.items() if now.get(path) != digest]
+        if changed:
+            note += (f" **Stale:** the code it measured has changed since ({', '.join(changed[:4])}"
+                     f"{f' and {len(changed) - 4} more files' if len(changed) > 4 else ''}); rerun it.")
+    elif code.get("package_hash") and code["package_hash"] != code_hash():
+        touched = _files_changed_since(code.get("commit"))
+        note += (f" The package has changed since{f' ({touched} files under src/aekit)' if touched else ''}; this "
+                 "result predates per-file records, so whether the change reaches what it measured is not known.")
     return note
+
+
+def _files_changed_since(commit: str | None) -> int:
+    import subprocess
+
+    if not commit:
+        return 0
+    listed = subprocess.run(["git", "diff", "--name-only", commit, "--", "src/aekit"], cwd=ROOT, capture_output=True,
+                            text=True)
+    return len(listed.stdout.split()) if listed.returncode == 0 else 0
 
 
 def part_stamp(block: dict) -> list[str]:
@@ -61,8 +82,12 @@ def mnist_hinton(result: dict) -> str:
 
 def throughput(result: dict) -> str:
     names = {"aekit": "aekit", "keras": "plain keras.Model.fit", "torch": "PyTorch, eager",
-             "torch-channels-last": "PyTorch, eager, channels-last", "torch-compile": "PyTorch, torch.compile",
-             "aekit-default-conv": "aekit's default `conv` model (its own layers)"}
+             "torch-1-thread": "PyTorch, eager, 1 thread", "torch-channels-last": "PyTorch, eager, channels-last",
+             "torch-compile": "PyTorch, torch.compile",
+             "aekit-default-conv": "aekit's default `conv` model (its own layers)",
+             "aekit-no-jit": "aekit without XLA/jit (ablation)",
+             "aekit-one-step-per-call": "aekit, one step per call (ablation)",
+             "aekit-bf16": "aekit, bf16 mixed precision (ablation)"}
     titles = {"dense": "784-1000-500-250-30 (hinton2006), MNIST, batch 256",
               "conv28": "conv 32-64 / Dense 32 / convT, 28x28 MNIST, batch 128",
               "conv64": "conv 32-64 / Dense 32 / convT, 64x64 Fashion-MNIST, batch 128"}
@@ -72,11 +97,22 @@ def throughput(result: dict) -> str:
     lines = [f"fp32 peak (4096x4096 matrix product, NumPy BLAS, 2 cores): **{peak:.0f} GFLOP/s**.", "",
              "| model | trainer | backend | median s/epoch | samples/s | GFLOP/s | share of peak |",
              "|---|---|---|---:|---:|---:|---:|"]
+    kept = result.get("kept_from") or {}
     for row in result["rows"]:
-        lines.append(f"| {titles[row['model']]} | {names[row['trainer']]} | {row['backend']} | "
+        share = "bf16: not vs the fp32 peak" if row["share_of_fp32_peak"] is None else \
+            f"{row['share_of_fp32_peak']:.0%}"
+        mark = " ¹" if row["model"] in kept.get("models", ()) else ""
+        lines.append(f"| {titles[row['model']]}{mark} | {names[row['trainer']]} | {row['backend']} | "
                      f"{row['median_epoch_seconds']:.2f} | {row['samples_per_second']:,} | "
-                     f"{row['gflops_per_second']:.0f} | {row['share_of_fp32_peak']:.0%} |")
+                     f"{row['gflops_per_second']:.0f} | {share} |")
     lines.append("")
+    for failure in result.get("failed", []):
+        lines += [f"Failed: {names[failure['trainer']]} on {failure['backend']}, {failure['model']}: "
+                  f"{failure['error']}", ""]
+    if kept:
+        lines += [f"¹ Kept from the run of {kept['date'][:10]} at commit {(kept.get('commit') or '?')[:10]} (shares "
+                  f"of that run's measured peak, {kept['fp32_peak_gflops']:.0f} GFLOP/s); `--only` measured the "
+                  "other rows.", ""]
     for model, summary in result["summary"].items():
         line = (f"- {titles[model]}: aekit's default path ({summary['aekit_default_backend']}) reaches "
                 f"{summary['aekit_share_of_peak']:.0%} of the fp32 peak")
@@ -161,11 +197,12 @@ from representation import render as representation  # noqa: E402 - its tables a
 from representation_limits import render as representation_limits  # noqa: E402
 from restoration_tables import render as restoration  # noqa: E402
 from retrieval_tables import render as retrieval  # noqa: E402
+from scale_tables import render as scale  # noqa: E402
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
              "representation_limits": representation_limits, "anomaly": anomaly, "images": images,
              "generative": generative, "retrieval": retrieval, "restoration": restoration,
-             "compression": compression}
+             "compression": compression, "scale": scale}
 
 
 def main() -> int:

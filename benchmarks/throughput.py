@@ -6,8 +6,11 @@ aekit's default ``conv`` model on each image size. Every configuration runs in i
 ``--rounds`` interleaved rounds (the machine is shared and noisy); each process's first epoch (compilation)
 is dropped and the median of the remaining epoch times is reported, as samples/s and achieved GFLOP/s. The
 fp32 peak is a 4096x4096 single-precision matrix product through NumPy's BLAS on all cores, measured in
-the same run. PyTorch gets every core (``torch.set_num_threads``) and, for convolutions, the faster of the
-default and channels-last layouts.
+the same run. PyTorch gets every core (``torch.set_num_threads``; one thread too, for the dense model) and, for
+convolutions, the faster of the default and channels-last layouts. On the dense model, ablations show what
+each part of aekit's path buys: without XLA/jit, one step per call into the compiled program, and bf16 mixed
+precision (reported apart: never against the fp32 peak). ``--only`` keeps the other models' rows from the last
+result, stamped with when they were measured.
 
     python benchmarks/throughput.py [--rounds 2] [--only dense,conv64]   # -> benchmarks/results/throughput.json
 """
@@ -35,9 +38,16 @@ TRAINERS = {  # name -> (backends, which models)
     "keras": (("tensorflow", "jax"), ("dense", "conv28", "conv64")),
     "aekit-default-conv": (("tensorflow",), ("conv28", "conv64")),
     "torch": (("-",), ("dense", "conv28", "conv64")),
+    "torch-1-thread": (("-",), ("dense",)),
     "torch-channels-last": (("-",), ("conv28", "conv64")),
     "torch-compile": (("-",), ("dense", "conv28", "conv64")),
+    # What each part of aekit's path buys on the dense model (the default backend for it, JAX): without XLA/jit,
+    # with one step per call into the compiled program, and in bf16 mixed precision (reported apart from fp32).
+    "aekit-no-jit": (("jax",), ("dense",)),
+    "aekit-one-step-per-call": (("jax",), ("dense",)),
+    "aekit-bf16": (("jax", "tensorflow"), ("dense",)),
 }
+BF16_TRAINERS = ("aekit-bf16",)
 
 
 def data(model: str):
@@ -83,6 +93,8 @@ def worker(trainer: str, model: str, epochs: int) -> dict:
     from aekit.config import Config
     from aekit.models import AutoencoderModel, build_model
 
+    _apply_variant(trainer, training)
+
     config = Config(model="conv", epochs=epochs, batch_size=batch, seed=SEED, validation_split=0,
                     early_stopping=False, schedule="constant")
     if trainer == "aekit-default-conv":
@@ -98,11 +110,26 @@ def worker(trainer: str, model: str, epochs: int) -> dict:
     return {"epoch_seconds": times, "flops_per_sample": flops}
 
 
+def _apply_variant(trainer: str, training) -> None:
+    """The ablations: aekit's training path with one of its choices undone (or bf16 mixed precision)."""
+    import keras
+
+    if trainer == "aekit-bf16":
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    if trainer in ("aekit-no-jit", "aekit-one-step-per-call"):
+        def compile_model(model, config, steps_per_epoch):
+            model.compile(optimizer=training.make_optimizer(config, steps_per_epoch),
+                          jit_compile=trainer != "aekit-no-jit",
+                          steps_per_execution=1 if trainer == "aekit-one-step-per-call"
+                          else training.steps_per_execution(steps_per_epoch))
+        training.compile_model = compile_model
+
+
 def _torch_epochs(trainer: str, model: str, x, epochs: int) -> dict:
     import torch
 
     torch.manual_seed(SEED)
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(1 if trainer == "torch-1-thread" else os.cpu_count() or 1)
     channels_last = trainer == "torch-channels-last"
     net = torch_model(model, channels_last)
     step_model = torch.compile(net) if trainer == "torch-compile" else net
@@ -178,29 +205,60 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args.worker, args.model, args.epochs)))
         return
+    # The workers train through these modules; importing them here records that code with the result.
+    import aekit.models  # noqa: F401
+    import aekit.training  # noqa: F401
 
     started = time.time()
     models = args.only.split(",")
     configs = [(trainer, backend, model) for model in models for trainer, (backends, wanted) in TRAINERS.items()
                for backend in backends if model in wanted and not (args.no_torch and trainer.startswith("torch"))]
     runs: dict = {config: [] for config in configs}
+    failed: dict = {}
     peaks = []
     for round_number in range(args.rounds):
         peaks.append(fp32_peak())
         for config in configs:
-            runs[config].append(run_worker(*config, args.epochs))
+            if config in failed:
+                continue
+            try:
+                runs[config].append(run_worker(*config, args.epochs))
+            except RuntimeError as error:  # one configuration failing must not lose the others' hour of runs
+                failed[config] = str(error).splitlines()[-1][:300]
+                print(round_number, *config, "FAILED:", failed[config], flush=True)
+                continue
             print(round_number, *config, [round(t, 2) for t in runs[config][-1]["epoch_seconds"]], flush=True)
+    configs = [c for c in configs if c not in failed]
     reference = {model: next(r for c, rs in runs.items() if c[2] == model for r in rs if r["flops_per_sample"])
                  ["flops_per_sample"] for model in models}
     rows = [summarise(*config, runs[config], reference[config[2]]) for config in configs]
     peak = median(peaks)
-    for row in rows:
-        row["share_of_fp32_peak"] = round(row["gflops_per_second"] / peak, 3)
+    for row in rows:  # bf16 runs on other units at another peak: never compared with the fp32 one
+        row["share_of_fp32_peak"] = None if row["trainer"] in BF16_TRAINERS else round(
+            row["gflops_per_second"] / peak, 3)
+    kept = _rows_kept(models)
     payload = {"models": {m: {**SPECS[m], "epoch_samples": EPOCH_SAMPLES[m]} for m in models}, "seed": SEED,
                "epochs_per_process": args.epochs, "rounds": args.rounds, "fp32_peak_gflops": round(peak, 1),
-               "fp32_peak_runs": [round(p, 1) for p in peaks], "rows": rows, "summary": _summary(rows, models)}
+               "fp32_peak_runs": [round(p, 1) for p in peaks], "rows": rows + kept["rows"],
+               "summary": {**_summary(rows, models), **kept["summary"]}, "kept_from": kept["measured"],
+               "failed": [{"trainer": t, "backend": b, "model": m, "error": e} for (t, b, m), e in failed.items()]}
     path = write_result("throughput", payload, started)
     print(json.dumps(payload["summary"], indent=2), "->", path)
+
+
+def _rows_kept(models: list[str]) -> dict:
+    """The rows and summaries of models this run did not measure (``--only``), from the last result, with when
+    and at which commit (and against which peak) they were measured."""
+    from _common import RESULTS
+
+    path = RESULTS / "throughput.json"
+    previous = json.loads(path.read_text()) if path.is_file() else {}
+    rows = [r for r in previous.get("rows", []) if r["model"] not in models]
+    summary = {m: v for m, v in previous.get("summary", {}).items() if m not in models}
+    measured = previous.get("kept_from") or ({"date": previous["date"], "commit": previous["code"].get("commit"),
+                                              "fp32_peak_gflops": previous.get("fp32_peak_gflops"),
+                                              "models": sorted(summary)} if rows else None)
+    return {"rows": rows, "summary": summary, "measured": measured}
 
 
 def _summary(rows: list[dict], models: list[str]) -> dict:

@@ -65,7 +65,10 @@ def keras_parts(name: str):
         x = latent
         for units in sizes[5:-1]:
             x = layers.Dense(units, activation="elu")(x)
-        return encoder, keras.Model(latent, layers.Dense(sizes[-1], activation="sigmoid")(x))
+        # The output's sigmoid in float32 (a no-op in fp32): in bf16 it rounds to exactly 0 or 1 and the
+        # cross-entropy becomes infinite (the Keras mixed-precision guide's advice).
+        outputs = layers.Activation("sigmoid", dtype="float32")(layers.Dense(sizes[-1])(x))
+        return encoder, keras.Model(latent, outputs)
     size, (f1, f2), code = spec["size"], spec["filters"], spec["latent"]
     grid = -(-size // 4)
     inputs = keras.Input((size, size, 1))
