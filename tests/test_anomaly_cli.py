@@ -89,7 +89,7 @@ def test_report_writes_curves_histogram_confusion_and_metrics(run, tmp_path):
     unlabelled = tmp_path / "unlabelled"
     result = run_cli("detect", "report", run, CREDITCARD, "-o", unlabelled)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in unlabelled.iterdir()) == ["metrics.json", "scores.png"]
+    assert sorted(p.name for p in unlabelled.iterdir() if not p.name.startswith(".")) == ["metrics.json", "scores.png"]
 
 
 def test_explain_prints_the_top_rows_and_their_columns(run, sample):

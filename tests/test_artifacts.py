@@ -46,32 +46,39 @@ def test_unknown_estimators_and_formats_are_refused(tmp_path, change, message):
 
 
 def test_a_failed_save_leaves_the_previous_run_exactly_as_it_was(digits, tmp_path, monkeypatch):
+    import os
+
     run = tmp_path / "run"
     aekit.Autoencoder(**QUICK, run_dir=str(run)).fit(digits[0])
     assert (run / "tensorboard").is_dir() and (run / "checkpoint").is_dir()
     before = snapshot(run)
     loaded = aekit.load(run)
+    real_replace, calls = os.replace, []
 
-    def link_then_fail(source, target):
-        shutil.copytree(source, target)
-        raise OSError("disk full")
+    def fail_on_the_fourth_rename(source, target):
+        calls.append(target)
+        if len(calls) == 4:
+            raise OSError("disk full")
+        return real_replace(source, target)
 
-    monkeypatch.setattr("aekit.atomic._link_tree", link_then_fail)
+    monkeypatch.setattr("aekit.core.outputs.os.replace", fail_on_the_fourth_rename)
     with pytest.raises(OSError, match="disk full"):
-        loaded.save(run)  # fails after the logs and checkpoints were carried into the staging folder
+        loaded.save(run)  # fails after two files were renamed into place: both are put back
+    monkeypatch.undo()
     assert snapshot(run) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no staging folders left behind
+    assert sorted(p.name for p in run.iterdir() if p.name.startswith(".aekit-")) == [".aekit-files.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 
 
 def test_saving_over_another_run_replaces_it_and_into_its_own_run_keeps_the_logs(digits, tmp_path):
     other = tmp_path / "other"
     aekit.AnomalyDetector(epochs=2).fit(np.random.default_rng(0).normal(size=(100, 4))).save(other)
-    (other / "tensorboard").mkdir()
-    (other / "notes.txt").write_text("stale")
+    (other / "notes.txt").write_text("the user's")
     model = aekit.Autoencoder(**QUICK).fit(digits[0])
     model.save(other)
     left = {p.name for p in other.iterdir()}
-    assert not left & {"tensorboard", "notes.txt", "decision_scores.npy", "scores.png"}, left
+    assert not left & {"decision_scores.npy", "scores.png"}, left
+    assert "notes.txt" in left  # only what aekit wrote is replaced
     assert isinstance(aekit.load(other), aekit.Autoencoder)
 
     own = tmp_path / "own"

@@ -154,13 +154,20 @@ def test_cli_round_trip_on_png_jpeg_and_idx_files(codec, test_images, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(cli, ["decompress", str(run), str(tmp_path / "all.aez"), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["few-idx3-ubyte_00000.png", "few-idx3-ubyte_00001.png",
-                                                     "few-idx3-ubyte_00002.png", "one.png", "zero.png"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "few-idx3-ubyte_00000.png", "few-idx3-ubyte_00001.png", "few-idx3-ubyte_00002.png", "one.png", "zero.png"]
     with Image.open(out / "zero.png") as image:
         assert image.mode == "L" and image.size == (28, 28)
-    # A second decompress into the same folder replaces nothing without --overwrite.
+    # A second decompress into the same folder replaces the files it wrote, and a file of the user's only with
+    # --overwrite (the output rule of aekit.core.outputs).
     again = runner.invoke(cli, ["decompress", str(run), str(tmp_path / "all.aez"), "-o", str(out)])
-    assert again.exit_code == 2 and "--overwrite" in again.output
+    assert again.exit_code == 0, again.output
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "zero.png").write_bytes(b"the user's")
+    refused = runner.invoke(cli, ["decompress", str(run), str(tmp_path / "all.aez"), "-o", str(mine)])
+    assert refused.exit_code == 2 and "--overwrite" in refused.output
+    assert (mine / "zero.png").read_bytes() == b"the user's"
 
 
 def test_cli_refusals_exit_2_and_write_nothing(codec, tmp_path):

@@ -5,13 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import platform
+import shutil
+import tempfile
 import zipfile
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .atomic import atomic_directory, atomic_write_text
-from .errors import ArtifactError
+from .atomic import atomic_write_text
+from .core import outputs
+from .errors import AekitError, ArtifactError
 from .models import get_spec
 from .plugins import ensure_family
 
@@ -21,6 +26,8 @@ FORMAT_VERSION = 2
 # What training writes into a run directory; kept when the model is saved into the run it trained in.
 RUN_STATE = ("checkpoint", "tensorboard")
 MODEL_FILE, META_FILE, HISTORY_FILE = "model.keras", "aekit.json", "history.csv"
+PLOT_FILES = ("loss.png", "reconstructions.png")
+RUN_ENTRIES = (MODEL_FILE, META_FILE, HISTORY_FILE, *PLOT_FILES, *RUN_STATE)
 RUN_SPEC = Path("checkpoint") / "run.json"
 DATA_SOURCE = Path("checkpoint") / "data_source.json"
 
@@ -53,12 +60,70 @@ def register_estimator(cls: type) -> type:
     return cls
 
 
+def check_run_dir(run_dir, overwrite: bool = False, inputs=()) -> Path:
+    """Before any work: ``run_dir`` may be written (missing, empty, an aekit run, or ``overwrite``; never inside
+    the ``inputs`` it is trained on)."""
+    return outputs.check_folder(run_dir, overwrite=overwrite, inputs=inputs, names=RUN_ENTRIES,
+                                what=outputs.RUN_FOLDER)
+
+
+@contextmanager
+def training_run(run_dir: Path | None, params: dict, dataset, *, resume: bool):
+    """Around a fit that writes its checkpoints and logs into ``run_dir`` (already checked).
+
+    A fresh run in the folder of an earlier run sets that run's checkpoints and logs aside, so the two never
+    mix; they are deleted once the new run is saved, or put back if training fails on an aekit error (a value
+    found bad, a NaN loss). A crash or an interrupt leaves the new checkpoints for ``--resume``.
+    """
+    from .distributed import is_chief
+
+    if run_dir is None or resume or not is_chief():
+        yield
+        return
+    existed = run_dir.exists()
+    aside = _set_aside(run_dir, RUN_STATE) if existed else None
+    outputs.record(run_dir, RUN_STATE)
+    start_run(run_dir, params, dataset)
+    try:
+        yield
+    except AekitError:
+        if not existed:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        else:
+            _put_back(run_dir, RUN_STATE, aside)
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _set_aside(folder: Path, names) -> Path | None:
+    present = [n for n in names if (folder / n).exists()]
+    if not present:
+        return None
+    aside = Path(tempfile.mkdtemp(prefix=outputs.TEMPORARY_PREFIX + "previous-", dir=folder))
+    for name in present:
+        os.replace(folder / name, aside / name)
+    return aside
+
+
+def _put_back(folder: Path, names, aside: Path | None) -> None:
+    for name in names:
+        shutil.rmtree(folder / name, ignore_errors=True)
+        if aside is not None and (aside / name).exists():
+            os.replace(aside / name, folder / name)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
 def start_run(run_dir: Path, params: dict, dataset) -> None:
     """Record what a run trains on, so ``--resume`` can rebuild it after a crash."""
-    params = {k: v for k, v in params.items() if k not in ("run_dir", "verbose")}
+    params = {k: v for k, v in params.items() if k not in ("run_dir", "overwrite", "verbose")}
     spec = {"params": params, "data": {"name": dataset.name, "samples": len(dataset),
                                        "shape": list(dataset.sample_shape)}}
     atomic_write_text(run_dir / RUN_SPEC, json.dumps(spec, indent=2))
+    source = dataset.meta.get("source")
+    if source is not None:  # where the command line read the data: `aekit train --resume` reads it again
+        atomic_write_text(run_dir / DATA_SOURCE, json.dumps(source, indent=2))
 
 
 def check_resumable(run_dir: Path | None, dataset) -> None:
@@ -83,11 +148,6 @@ def read_run_spec(run_dir: str | Path) -> dict:
     return json.loads(path.read_text())
 
 
-def record_data_source(run_dir: str | Path, data_spec: dict) -> None:
-    """Remember where the CLI read the training data, so `aekit train --resume` reads it again."""
-    atomic_write_text(Path(run_dir) / DATA_SOURCE, json.dumps(data_spec, indent=2))
-
-
 def read_data_source(run_dir: str | Path) -> dict:
     path = Path(run_dir) / DATA_SOURCE
     if not path.is_file():
@@ -96,17 +156,20 @@ def read_data_source(run_dir: str | Path) -> dict:
     return json.loads(path.read_text())
 
 
-def save_artifact(estimator, path) -> Path:
-    """Write ``estimator``'s run directory at ``path`` atomically (see :func:`aekit.atomic.atomic_directory`).
+def save_artifact(estimator, path, overwrite: bool = False) -> Path:
+    """Write ``estimator``'s run directory at ``path``, under the output rule (:mod:`aekit.core.outputs`).
 
-    A run's TensorBoard logs and checkpoints are kept only when ``path`` is the run directory the
-    estimator trained in (or was loaded from); anything else already at ``path`` is replaced.
+    The files are written into a staging folder inside ``path``, then renamed into place, so a failure leaves
+    the previous run as it was. Replacing a run removes that run's own files and nothing else; its TensorBoard
+    logs and checkpoints are kept only when ``path`` is the run directory the estimator trained in (or was
+    loaded from).
     """
     path = Path(path)
+    outputs.check_folder(path, overwrite=overwrite, names=RUN_ENTRIES, what=outputs.RUN_FOLDER)
     own_run = getattr(estimator, "run_dir_", None)
-    carry = RUN_STATE if own_run is not None and Path(own_run).resolve() == path.resolve() else ()
+    keep = RUN_STATE if own_run is not None and Path(own_run).resolve() == path.resolve() else ()
     spec = get_spec(estimator.config_.model)
-    with atomic_directory(path, carry=carry) as staging:
+    with outputs.staged(path, keep=keep, replace_owned=True) as staging:
         estimator.model_.save(staging / MODEL_FILE)
         _write_history(estimator.history_, staging / HISTORY_FILE)
         _write_plots(estimator, staging)

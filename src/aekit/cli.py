@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import click  # noqa: E402
 from .cli_compress import COMMANDS as COMPRESS_COMMANDS  # noqa: E402
 from .cli_generate import COMMANDS as GENERATE_COMMANDS  # noqa: E402
 from .cli_index import COMMANDS as INDEX_COMMANDS  # noqa: E402
-from .cli_options import DataSource, add_plugin_flags, handle_errors  # noqa: E402
+from .cli_options import add_plugin_flags, handle_errors, overwrite_option  # noqa: E402
 from .cli_restore import COMMANDS as RESTORE_COMMANDS  # noqa: E402
 from .cli_train import COMMANDS as TRAIN_COMMANDS  # noqa: E402
 from .cli_train import train_into  # noqa: E402
@@ -33,6 +32,11 @@ DEMO_CONFIG = {"model": "deep", "hidden": [48, 32], "latent_dim": 10, "epochs": 
 @handle_errors
 def cli(debug, plugins):
     """aekit: train, inspect, save and reuse autoencoders.
+
+    Outputs (-o): a folder is written only if it is missing, empty or written by aekit; a folder of other files
+    needs --overwrite, and even then only files of the names aekit writes are replaced. A file is replaced only
+    with --overwrite. Image files are read in their bit depth (0-255, or 0-65535 for 16-bit) and converted to
+    the units, channels and columns of the model they are given to.
 
     \b
     Example:
@@ -84,10 +88,12 @@ def models(name):
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(file_okay=False), default="runs/demo", show_default=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="runs/demo", show_default=True,
+              help="Run directory: a new or empty folder, or an aekit run (replaced).")
+@overwrite_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @handle_errors
-def demo(output, quiet):
+def demo(output, overwrite, quiet):
     """Train a deep autoencoder on the bundled 8x8 digits and write a full run directory (< 1 minute).
 
     \b
@@ -95,13 +101,11 @@ def demo(output, quiet):
       aekit demo -o runs/demo
     """
     from . import data as data_module
+    from .artifacts import check_run_dir
 
-    output = Path(output)
-    if output.exists():
-        shutil.rmtree(output)
+    output = check_run_dir(Path(output), overwrite=overwrite)
     dataset = data_module.load("digits", split="train")
-    train_into(output, dict(DEMO_CONFIG), dataset, DataSource(dataset="digits"), resume=False,
-               verbose=0 if quiet else 2)
+    train_into(output, dict(DEMO_CONFIG), dataset, resume=False, verbose=0 if quiet else 2, overwrite=overwrite)
     from .runs import load
 
     report = load(output).evaluate(data_module.load("digits", split="test"))

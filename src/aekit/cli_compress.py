@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 import numpy as np
 
-from .cli_options import handle_errors, load_autoencoder
-from .cli_restore import units_per_pixel_value
+from .cli_options import handle_errors, load_autoencoder, overwrite_option
+from .core.outputs import check_file, check_folder, record
 from .errors import DataError
 
 
@@ -50,10 +50,10 @@ def _images_and_names(inputs: tuple[str, ...], model) -> tuple[np.ndarray, list[
 @click.command()
 @click.argument("run", type=click.Path())
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The .aez file to write (replaced if it exists).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .aez file to write.")
+@overwrite_option
 @handle_errors
-def compress(run, inputs, output):
+def compress(run, inputs, output, overwrite):
     """Compress images into one .aez file with a model trained with --model compression.
 
     INPUTS are image files (PNG, JPEG, ...), folders of them, or IDX files, of the size and channels the model
@@ -68,10 +68,11 @@ def compress(run, inputs, output):
     """
     from .atomic import atomic_path
 
+    check_file(output, overwrite=overwrite, inputs=inputs)
     model = _load_codec(run)
     images, names = _images_and_names(inputs, model)
     started = time.perf_counter()
-    data = model.compress(images.astype(np.float32) * units_per_pixel_value(model), names=names)
+    data = model.compress(images.astype(np.float32) * model.units_.per_file_value(images.dtype), names=names)
     seconds = time.perf_counter() - started
     target = Path(output)
     with atomic_path(target) as temporary:
@@ -87,7 +88,7 @@ def compress(run, inputs, output):
 @click.argument("file", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder to write the PNG files into.")
-@click.option("--overwrite", is_flag=True, help="Replace files of the same names in the output folder.")
+@overwrite_option
 @handle_errors
 def decompress(run, file, output, overwrite):
     """Decompress a .aez file into PNG files, with the run that compressed it.
@@ -106,18 +107,16 @@ def decompress(run, file, output, overwrite):
         raise DataError(f"Compressed file not found: {file}. Check the path (relative paths start at {Path.cwd()}).")
     model = _load_codec(run)
     container = aez.unpack(source.read_bytes(), str(source))
-    images = model.decompress_container(container, str(source))
-    names = container.names or [f"{source.name.split('.')[0]}_{i:05d}.png" for i in range(len(images))]
+    names = container.names or [f"{source.name.split('.')[0]}_{i:05d}.png" for i in range(container.count)]
     unsafe = [n for n in names if Path(n).is_absolute() or ".." in Path(n).parts or not n.endswith(".png")]
-    if unsafe or len(names) != len(images):
+    if unsafe or len(names) != container.count:
         raise DataError(f"{source} names its images wrongly ({(unsafe or names)[:1]}; {len(names)} names for "
-                        f"{len(images)} images); it was not written by aekit. Nothing was written.")
+                        f"{container.count} images); it was not written by aekit. Nothing was written.")
     output_dir = Path(output)
     targets = [output_dir / name for name in names]
-    existing = [str(t) for t in targets if t.exists()]
-    if existing and not overwrite:
-        raise DataError(f"{existing[0]} already exists ({len(existing)} of the {len(targets)} files would be "
-                        "replaced); choose an empty folder or pass --overwrite. Nothing was written.")
+    check_folder(output_dir, overwrite=overwrite, inputs=[file], names=names, what="decompressed images folder")
+    images = model.decompress_container(container, str(source))
+    record(output_dir, names)
     from PIL import Image
 
     pixels = images if images.dtype == np.uint8 else np.rint(images * 255).astype(np.uint8)

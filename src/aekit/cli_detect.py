@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .cli_options import config_options, handle_errors
+from .cli_options import config_options, handle_errors, overwrite_option
+from .core.outputs import check_file
 from .tasks.anomaly.columns import check_training_rows
 from .tasks.anomaly.detector import DEFAULT_OVERRIDES, MIN_TRAINING_ROWS
 
@@ -58,11 +59,13 @@ def detect():
 @click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
               help=NAN_HELP)
 @config_options(defaults=DEFAULT_OVERRIDES)
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Run directory to write.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Run directory to write: a new or empty folder, or an aekit run (replaced).")
+@overwrite_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @handle_errors
 def fit_command(data, label_column, normal_only, contamination, strategy, k, target, validation_fraction, robust,
-                use_labels, neighbours, no_standardize, score_method, nan_policy, output, quiet, **flags):
+                use_labels, neighbours, no_standardize, score_method, nan_policy, output, overwrite, quiet, **flags):
     """Train an anomaly detector on DATA and write a run directory.
 
     The run holds the model, the scaler, the threshold and the training column names and order;
@@ -77,6 +80,7 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
     """
     import numpy as np
 
+    from .artifacts import check_run_dir
     from .tasks.anomaly import AnomalyDetector
     from .tasks.anomaly.cli_data import read_training_table, split_for_threshold
 
@@ -104,6 +108,7 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
                   neighbours=neighbours, labels="use" if use_labels else "ignore")
     detector = AnomalyDetector(**params)
     detector.check_params()
+    check_run_dir(output, overwrite=overwrite, inputs=[data])
     dataset, labels = read_training_table(data, label_column, nan_policy, partial=use_labels)
     check_training_rows(dataset, MIN_TRAINING_ROWS)
     if labels is not None and not normal_only and not use_labels and labels.any():
@@ -115,7 +120,7 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
     detector.fit(train, labels if use_labels else None)
     if objective:
         detector.fit_threshold(validation.X, validation.y, objective=strategy, target=target)
-    detector.save(output)
+    detector.save(output, overwrite=True)  # checked before training
     seconds = time.perf_counter() - started
     trained_on = f"{len(train):,} {'normal ' if normal_only else ''}rows x {len(dataset.feature_names or [])} columns"
     click.echo(f"Wrote {output}: trained on {trained_on} in {seconds:.1f} s "
@@ -139,8 +144,9 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
               help=NAN_HELP)
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Split the shards DATA matches across this many processes (one output, in shard order).")
+@overwrite_option
 @handle_errors
-def score_command(run, data, output, top, nan_policy, jobs):
+def score_command(run, data, output, top, nan_policy, jobs, overwrite):
     """Score a CSV/Parquet file, or a glob of shards, in chunks: adds score, is_anomaly and top1..topN columns.
 
     Memory stays flat however large the data is. Columns are matched by name (order does not
@@ -155,6 +161,7 @@ def score_command(run, data, output, top, nan_policy, jobs):
     from .parts import run_parts, shard_groups
     from .tasks.anomaly.cli_data import load_detector, merge_summaries, score_shards, shard_paths
 
+    check_file(output, overwrite=overwrite, inputs=[data])
     groups = shard_groups(shard_paths(data), jobs)
     if len(groups) > 1:
         load_detector(run)  # a bad run fails here, before any process starts
@@ -177,10 +184,11 @@ def score_command(run, data, output, top, nan_policy, jobs):
 @click.argument("data", type=click.Path())
 @click.option("--label-column", help="Column of 0/1 labels; adds ROC/PR curves, a confusion matrix and AUCs.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder for PNGs and JSON.")
+@overwrite_option
 @click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
               help=NAN_HELP)
 @handle_errors
-def report_command(run, data, label_column, output, nan_policy):
+def report_command(run, data, label_column, output, overwrite, nan_policy):
     """Score DATA (a file or a glob of shards) and write metrics.json plus ROC, precision-recall, score-histogram
     and confusion-matrix PNGs.
 
@@ -190,16 +198,18 @@ def report_command(run, data, label_column, output, nan_policy):
     """
     import numpy as np
 
+    from .core.outputs import check_folder
     from .tasks.anomaly.cli_data import load_detector, shard_paths
-    from .tasks.anomaly.report import write_report
+    from .tasks.anomaly.report import REPORT_FILES, write_report
     from .tasks.anomaly.streaming import score_file
 
+    check_folder(output, overwrite=overwrite, inputs=[data], names=REPORT_FILES, what="report")
     detector = load_detector(run)
     summary = score_file(detector, shard_paths(data), None, nan_policy=nan_policy, label_column=label_column,
                          keep_scores=True, write=False)
     scores = np.concatenate(summary.scores)
     labels = np.concatenate(summary.labels) if label_column else None
-    result = write_report(scores, detector.threshold_, output, labels)
+    result = write_report(scores, detector.threshold_, output, labels, overwrite=overwrite)
     line = f"{result['rows']:,} rows, {result['flagged']:,} flagged at threshold {detector.threshold_:.6g}"
     if labels is not None and result.get("auc_roc") is not None:
         at = result["at_threshold"]
@@ -217,8 +227,9 @@ def report_command(run, data, label_column, output, nan_policy):
               help="Without --rows: how many of the highest-scoring rows to explain.")
 @click.option("--top", type=click.IntRange(1, 50), default=3, show_default=True, help="Columns per row.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the table to a CSV file.")
+@overwrite_option
 @handle_errors
-def explain_command(run, data, rows, count, top, output):
+def explain_command(run, data, rows, count, top, output, overwrite):
     """Show which columns each row reconstructs worst, with its value and the model's expected value.
 
     \b
@@ -228,6 +239,8 @@ def explain_command(run, data, rows, count, top, output):
     """
     from .tasks.anomaly.cli_data import explain_table, load_detector
 
+    if output:
+        check_file(output, overwrite=overwrite, inputs=[data])
     detector = load_detector(run)
     table = explain_table(detector, data, rows, count, top)
     if output:

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 import numpy as np
 
-from .cli_options import DataSource, handle_errors, load_autoencoder
+from .cli_options import DataSource, handle_errors, in_model_units, load_autoencoder, overwrite_option
+from .core.outputs import check_file, prepare_folder
 
 
 def _images(model, values: np.ndarray) -> np.ndarray:
@@ -41,8 +42,9 @@ def _write(values: np.ndarray, picture: np.ndarray | None, png: Path, npy: bool,
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the codes drawn from the prior.")
 @click.option("--npy", is_flag=True, help="Also write the samples as a .npy array (in the data's units).")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+@overwrite_option
 @handle_errors
-def sample(run, count, grid, seed, npy, output):
+def sample(run, count, grid, seed, npy, output, overwrite):
     """Draw new samples from a variational model: codes from the prior N(0, I), decoded.
 
     Writes OUTPUT/samples.png (a grid of images), or with --grid OUTPUT/latent-grid.png.
@@ -53,8 +55,8 @@ def sample(run, count, grid, seed, npy, output):
       aekit sample runs/vae2d --grid 20 -o runs/vae2d/manifold
     """
     model = load_autoencoder(run)
-    output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
+    stem = "latent-grid" if grid else "samples"
+    output = prepare_folder(output, overwrite=overwrite, names=[f"{stem}.png", f"{stem}.npy"], what="samples folder")
     if grid:
         values = model.latent_grid(grid)
         flat = values.reshape(grid * grid, *model.input_shape_)
@@ -87,8 +89,9 @@ def _tile(model, values: np.ndarray, columns: int) -> np.ndarray:
 @click.option("--slerp", is_flag=True, help="Walk the great circle between the codes instead of the straight line.")
 @click.option("--npy", is_flag=True, help="Also write the path as a .npy array (in the data's units).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
+@overwrite_option
 @handle_errors
-def interpolate(run, images, dataset, data, split, indices, steps, slerp, npy, output):
+def interpolate(run, images, dataset, data, split, indices, steps, slerp, npy, output, overwrite):
     """Decode the path between the codes of two inputs: two image files, or two samples of a dataset.
 
     \b
@@ -97,6 +100,9 @@ def interpolate(run, images, dataset, data, split, indices, steps, slerp, npy, o
       aekit interpolate runs/vae --dataset mnist --indices 0 1 --slerp -o path.png
     """
     model = load_autoencoder(run)
+    npy = npy or model.kind_ != "image"
+    for target in (output, *([Path(output).with_suffix(".npy")] if npy else [])):
+        check_file(target, overwrite=overwrite, inputs=[*images, data])
     if images and (dataset or data):
         raise click.UsageError("Give two image files, or --dataset/--data with --indices, not both.")
     if images:
@@ -104,19 +110,20 @@ def interpolate(run, images, dataset, data, split, indices, steps, slerp, npy, o
             raise click.UsageError(f"Received {len(images)} image files; expected two (IMG_A IMG_B).")
         from .data.readers import read_images
 
-        pair = read_images([Path(p) for p in images], model.input_shape_[:2], "the two images").X
+        pair = in_model_units(read_images([Path(p) for p in images], model.input_shape_[:2], "the two images",
+                                          channels=model.input_shape_[-1]), model).X
     else:
         if not (dataset or data) or indices is None:
             raise click.UsageError("Give two image files, or --dataset NAME (or --data PATH) with --indices I J.")
         source = DataSource(dataset=dataset, data=data, split=split)
-        loaded = source.read()
+        loaded = source.read(model=model)
         outside = [i for i in indices if not 0 <= i < len(loaded)]
         if outside:
             raise click.UsageError(f"--indices {outside} are outside the {len(loaded):,} samples.")
         pair = loaded.X[list(indices)]
     path = model.interpolate(pair[0], pair[1], steps=steps, slerp=slerp)
     picture = _tile(model, path, steps) if model.kind_ == "image" else None
-    written = _write(path, picture, Path(output), npy or model.kind_ != "image", model.input_shape_[0])
+    written = _write(path, picture, Path(output), npy, model.input_shape_[0])
     click.echo(f"Wrote {', '.join(written)} ({steps} points, {'spherical' if slerp else 'linear'} path).")
 
 

@@ -8,15 +8,16 @@ from pathlib import Path
 import click
 import numpy as np
 
-from .cli_options import DataSource, data_options, handle_errors
+from .cli_options import DataSource, data_options, handle_errors, overwrite_option
+from .core.outputs import check_file
 
 ID_HELP = "Table column holding the items' ids (default: row numbers; image folders: file names)."
 
 
-def _read_with_ids(source: DataSource, id_column: str | None):
-    """The dataset and its ids (an id column is taken out of a table's features)."""
+def _read_with_ids(source: DataSource, id_column: str | None, model):
+    """The dataset for ``model`` and its ids (an id column is taken out of a table's features)."""
     if id_column is None:
-        return source.read(), None
+        return source.read(model=model), None
     from .data.readers import table_to_dataset
     from .errors import DataError
     from .tasks.anomaly.cli_data import read_frame
@@ -48,8 +49,9 @@ def index():
 @data_options
 @click.option("--id-column", help=ID_HELP)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .aeidx file to write.")
+@overwrite_option
 @handle_errors
-def build_command(run, source, id_column, output):
+def build_command(run, source, id_column, output, overwrite):
     """Encode DATA with the hashing model RUN and write a Hamming index.
 
     \b
@@ -58,10 +60,13 @@ def build_command(run, source, id_column, output):
       aekit index build runs/hash32 --data photos/ -o photos.aeidx       # ids: the file names
     """
     from .retrieval import build
+    from .retrieval.build import resolve_model
 
-    dataset, ids = _read_with_ids(source, id_column)
-    built = build(run, dataset, ids=ids, source={**source.spec(), "id_column": id_column})
-    built.save(output)
+    check_file(output, overwrite=overwrite, inputs=[source.data])
+    model = resolve_model(run)
+    dataset, ids = _read_with_ids(source, id_column, model)
+    built = build(model, dataset, ids=ids, source={**source.spec(), "id_column": id_column})
+    built.save(output, overwrite=True)  # checked above
     click.echo(f"Indexed {len(built):,} items as {built.bits}-bit codes in {output}.")
 
 
@@ -84,13 +89,13 @@ def add_command(index_file, run, source, id_column):
     existing = HammingIndex.load(index_file, mmap=False)
     model = resolve_model(run)
     check_same_model(existing, model)
-    dataset, ids = _read_with_ids(source, id_column)
+    dataset, ids = _read_with_ids(source, id_column, model)
     if ids is None and existing.ids.dtype == object:
         ids = np.asarray(dataset.meta.get("files", []), dtype=object) if "files" in dataset.meta else None
     packed, real = encode_for_index(model, dataset)
     existing.add(packed, ids=ids, real=real)
     existing.metadata.setdefault("added", []).append(source.spec())
-    existing.save(index_file)
+    existing.save(index_file, overwrite=True)  # the index grows in place, in one atomic write
     click.echo(f"Added {len(dataset):,} items; {index_file} now holds {len(existing):,}.")
 
 
@@ -104,8 +109,9 @@ def add_command(index_file, run, source, id_column):
 @click.option("--rerank", is_flag=True, help="With --radius: order what is found by the real-valued codes.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Images: a PNG of each query and its results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@overwrite_option
 @handle_errors
-def search(index_file, source, run, k, radius, rerank, plot, as_json):
+def search(index_file, source, run, k, radius, rerank, plot, as_json, overwrite):
     """Find the items of INDEX_FILE nearest to each query (--dataset / --data, e.g. an image file).
 
     \b
@@ -117,13 +123,15 @@ def search(index_file, source, run, k, radius, rerank, plot, as_json):
     from .retrieval import HammingIndex
     from .retrieval.build import check_same_model, encode_for_index, resolve_model
 
+    if plot:
+        check_file(plot, overwrite=overwrite, inputs=[source.data, index_file])
     found_index = HammingIndex.load(index_file)
     run = run or found_index.metadata.get("run")
     if not run:
         raise ArtifactError(f"{index_file} does not record the model that built it; pass --run RUN.")
     model = resolve_model(run)
     check_same_model(found_index, model)
-    queries = source.read()
+    queries = source.read(model=model)
     packed, real = encode_for_index(model, queries)
     if radius is None:
         ids, distances = found_index.search(packed, k)

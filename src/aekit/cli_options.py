@@ -12,6 +12,7 @@ import typing
 from typing import Any
 
 import click
+import numpy as np
 
 from . import params as family_params
 from .config import CHOICES, Config
@@ -130,9 +131,12 @@ class DataSource:
     stream: bool | None = None
     stream_cache: str | None = None
 
-    def read(self, allow_stream: bool = False):
+    def read(self, allow_stream: bool = False, model=None):
         """A :class:`~aekit.data.Dataset` in memory, or, for commands that take one (``allow_stream``), a
-        :class:`~aekit.data.Stream` when the data is streamed."""
+        :class:`~aekit.data.Stream` when the data is streamed.
+
+        Given the fitted ``model`` it is for, image files come in its channels and units (files hold pixel values
+        of their bit depth; a model trained on [0, 1] values gets them divided by 255, or 65535)."""
         from . import data as data_module
 
         if self.stream and not allow_stream:
@@ -145,10 +149,17 @@ class DataSource:
                 if self.max_samples is not None or self.image_shape is not None:
                     raise click.UsageError("--max-samples and --image-shape read data into memory; drop them, or "
                                            "pass --no-stream.")
-                return open_stream(self.data, self.label_column, self.image_size, cache=self.stream_cache)
-        return data_module.load(self.dataset, self.data, split=self.split, label_column=self.label_column,
-                                image_size=self.image_size, data_dir=self.data_dir, max_samples=self.max_samples,
-                                image_shape=self.image_shape)
+                stream = open_stream(self.data, self.label_column, self.image_size, cache=self.stream_cache)
+                stream.meta["source"] = self.spec()
+                return stream
+        image_model = model is not None and model.kind_ == "image"
+        dataset = data_module.load(self.dataset, self.data, split=self.split, label_column=self.label_column,
+                                   image_size=self.image_size, data_dir=self.data_dir, max_samples=self.max_samples,
+                                   image_shape=self.image_shape,
+                                   channels=model.input_shape_[-1] if image_model else None)
+        dataset = in_model_units(dataset, model) if image_model else dataset
+        dataset.meta["source"] = self.spec()
+        return dataset
 
     def spec(self) -> dict:
         """Plain values, as recorded in a run directory for ``--resume``."""
@@ -204,9 +215,27 @@ def data_options(command=None, *, split_default: str = "train"):
     return decorate(command) if command is not None else decorate
 
 
-def read_data(dataset, data, label_column, image_size, split, data_dir, max_samples, image_shape=None):
+def in_model_units(dataset, model):
+    """Images read from files (pixel values of their bit depth) in the units ``model`` was trained in."""
+    if dataset.kind == "image" and dataset.X.dtype in (np.uint8, np.uint16):
+        step = model.units_.per_file_value(dataset.X.dtype)
+        if step != 1.0:
+            dataset.X = dataset.X.astype(np.float32) * np.float32(step)
+    return dataset
+
+
+def read_data(dataset, data, label_column, image_size, split, data_dir, max_samples, image_shape=None, model=None):
     return DataSource(dataset, data, label_column, tuple(image_size) if image_size else None,
-                      tuple(image_shape) if image_shape else None, split, data_dir, max_samples).read()
+                      tuple(image_shape) if image_shape else None, split, data_dir, max_samples).read(model=model)
+
+
+OVERWRITE_HELP = ("Write into an -o folder that holds files aekit did not write (files of the names it writes are "
+                  "replaced, nothing else), or replace an existing -o file. Without it such outputs are refused.")
+
+
+def overwrite_option(function):
+    """``--overwrite``: the one switch of the output rule (:mod:`aekit.core.outputs`)."""
+    return click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)(function)
 
 
 def load_autoencoder(run):

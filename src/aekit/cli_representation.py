@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from .cli_options import _int_list, data_options, handle_errors, load_autoencoder, read_data
+from .cli_options import _int_list, data_options, handle_errors, load_autoencoder, overwrite_option, read_data
+from .core.outputs import check_file, check_folder
 
 
 def _pick_source(source, dataset, data):
@@ -48,16 +49,16 @@ def train_test_options(command):
 
 
 def read_train_test(source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
-                    test_fraction, seed=0):
+                    test_fraction, seed=0, model=None):
     from .tasks.representation._common import holdout_split
 
     dataset, data = _pick_source(source, dataset, data)
     if dataset:
-        train = read_data(dataset, None, label_column, image_size, "train", data_dir, max_samples)
-        test = read_data(dataset, None, label_column, image_size, "test", data_dir, max_test_samples)
+        train = read_data(dataset, None, label_column, image_size, "train", data_dir, max_samples, model=model)
+        test = read_data(dataset, None, label_column, image_size, "test", data_dir, max_test_samples, model=model)
         return train, test
-    train, test = holdout_split(read_data(None, data, label_column, image_size, "train", data_dir, None),
-                                test_fraction, seed)
+    train, test = holdout_split(read_data(None, data, label_column, image_size, "train", data_dir, None,
+                                          model=model), test_fraction, seed)
     if max_samples is not None:
         train = train.subset(slice(0, max_samples))
     if max_test_samples is not None:
@@ -96,11 +97,12 @@ def _labels_list(value):
 @click.option("--no-pca", is_flag=True, help="Leave PCA out of the comparison.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder for comparison.json, comparison.csv and comparison.png.")
+@overwrite_option
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @handle_errors
 def compare(source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
             test_fraction, latent_dims, models, preset, hidden, epochs, batch_size, learning_rate, seed, no_pca,
-            output, quiet):
+            output, overwrite, quiet):
     """PCA vs autoencoders at several latent sizes: test reconstruction error and wall time.
 
     Trains PCA and each model once per latent size on the training split and reports the test split's
@@ -113,7 +115,9 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
       aekit compare --dataset digits --latent-dims 2,8 --hidden 64,32 --epochs 100 -o runs/compare-digits
     """
     from .tasks.representation import compare as run_compare
+    from .tasks.representation.compare import COMPARISON_FILES
 
+    check_folder(output, overwrite=overwrite, inputs=[data, source], names=COMPARISON_FILES, what="comparison")
     train, test = read_train_test(source, dataset, data, label_column, image_size, data_dir, max_samples,
                                   max_test_samples, test_fraction, seed)
     params = {k: v for k, v in {"preset": preset, "hidden": hidden, "epochs": epochs, "batch_size": batch_size,
@@ -121,7 +125,7 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
     names = [m.strip() for m in models.split(",") if m.strip()]
     result = run_compare(train, test, latent_dims or [], names, pca=not no_pca, seed=seed,
                          verbose=0 if quiet else 2, **params)
-    paths = result.save(output)
+    paths = result.save(output, overwrite=overwrite)
     click.echo(f"{'method':<34} {'latent':>6} {'sq. error/sample':>16} {'MSE/value':>10} {'PSNR dB':>8} {'seconds':>8}")
     for row in result.rows:
         psnr = f"{row['psnr_db']:>8.2f}" if "psnr_db" in row else f"{'':>8}"
@@ -143,8 +147,9 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder for embedding-METHOD.png, .csv and .html.")
+@overwrite_option
 @handle_errors
-def embed(run, positional, source, method, perplexity, neighbors, html, seed, output):
+def embed(run, positional, source, method, perplexity, neighbors, html, seed, output, overwrite):
     """Map a dataset's latent codes in 2-D: a PNG coloured by label and the coordinates as CSV.
 
     DATA is a named dataset or a path (or use --dataset / --data). t-SNE takes about a minute
@@ -156,15 +161,17 @@ def embed(run, positional, source, method, perplexity, neighbors, html, seed, ou
       aekit embed runs/h2006 --dataset mnist --max-samples 5000 --method umap -o runs/h2006/maps
     """
     from .tasks.representation import embed as run_embed
-    from .tasks.representation.embed import check_method
+    from .tasks.representation.embed import check_method, embedding_files
 
     source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
+    check_folder(output, overwrite=overwrite, inputs=[source.data], names=embedding_files(method, html),
+                 what="map")
     model = load_autoencoder(run)
     check_method(method, int(model.encoder_.output_shape[-1]))  # before reading data or encoding
-    data_obj = source.read()
+    data_obj = source.read(model=model)
     options = {"perplexity": perplexity} if method == "tsne" else {"n_neighbors": neighbors} if method == "umap" else {}
     result = run_embed(model, data_obj, method=method, seed=seed, **options)
-    paths = result.save(output, images=data_obj.X, html=html, seed=seed)
+    paths = result.save(output, images=data_obj.X, html=html, seed=seed, overwrite=overwrite)
     click.echo(f"Mapped {len(result.coordinates):,} samples with {method}; wrote "
                + ", ".join(str(p) for p in paths.values()) + ".")
 
@@ -179,9 +186,10 @@ def embed(run, positional, source, method, perplexity, neighbors, html, seed, ou
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (also of the --data hold-out).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the rows to this JSON file.")
+@overwrite_option
 @handle_errors
 def probe(run, source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
-          test_fraction, baselines, k, max_iter, seed, as_json, output):
+          test_fraction, baselines, k, max_iter, seed, as_json, output, overwrite):
     """Linear-probe and k-NN accuracy of the codes, vs PCA codes of equal size and the raw inputs.
 
     Probes train on the training split's codes and are scored on the test split.
@@ -195,9 +203,11 @@ def probe(run, source, dataset, data, label_column, image_size, data_dir, max_sa
     from .tasks.representation.probe import format_rows
     from .tasks.representation.probe import probe as run_probe
 
+    if output:
+        check_file(output, overwrite=overwrite, inputs=[data, source])
     model = load_autoencoder(run)
     train, test = read_train_test(source, dataset, data, label_column, image_size, data_dir, max_samples,
-                                  max_test_samples, test_fraction, seed)
+                                  max_test_samples, test_fraction, seed, model=model)
     names = [b.strip() for b in baselines.split(",") if b.strip()]
     rows = run_probe(model, train, test, baselines=names, k=k, max_iter=max_iter, seed=seed)
     if output:
@@ -230,11 +240,12 @@ def probe(run, source, dataset, data, label_column, image_size, data_dir, max_sa
 @click.option("--save", is_flag=True, help="Save the pretrained classifier of the largest size to OUTPUT/classifier.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
-              help="Folder for pretraining.json, .csv and .png.")
+              help="Folder for pretraining.json, .csv and .png (and classifier/ with --save).")
+@overwrite_option
 @handle_errors
 def classify(run, source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
              test_fraction, label_counts, freeze_epochs, epochs, head_learning_rate, fine_tune_learning_rate,
-             learning_rate, batch_size, min_steps, dropout, repeats, no_scratch, save, seed, output):
+             learning_rate, batch_size, min_steps, dropout, repeats, no_scratch, save, seed, output, overwrite):
     """Train a softmax classifier on the run's encoder with few and many labels, next to one from scratch.
 
     For each labelled set size, a class-balanced subset of the training split trains (1) the
@@ -246,20 +257,25 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
       aekit classify runs/h2006 mnist --labels 100,1000,all -o runs/h2006/classify
       aekit classify runs/h2006 --dataset mnist --labels 100 --repeats 3 --epochs 10 -o runs/h2006/classify
     """
-    from .tasks.representation.pretraining import format_rows, pretraining_curve, save_curve
+    from .tasks.representation.pretraining import CURVE_FILES, format_rows, pretraining_curve, save_curve
 
+    check_folder(output, overwrite=overwrite, inputs=[data, source], names=[*CURVE_FILES, *(("classifier",) if save
+                                                                                          else ())], what="results")
+    if save:
+        check_folder(Path(output) / "classifier", overwrite=overwrite, what="classifier folder")
     model = load_autoencoder(run)
     train, test = read_train_test(source, dataset, data, label_column, image_size, data_dir, max_samples,
-                                  max_test_samples, test_fraction, seed)
+                                  max_test_samples, test_fraction, seed, model=model)
     params = {"freeze_epochs": freeze_epochs, "epochs": epochs, "head_learning_rate": head_learning_rate,
               "fine_tune_learning_rate": fine_tune_learning_rate, "learning_rate": learning_rate,
               "batch_size": batch_size, "min_steps": min_steps, "dropout": dropout}
     rows = pretraining_curve(model, train, test, label_counts, scratch=not no_scratch, repeats=repeats, seed=seed,
                              keep_models=save, **params)
-    paths = save_curve(rows, output, train.name, settings={"run": str(run), "repeats": repeats, **params})
+    paths = save_curve(rows, output, train.name, settings={"run": str(run), "repeats": repeats, **params},
+                       overwrite=overwrite)
     click.echo(format_rows(rows))
     if save:
-        saved = rows[-1]["models"]["pretrained"].save(Path(output) / "classifier")
+        saved = rows[-1]["models"]["pretrained"].save(Path(output) / "classifier", overwrite=overwrite)
         click.echo(f"Saved the classifier trained on {rows[-1]['labels']:,} labels to {saved}.")
     click.echo(f"Wrote {paths['json']}, {paths['csv']} and {paths['png']}.")
 
@@ -271,8 +287,9 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
 @click.option("--max-points", type=int, default=10_000, show_default=True, help="Export at most this many samples.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random subset.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="TensorBoard log folder.")
+@overwrite_option
 @handle_errors
-def projector(run, positional, source, max_points, seed, output):
+def projector(run, positional, source, max_points, seed, output, overwrite):
     """Export codes, labels and a sprite of the originals for TensorBoard's Embedding Projector.
 
     \b
@@ -281,11 +298,13 @@ def projector(run, positional, source, max_points, seed, output):
       tensorboard --logdir runs/h2006/projector      # then open the "Projector" tab
     """
     from .tasks.representation import export_model_projector
+    from .tasks.representation.projector import PROJECTOR_FILES
 
     source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
+    check_folder(output, overwrite=overwrite, inputs=[source.data], names=PROJECTOR_FILES, what="projector folder")
     model = load_autoencoder(run)
-    data_obj = source.read()
-    folder = export_model_projector(model, data_obj, output, max_points=max_points, seed=seed)
+    data_obj = source.read(model=model)
+    folder = export_model_projector(model, data_obj, output, max_points=max_points, seed=seed, overwrite=overwrite)
     click.echo(f"Wrote the projector files for {min(len(data_obj), max_points):,} samples to {folder}. "
                f"View them with: tensorboard --logdir {folder}")
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import click
 import numpy as np
 
-from .cli_options import handle_errors, load_autoencoder
+from .cli_options import handle_errors, load_autoencoder, overwrite_option
+from .core.outputs import check_folder, record
 from .errors import DataError
 
 
-def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str) -> None:
+def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str, overwrite: bool) -> None:
     from .image_files import collect, write_result
 
     model = load_autoencoder(run)
@@ -31,17 +32,20 @@ def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str) 
     items = collect(list(inputs))
     output_dir = Path(output)
     _check_targets(items, output_dir)
+    names = [item.relative.as_posix() for item in items]
+    check_folder(output_dir, overwrite=overwrite, inputs=inputs, names=names, what=f"{method}d images folder")
+    record(output_dir, names)
     groups: dict[tuple, list] = defaultdict(list)
     for item in items:
         # Images of one size go through together; an IDX file is a batch of its own.
         groups[("idx", str(item.source)) if item.idx else ("image", item.pixels.shape)].append(item)
     scale = model.upscale_factor_ if method == "upscale" else 1
-    units = units_per_pixel_value(model)
     started, pixels_in = time.perf_counter(), 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # said once above
         for group in groups.values():
             batch = group[0].pixels if group[0].idx else np.stack([item.pixels for item in group])
+            units = model.units_.per_file_value(batch.dtype)
             restored = restore(batch.astype(np.float32) * units) / units
             pixels_in += batch.size // batch.shape[-1]
             if group[0].idx:
@@ -53,14 +57,6 @@ def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str) 
     megapixels = pixels_in * scale * scale / 1e6
     click.echo(f"Wrote {len(items)} file{'s' * (len(items) != 1)} to {output_dir} ({megapixels:.2f} megapixels out "
                f"in {seconds:.1f} s, {megapixels / max(seconds, 1e-9):.2f} MP/s).")
-
-
-def units_per_pixel_value(model) -> float:
-    """Files hold 0-255 pixel values. A model trained on 8-bit images takes them as they are; one trained on
-    images stored as floats in [0, 1] (a NumPy array) takes them divided by 255."""
-    scaler = model.scaler_
-    top = float(np.max(np.asarray(scaler.offset) + np.asarray(scaler.scale)))
-    return 1 / 255 if scaler.method == "minmax" and top <= 1.0 + 1e-6 else 1.0
 
 
 def _check_targets(items, output_dir: Path) -> None:
@@ -82,6 +78,7 @@ def _restoring_command(what: str):
 
     def decorate(function):
         function = handle_errors(function)
+        function = overwrite_option(function)
         function = click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
                                 help=f"Folder to write the {what} images into, under the input file names.")(function)
         function = click.argument("inputs", nargs=-1, required=True, type=click.Path())(function)
@@ -92,7 +89,7 @@ def _restoring_command(what: str):
 
 
 @_restoring_command("cleaned")
-def denoise(run, inputs, output):
+def denoise(run, inputs, output, overwrite):
     """Remove noise from images with a model trained with --noise (best: --model unet).
 
     INPUTS are image files, folders of them, or IDX files; each is written under OUTPUT with the same name
@@ -103,11 +100,11 @@ def denoise(run, inputs, output):
       aekit train --dataset mnist --model unet --noise gaussian --noise-level 0.3 -o runs/denoise
       aekit denoise runs/denoise noisy/*.png -o clean/
     """
-    _restore_files(run, inputs, output, "denoise")
+    _restore_files(run, inputs, output, "denoise", overwrite)
 
 
 @_restoring_command("enlarged")
-def upscale(run, inputs, output):
+def upscale(run, inputs, output, overwrite):
     """Enlarge images 2 or 4 times with a model trained with --model unet --upscale 2|4.
 
     INPUTS are image files, folders of them, or IDX files; each is written under OUTPUT with the same name
@@ -118,7 +115,7 @@ def upscale(run, inputs, output):
       aekit train --dataset mnist --model unet --upscale 2 -o runs/sr2
       aekit upscale runs/sr2 small/*.png -o large/
     """
-    _restore_files(run, inputs, output, "upscale")
+    _restore_files(run, inputs, output, "upscale", overwrite)
 
 
 COMMANDS = (denoise, upscale)

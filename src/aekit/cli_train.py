@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime
 from pathlib import Path
 
 import click
 from click.core import ParameterSource
 
-from .cli_options import DATA_KEYS, DataSource, config_options, data_options, handle_errors, load_autoencoder
+from .cli_options import (
+    DATA_KEYS,
+    DataSource,
+    config_options,
+    data_options,
+    handle_errors,
+    load_autoencoder,
+    overwrite_option,
+)
 from .config import Config
+from .core.outputs import check_file
 
 
 @click.command()
 @click.argument("config_file", required=False, type=click.Path(dir_okay=False))
 @data_options
 @config_options
-@click.option("-o", "--output", type=click.Path(file_okay=False), help="Run directory [default: runs/MODEL-TIME].")
+@click.option("-o", "--output", type=click.Path(file_okay=False),
+              help="Run directory [default: runs/MODEL-TIME]: a new or empty folder, or an aekit run (replaced: "
+                   "only the files aekit wrote there go).")
+@overwrite_option
 @click.option("--resume", is_flag=True, help="Continue the interrupted run in --output from its last epoch, with the "
               "settings and data it was started with (other flags are refused, --data-dir excepted).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -29,7 +40,7 @@ from .config import Config
 @click.option("--worker-index", type=click.IntRange(0), help="This worker's place in --workers (0 = the chief, which "
               "writes the run directory). [default: $KERAS_DISTRIBUTION_PROCESS_ID]")
 @handle_errors
-def train(config_file, source, output, resume, quiet, workers, worker_index, **flags):
+def train(config_file, source, output, overwrite, resume, quiet, workers, worker_index, **flags):
     """Train an autoencoder and write a run directory.
 
     CONFIG_FILE is an optional YAML file of config keys; flags override it. Model families add
@@ -44,7 +55,7 @@ def train(config_file, source, output, resume, quiet, workers, worker_index, **f
       aekit train --data 'shards/*.csv' --workers 10.0.0.1:7777,10.0.0.2:7777 --worker-index 0 -o /shared/run
     """
     from . import distributed
-    from .artifacts import read_data_source, read_run_spec
+    from .artifacts import check_run_dir, read_data_source, read_run_spec
     from .config import load_config_file
 
     group = distributed.parse_workers(workers, worker_index)
@@ -77,29 +88,20 @@ def train(config_file, source, output, resume, quiet, workers, worker_index, **f
             raise click.UsageError("Give the training data: --dataset NAME or --data PATH "
                                    "(or put it in the config file).")
         Config.from_dict(values).resolved()  # check every value before anything is read or written
-    dataset = source.read(allow_stream=True)
     output = Path(output or f"runs/{values.get('model', 'deep')}-{datetime.now():%Y%m%d-%H%M%S}")
-    train_into(output, values, dataset, source, resume=resume, verbose=0 if quiet else "auto")
+    if not resume:
+        check_run_dir(output, overwrite=overwrite, inputs=[source.data])
+    dataset = source.read(allow_stream=True)
+    train_into(output, values, dataset, resume=resume, verbose=0 if quiet else "auto", overwrite=overwrite)
 
 
-def train_into(output: Path, params: dict, dataset, source: DataSource, resume: bool, verbose) -> None:
-    from .artifacts import record_data_source
+def train_into(output: Path, params: dict, dataset, resume: bool, verbose, overwrite: bool = False) -> None:
     from .distributed import is_chief
-    from .errors import AekitError
     from .estimators import Autoencoder
 
-    existed, chief = output.exists(), is_chief()
-    try:
-        estimator = Autoencoder(**params, run_dir=str(output), verbose=verbose)
-        if not resume:
-            estimator.config()  # validate parameters before creating the run directory
-            if chief:
-                record_data_source(output, source.spec())
-        estimator.fit(dataset, resume=resume)
-    except AekitError:
-        if not existed and not resume and chief:
-            shutil.rmtree(output, ignore_errors=True)
-        raise
+    chief = is_chief()
+    estimator = Autoencoder(**params, run_dir=str(output), overwrite=overwrite, verbose=verbose)
+    estimator.fit(dataset, resume=resume)
     if not chief:
         click.echo(f"Worker done: {len(estimator.history_.get('loss', []))} epochs, final loss "
                    f"{estimator.history_['loss'][-1]:.6g}; the chief (worker 0) writes the run directory.")
@@ -124,12 +126,13 @@ def train_into(output: Path, params: dict, dataset, source: DataSource, resume: 
 @click.option("--per-image", "per_sample", type=click.Path(dir_okay=False),
               help="Also write each sample's errors (and PSNR, SSIM for images) to this CSV, with file names for "
                    "image folders.")
+@overwrite_option
 @click.option("--nll", is_flag=True, help="Variational models: the importance-weighted estimate of the negative "
               "log-likelihood and the ELBO, in nats per sample (Burda et al. 2015).")
 @click.option("--importance-samples", type=click.IntRange(1), default=5000, show_default=True,
               help="With --nll: codes drawn per sample (K); 1 gives the ELBO.")
 @handle_errors
-def evaluate(run, source, as_json, per_sample, nll, importance_samples):
+def evaluate(run, source, as_json, per_sample, overwrite, nll, importance_samples):
     """Reconstruction error of a trained model on a dataset.
 
     Reports squared error per sample (summed over its values), MSE and MAE per value, and mean
@@ -142,8 +145,10 @@ def evaluate(run, source, as_json, per_sample, nll, importance_samples):
       aekit evaluate runs/faces --data more-faces/ --per-image faces.csv
       aekit evaluate runs/vae --dataset mnist --nll --importance-samples 5000
     """
+    if per_sample:
+        check_file(per_sample, overwrite=overwrite, inputs=[source.data])
     model = load_autoencoder(run)
-    data_obj = source.read()
+    data_obj = source.read(model=model)
     report = model.evaluate(data_obj)
     if nll:
         from .tasks.generation import importance_weighted_nll
@@ -177,11 +182,12 @@ def _write_per_sample(values: dict, dataset, path) -> None:
 @data_options(split_default="test")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Codes file: .npy, .csv or .parquet.")
+@overwrite_option
 @click.option("--packed", is_flag=True, help="Binary codes: pack 8 bits per byte (uint8).")
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="With a stream: split its shards across this many processes (one output, in shard order).")
 @handle_errors
-def encode(run, source, output, packed, jobs):
+def encode(run, source, output, overwrite, packed, jobs):
     """Write the latent codes of a dataset (a Gaussian's means, bits, or a grid, by the model's code kind).
 
     Streamed data (--stream, or shards over 512 MB) is encoded block by block with bounded memory.
@@ -196,8 +202,9 @@ def encode(run, source, output, packed, jobs):
     from .data.streaming import Stream
     from .io import write_array
 
+    check_file(output, overwrite=overwrite, inputs=[source.data])
     model = load_autoencoder(run)
-    data_obj = source.read(allow_stream=True)
+    data_obj = source.read(allow_stream=True, model=model)
     if isinstance(data_obj, Stream):
         from .stream_scoring import encode_stream
 
@@ -208,7 +215,7 @@ def encode(run, source, output, packed, jobs):
                    f"({rows / max(seconds, 1e-9):,.0f} rows/s, {min(jobs, len(data_obj.paths))} process(es)).")
         return
     codes = model.encode(data_obj, packed=packed)
-    write_array(codes, output, labels=data_obj.y, prefix="z")
+    write_array(codes, output, labels=data_obj.y, prefix="z", overwrite=True)  # checked above
     click.echo(f"Wrote {len(codes)} {model.code_kind_} codes of shape {codes.shape[1:]} to {output}.")
 
 
@@ -218,8 +225,9 @@ def encode(run, source, output, packed, jobs):
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Reconstructions file: .npy, .csv or .parquet.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Comparison plot PNG [default: OUTPUT stem + .png].")
+@overwrite_option
 @handle_errors
-def reconstruct(run, source, output, plot):
+def reconstruct(run, source, output, plot, overwrite):
     """Reconstruct a dataset and draw originals above reconstructions.
 
     \b
@@ -229,11 +237,13 @@ def reconstruct(run, source, output, plot):
     from .io import write_array
     from .plots import plot_reconstructions
 
-    model = load_autoencoder(run)
-    data_obj = source.read()
-    reconstructed = model.reconstruct(data_obj)
-    write_array(reconstructed, output, prefix="x", columns=data_obj.feature_names)
     plot = plot or str(Path(output).with_suffix(".png"))
+    for target in (output, plot):
+        check_file(target, overwrite=overwrite, inputs=[source.data])
+    model = load_autoencoder(run)
+    data_obj = source.read(model=model)
+    reconstructed = model.reconstruct(data_obj)
+    write_array(reconstructed, output, prefix="x", columns=data_obj.feature_names, overwrite=True)
     show = slice(0, 10)
     plot_reconstructions(model.scaler_.transform(data_obj.X[show]), model.scaler_.transform(reconstructed[show]),
                          plot, kind=data_obj.kind)

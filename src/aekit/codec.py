@@ -76,9 +76,8 @@ class CompressionMixin:
         return self._codec_fingerprint[1]
 
     def _codec_units(self) -> float:
-        """The value of a white pixel in the training data's units: 255 for 8-bit images, 1 for [0, 1] floats."""
-        top = float(np.max(np.asarray(self.scaler_.offset) + np.asarray(self.scaler_.scale)))
-        return 1.0 if top <= 1.0 + 1e-6 else float(LEVELS)
+        """The value of a white pixel in the training data's units: 255 for 8-bit images, 1 for [0, 1] values."""
+        return LEVELS * self.units_.per_file_value(np.uint8)
 
     def _codec_images(self, images) -> np.ndarray:
         images = np.asarray(images)
@@ -93,6 +92,7 @@ class CompressionMixin:
             raise DataError(f"Received {h}x{w} images with {c} channel{'s' * (c != 1)}; this model codes {mh}x{mw} "
                             f"images with {mc} channel{'s' * (mc != 1)}. Resize or convert them, or train a "
                             "compression model on images like them.")
+        self.units_.check(images, what="The images")
         return images
 
     def _codec_scaled(self, images: np.ndarray) -> np.ndarray:

@@ -35,6 +35,10 @@ class TrainingError(AekitError, RuntimeError):
     """Training could not go on (for example, the loss became NaN)."""
 
 
+class OutputError(AekitError, ValueError):
+    """An output path would replace or mix with files aekit did not write (see :mod:`aekit.core.outputs`)."""
+
+
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """Return a ' Did you mean "x"?' hint for ``name`` or an empty string."""
     close = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)

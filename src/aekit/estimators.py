@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +13,10 @@ from . import artifacts, distributed, training, training_length
 from .artifacts import register_estimator
 from .codec import CompressionMixin
 from .config import Config
-from .data.dataset import Dataset, from_array
+from .data.dataset import Dataset, as_dataset, sample_shape_error
 from .data.pipeline import fingerprint, split_indices
 from .data.scaling import Scaler
+from .data.units import CODE_SAMPLE_ROWS, Units, check_codes, code_range
 from .errors import ConfigError, DataError, NotFittedError
 from .estimator_params import assign_params, install_signature
 from .generation import GenerativeMixin
@@ -25,8 +27,8 @@ from .restoration import RestorationMixin
 
 PREVIEW_SAMPLES = 8
 # Fitted attributes saved in aekit.json and restored by load, shared with estimators that wrap an Autoencoder.
-FITTED_STATE = ("model_", "encoder_", "decoder_", "scaler_", "history_", "config_", "input_shape_", "kind_",
-                "n_features_in_", "data_fingerprint_", "feature_names_", "metrics_", "training_seconds_",
+FITTED_STATE = ("model_", "encoder_", "decoder_", "scaler_", "units_", "history_", "config_", "input_shape_",
+                "kind_", "n_features_in_", "data_fingerprint_", "feature_names_", "metrics_", "training_seconds_",
                 "code_kind_", "code_shape_")
 
 
@@ -41,7 +43,13 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
     score (a variational model's negative ELBO).
     The parameters are every key of :class:`aekit.config.Config` that describes the model or its training,
     every model family's own parameters (``aekit models NAME`` lists them), ``run_dir`` (write a run
-    directory with checkpoints, TensorBoard logs, plots and the saved model) and ``verbose``.
+    directory with checkpoints, TensorBoard logs, plots and the saved model), ``overwrite`` (let ``run_dir`` be a
+    folder that holds files aekit did not write; see :mod:`aekit.core.outputs`) and ``verbose``.
+
+    Inputs are taken in the units of the training data, which the model records (``units_``): arrays in other
+    units (images scaled to [0, 1] for a model trained on 8-bit files, or the reverse) are refused with a message
+    saying how to convert. A pandas DataFrame is matched to the training columns by name (order does not
+    matter; columns the model was not trained on are left out).
 
     What ``transform`` returns depends on the family's code kind (``code_kind_``): a vector ``(n, latent_dim)``;
     a Gaussian's means; 0/1 bits as uint8 (``encode(X, packed=True)`` packs them); or a grid ``(n, h, w, c)``.
@@ -81,10 +89,12 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
 
             return fit_stream(self, X, resume=resume)
         requested = self.config()
-        dataset = X if isinstance(X, Dataset) else from_array(X)
+        dataset = as_dataset(X)
         run_dir = Path(self.run_dir) if self.run_dir is not None else None
         if resume:
             artifacts.check_resumable(run_dir, dataset)
+        elif run_dir is not None:
+            artifacts.check_run_dir(run_dir, overwrite=self.overwrite)
         train_index, val_index = split_indices(len(dataset), requested.validation_split, requested.seed)
         # The family settles first, so that a family rule for an "auto" batch size feeds the epoch budget.
         config = training_length.resolve(get_spec(requested.model).settle(requested, len(train_index)),
@@ -93,37 +103,39 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
         if self.verbose:
             print(f"aekit: training {self.training_plan_}.", flush=True)
         scaler = Scaler.choose(config.scaling, dataset.kind, dataset.X[train_index]).fit(dataset.X[train_index])
+        units = Units.observe(dataset.X[train_index], bounded=scaler.bounded(dataset.kind))
         targets = scaler.transform(dataset.X)
         model_class = get_spec(config.model).model_class
         inputs = model_class.training_inputs(targets, config)
         goals = model_class.training_targets(targets, config, train_index)
         paired = inputs is not goals
         model = build_model(config, inputs.shape[1:], scaler.output_range)
-        if run_dir is not None and not resume and distributed.is_chief():
-            artifacts.start_run(run_dir, self.get_params(), dataset)
-        started = time.perf_counter()
-        history = training.fit(
-            model, inputs[train_index], inputs[val_index], config,
-            y_train=goals[train_index] if paired else None, y_val=goals[val_index] if paired else None,
-            run_dir=run_dir, resume=resume, verbose=self.verbose, images=dataset.kind == "image")
-        self._set_fitted(model, scaler, config, history, kind=dataset.kind, feature_names=dataset.feature_names,
-                         data_fingerprint=fingerprint(dataset.X))
-        self.training_seconds_ = time.perf_counter() - started
-        self.run_dir_ = run_dir
-        preview = val_index if len(val_index) else train_index
-        split = "validation" if len(val_index) else "training"
-        self.metrics_ = {split: self._report(inputs[preview], targets[preview], dataset.kind)}
-        self._preview = inputs[preview[:PREVIEW_SAMPLES]]
-        if run_dir is not None and distributed.is_chief():  # workers share the chief's model: one writer
-            self.save(run_dir)
+        with artifacts.training_run(run_dir, self.get_params(), dataset, resume=resume):
+            started = time.perf_counter()
+            history = training.fit(
+                model, inputs[train_index], inputs[val_index], config,
+                y_train=goals[train_index] if paired else None, y_val=goals[val_index] if paired else None,
+                run_dir=run_dir, resume=resume, verbose=self.verbose, images=dataset.kind == "image")
+            self._set_fitted(model, scaler, units, config, history, kind=dataset.kind,
+                             feature_names=dataset.feature_names, data_fingerprint=fingerprint(dataset.X))
+            self.training_seconds_ = time.perf_counter() - started
+            self.run_dir_ = run_dir
+            preview = val_index if len(val_index) else train_index
+            split = "validation" if len(val_index) else "training"
+            self.metrics_ = {split: self._report(inputs[preview], targets[preview], dataset.kind)}
+            self._record_code_range(inputs[preview[:CODE_SAMPLE_ROWS]])
+            self._preview = inputs[preview[:PREVIEW_SAMPLES]]
+            if run_dir is not None and distributed.is_chief():  # workers share the chief's model: one writer
+                self.save(run_dir, overwrite=True)  # checked before training
         return self
 
-    def _set_fitted(self, model, scaler: Scaler, config: Config, history, *, kind: str, feature_names,
+    def _set_fitted(self, model, scaler: Scaler, units: Units, config: Config, history, *, kind: str, feature_names,
                     data_fingerprint: str) -> None:
         self.model_ = model
         self.encoder_ = model.encoder
         self.decoder_ = model.decoder
         self.scaler_ = scaler
+        self.units_ = units
         self.history_ = history
         self.config_ = config
         self.input_shape_ = model.sample_shape
@@ -165,6 +177,7 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
         if Z.shape[1:] != self.code_shape_:
             raise DataError(f"Received codes of shape {Z.shape}; expected (n, {', '.join(map(str, self.code_shape_))}) "
                             f"for this model's {self.code_kind_} code.")
+        check_codes(Z, getattr(self, "code_range_", None), self.code_kind_)
         decoded = self._predict("decode", Z.astype(np.float32))
         return self.scaler_.inverse_transform(reconstruction_of(decoded))
 
@@ -199,30 +212,43 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
         scaled = self._scaled(X)
         return per_sample_report(scaled, self._reconstruct_scaled(scaled), self.kind_)
 
-    def save(self, path) -> Path:
-        """Write the artifact directory (atomically); reload it with :func:`aekit.load`."""
+    def save(self, path, overwrite: bool = False) -> Path:
+        """Write the run directory; reload it with :func:`aekit.load`.
+
+        ``path`` may be missing, empty or an aekit run (replaced: only the files aekit wrote there go); a folder
+        holding other files needs ``overwrite=True``, and even then its other files stay. See
+        :mod:`aekit.core.outputs`."""
         self._check_fitted()
-        return artifacts.save_artifact(self, path)
+        return artifacts.save_artifact(self, path, overwrite=overwrite)
 
     # -- artifacts -------------------------------------------------------------------------------
     def _artifact_meta(self) -> dict:
-        params = {k: v for k, v in self.get_params().items() if k not in ("run_dir", "verbose")}
+        params = {k: v for k, v in self.get_params().items() if k not in ("run_dir", "overwrite", "verbose")}
         return {"params": params, "config": self.config_.to_dict(), "input_shape": list(self.input_shape_),
-                "kind": self.kind_, "code": {"kind": self.code_kind_, "shape": list(self.code_shape_)},
-                "feature_names": self.feature_names_, "scaler": self.scaler_.to_dict(),
+                "kind": self.kind_, "code": {"kind": self.code_kind_, "shape": list(self.code_shape_),
+                                             "range": getattr(self, "code_range_", None)},
+                "feature_names": self.feature_names_, "scaler": self.scaler_.to_dict(), "units": self.units_.to_dict(),
                 "data": {"fingerprint": self.data_fingerprint_}, "metrics": getattr(self, "metrics_", {}),
                 "training_seconds": getattr(self, "training_seconds_", None),
                 "epochs_run": len(self.history_.get("loss", []))}
 
     def _restore_fitted(self, meta: dict, model, history: dict) -> None:
-        self._set_fitted(model, Scaler.from_dict(meta["scaler"]), Config.from_dict(meta["config"]), history,
-                         kind=meta["kind"], feature_names=meta.get("feature_names"),
-                         data_fingerprint=meta["data"]["fingerprint"])
+        scaler = Scaler.from_dict(meta["scaler"])
+        units = Units.from_dict(meta["units"]) if meta.get("units") else Units.from_scaler(scaler)
+        self._set_fitted(model, scaler, units, Config.from_dict(meta["config"]), history, kind=meta["kind"],
+                         feature_names=meta.get("feature_names"), data_fingerprint=meta["data"]["fingerprint"])
         self.metrics_ = meta.get("metrics", {})
+        self.code_range_ = (meta.get("code") or {}).get("range")
         self.training_seconds_ = meta.get("training_seconds")
         self.versions_ = meta.get("versions", {})
 
     # -- helpers -------------------------------------------------------------------------------
+    def _record_code_range(self, scaled: np.ndarray) -> None:
+        """The range of the codes of held-out training rows, which :meth:`inverse_transform` checks codes against."""
+        self.code_range_ = None
+        if self.code_kind_ != "binary" and len(scaled):
+            self.code_range_ = code_range(self._encode_scaled(scaled))
+
     def _report(self, inputs: np.ndarray, targets: np.ndarray, kind: str) -> dict:
         return reconstruction_report(targets, self._reconstruct_scaled(inputs), kind, units=self.scaler_.units)
 
@@ -248,17 +274,24 @@ class Autoencoder(GenerativeMixin, RestorationMixin, CompressionMixin, Transform
 
     def _scaled(self, X) -> np.ndarray:
         self._check_fitted()
-        dataset = X if isinstance(X, Dataset) else from_array(X)
+        dataset = self._as_input(X)
+        self.units_.check(dataset.X, self.feature_names_)
+        return self.scaler_.transform(dataset.X)
+
+    def _as_input(self, X) -> Dataset:
+        """``X`` as a dataset of the training samples' shape: DataFrames matched by column name, flat rows of an
+        image model's pixels reshaped; anything else of another shape refused with what differs."""
+        if self.feature_names_ is None and not isinstance(X, Dataset) and type(X).__name__ == "DataFrame":
+            warnings.warn(f"X has column names, but this {type(self).__name__} was fitted on data without them; "
+                          "its columns are taken in their order.", UserWarning, stacklevel=4)
+            X = X.to_numpy()
+        dataset = as_dataset(X, feature_names=self.feature_names_)
         shape = dataset.sample_shape
         if shape != self.input_shape_:
             if int(np.prod(shape)) == self.n_features_in_ and len(self.input_shape_) == 3 and len(shape) == 1:
-                dataset = Dataset(dataset.X.reshape(len(dataset.X), *self.input_shape_), kind="image")
-            else:
-                raise DataError(
-                    f"The data has samples of shape {shape}, but this model was trained on samples of shape "
-                    f"{self.input_shape_}. Pass data with the same features (or image size) as the training data."
-                )
-        return self.scaler_.transform(dataset.X)
+                return Dataset(dataset.X.reshape(len(dataset.X), *self.input_shape_), kind="image")
+            raise sample_shape_error(shape, self.input_shape_)
+        return dataset
 
 
-install_signature(Autoencoder, trailing={"run_dir": None, "verbose": 0})
+install_signature(Autoencoder, trailing={"run_dir": None, "overwrite": False, "verbose": 0})

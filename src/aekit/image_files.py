@@ -1,7 +1,7 @@
 """Image files in and out for the commands that turn images into images (``aekit denoise``, ``aekit upscale``).
 
-Each file keeps what it was: grayscale stays grayscale, colour stays colour, a PNG stays a PNG under the same
-name. An alpha channel is not something a model restores: it is carried over unchanged (denoising) or
+Each file keeps what it was: grayscale stays grayscale, colour stays colour, 16-bit stays 16-bit, a PNG stays a
+PNG under the same name. An alpha channel is not something a model restores: it is carried over unchanged (denoising) or
 enlarged with the bicubic filter (upscaling). IDX files (the MNIST format) come back as IDX files.
 """
 
@@ -14,15 +14,15 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_path
-from .data.readers import IMAGE_SUFFIXES, read_idx
+from .data.images import IMAGE_SUFFIXES, decode, encode
+from .data.readers import read_idx
 from .errors import DataError
-
-_JPEG_SUFFIXES = {".jpg", ".jpeg"}
 
 
 @dataclass
 class ImageFile:
-    """The pixels of one file as uint8 ``(h, w, c)`` (c = 1 or 3), and what is needed to write it back alike."""
+    """The pixels of one file as uint8 ``(h, w, c)`` (c = 1 or 3; uint16 for 16-bit grayscale), and what is needed
+    to write it back alike."""
 
     source: Path
     relative: Path  # where the result goes, under the output folder
@@ -58,48 +58,20 @@ def collect(paths: list[str]) -> list[ImageFile]:
 
 
 def read_image_file(path: Path, relative: Path) -> ImageFile:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            image.load()
-            mode = image.mode
-            if mode in ("I;16", "I;16B", "I", "F"):
-                raise DataError(f"{path} has {mode} pixels (16-bit or float); aekit reads 8-bit images. Convert "
-                                "it to 8 bits per channel first.")
-            has_alpha = mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info)
-            gray = mode in ("L", "LA", "1")
-            converted = image.convert(("LA" if gray else "RGBA") if has_alpha else ("L" if gray else "RGB"))
-    except (OSError, UnidentifiedImageError) as exc:
-        raise DataError(f"Could not read image {path}: {exc}") from None
-    pixels = np.asarray(converted, dtype=np.uint8)
-    if pixels.ndim == 2:
-        pixels = pixels[..., None]
-    alpha = None
-    if has_alpha:
-        pixels, alpha = pixels[..., :-1], pixels[..., -1]
-    return ImageFile(path, relative, np.ascontiguousarray(pixels), alpha)
+    pixels, alpha = decode(path)
+    return ImageFile(path, relative, pixels, alpha)
 
 
 def write_result(item: ImageFile, pixels: np.ndarray, output: Path, scale: int = 1) -> Path:
-    """Write restored ``pixels`` (float, the data's 0-255 units) for ``item`` under ``output``, atomically."""
+    """Write restored ``pixels`` (float, in the file's own units: 0-255, or 0-65535 for 16-bit files) for ``item``
+    under ``output``, in the file's format and bit depth, atomically."""
     target = output / item.relative
-    values = np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
+    top = np.iinfo(item.pixels.dtype).max
+    values = np.clip(np.rint(pixels), 0, top).astype(item.pixels.dtype)
     if item.idx:
         write_idx(values[..., 0], target)
         return target
-    from PIL import Image
-
-    channels = values[..., 0] if values.shape[-1] == 1 else values
-    image = Image.fromarray(channels)
-    if item.alpha is not None:
-        alpha = Image.fromarray(item.alpha)
-        if scale > 1:
-            alpha = alpha.resize((alpha.width * scale, alpha.height * scale), Image.Resampling.BICUBIC)
-        image.putalpha(alpha)
-    options = {"quality": 95} if target.suffix.lower() in _JPEG_SUFFIXES else {}
-    with atomic_path(target) as temporary:
-        image.save(temporary, format=Image.registered_extensions()[target.suffix.lower()], **options)
+    encode(values, target, item.alpha, scale)
     return target
 
 

@@ -12,9 +12,13 @@ from .errors import DataError
 ARRAY_SUFFIXES = (".npy", ".csv", ".parquet")
 
 
-def write_array(values: np.ndarray, path: str | Path, *, labels=None, prefix: str = "x", columns=None) -> None:
-    """Write ``values`` (flattened per sample for tables) with optional labels as a last column."""
-    path = Path(path)
+def write_array(values: np.ndarray, path: str | Path, *, labels=None, prefix: str = "x", columns=None,
+                overwrite: bool = False) -> None:
+    """Write ``values`` (flattened per sample for tables) with optional labels as a last column; an existing file
+    is replaced only with ``overwrite`` (see :mod:`aekit.core.outputs`)."""
+    from .core.outputs import check_file
+
+    path = check_file(path, overwrite=overwrite)
     suffix = path.suffix.lower()
     if suffix not in ARRAY_SUFFIXES:
         raise DataError(f"Cannot write {path.name}: expected a file ending in {', '.join(ARRAY_SUFFIXES)}.")

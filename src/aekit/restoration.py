@@ -72,6 +72,7 @@ class RestorationMixin:
 
     def _restore_batch(self, images: np.ndarray) -> np.ndarray:
         """Images ``(n, h, w, c)`` of one size in the data's units -> restored, in the same units."""
+        self.units_.check(images, what="The images")
         planes, undo = _to_model_channels(self.scaler_.transform(images), self.input_shape_[-1])
         return self.scaler_.inverse_transform(undo(self._restore_planes(planes)))
 

@@ -192,10 +192,13 @@ def fit_stream(estimator, stream: Stream, *, resume: bool = False):
     """``estimator.fit`` for a stream: survey, scaler from the survey's statistics, then fit over tf.data."""
     from . import artifacts, distributed, training, training_length
     from .data.scaling import Scaler
+    from .data.units import Units
     from .models import build_model, get_spec
 
     requested = estimator.config()
     run_dir = Path(estimator.run_dir) if estimator.run_dir is not None else None
+    if run_dir is not None and not resume:
+        artifacts.check_run_dir(run_dir, overwrite=estimator.overwrite)
     found = survey(stream, requested.validation_split)
     if resume:
         artifacts.check_resumable(run_dir, stream)
@@ -213,8 +216,6 @@ def fit_stream(estimator, stream: Stream, *, resume: bool = False):
     scaler.fit_summary(found.low, found.high, found.mean.reshape(stream.sample_shape),
                        found.std.reshape(stream.sample_shape))
     model = build_model(config, stream.sample_shape, scaler.output_range)
-    if run_dir is not None and not resume and distributed.is_chief():
-        artifacts.start_run(run_dir, estimator.get_params(), stream)
     period = validation_period(config.validation_split)
     train_data = StreamBatches(stream, found.train_rows, config.batch_size, config.seed, period, scaler,
                                stream.cache)
@@ -223,19 +224,23 @@ def fit_stream(estimator, stream: Stream, *, resume: bool = False):
         found.validation_rows else None
     kept = scaler.transform(found.kept[0]) if found.kept else np.zeros((0, *stream.sample_shape), np.float32)
     preview = (kept[:training.SUMMARY_IMAGES], None) if stream.kind == "image" and len(kept) else None
-    started = time.perf_counter()
-    history = training.fit_batches(model, train_data, validation, config, run_dir=run_dir, resume=resume,
-                                   verbose=estimator.verbose, preview=preview)
-    estimator._set_fitted(model, scaler, config, history, kind=stream.kind, feature_names=stream.feature_names,
-                          data_fingerprint=stream.fingerprint())
-    estimator.training_seconds_ = time.perf_counter() - started
-    estimator.run_dir_ = run_dir
-    split = "validation" if found.validation_rows else "training"
-    estimator.metrics_ = {split: estimator._report(kept, kept, stream.kind)}
-    estimator.metrics_[split]["rows"] = len(kept)
-    estimator.stream_survey_ = {"train_rows": found.train_rows, "validation_rows": found.validation_rows,
-                                "files": len(stream.paths), "bytes": stream.nbytes, "seconds": found.seconds}
-    estimator._preview = kept[:8]
-    if run_dir is not None and distributed.is_chief():
-        estimator.save(run_dir)
+    with artifacts.training_run(run_dir, estimator.get_params(), stream, resume=resume):
+        started = time.perf_counter()
+        history = training.fit_batches(model, train_data, validation, config, run_dir=run_dir, resume=resume,
+                                       verbose=estimator.verbose, preview=preview)
+        units = Units.from_summary(found.low, found.high, found.integral, scaler.bounded(stream.kind),
+                                   "uint8" if stream.kind == "image" else "float32")
+        estimator._set_fitted(model, scaler, units, config, history, kind=stream.kind,
+                              feature_names=stream.feature_names, data_fingerprint=stream.fingerprint())
+        estimator.training_seconds_ = time.perf_counter() - started
+        estimator.run_dir_ = run_dir
+        split = "validation" if found.validation_rows else "training"
+        estimator.metrics_ = {split: estimator._report(kept, kept, stream.kind)}
+        estimator.metrics_[split]["rows"] = len(kept)
+        estimator._record_code_range(kept)
+        estimator.stream_survey_ = {"train_rows": found.train_rows, "validation_rows": found.validation_rows,
+                                    "files": len(stream.paths), "bytes": stream.nbytes, "seconds": found.seconds}
+        estimator._preview = kept[:8]
+        if run_dir is not None and distributed.is_chief():
+            estimator.save(run_dir, overwrite=True)
     return estimator

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .dataset import Dataset, check_dataset, from_array
 from .named import NAMED, SPLITS, load_named, search_dirs
 from .pipeline import EpochShuffledDataset, batched, fingerprint, split_indices
@@ -21,11 +23,12 @@ __all__ = [
 
 def load(dataset: str | None = None, data: str | None = None, *, split: str = "train",
          label_column: str | None = None, image_size=None, data_dir=None,
-         max_samples: int | None = None, image_shape=None) -> Dataset:
+         max_samples: int | None = None, image_shape=None, channels: int | None = None) -> Dataset:
     """Load a named dataset or a file/folder/glob into memory, validated.
 
     ``image_shape=(H, W)`` or ``(H, W, C)`` turns each row of a table into an image (a CSV of pixels, as the
-    tutorials store MNIST); ``image_size`` resizes images.
+    tutorials store MNIST); ``image_size`` resizes images; ``channels`` (1 or 3) converts images to grayscale or
+    colour.
     """
     from ..errors import DataError
 
@@ -41,6 +44,11 @@ def load(dataset: str | None = None, data: str | None = None, *, split: str = "t
         result = _rows_as_images(result, image_shape)
     if image_size is not None and result.kind == "image" and result.sample_shape[:2] != image_size:
         result = _resize(result, image_size)
+    if channels is not None and result.kind == "image" and result.sample_shape[-1] != channels:
+        from .images import to_channels
+
+        X = np.stack([to_channels(image, channels, result.name) for image in result.X])
+        result = Dataset(X, result.y, "image", result.name, result.feature_names, result.meta)
     if max_samples is not None and max_samples < len(result):
         result = result.subset(slice(0, max_samples))
     return result
@@ -84,14 +92,7 @@ def _rows_as_images(dataset: Dataset, image_shape) -> Dataset:
 
 
 def _resize(dataset: Dataset, size: tuple[int, int]) -> Dataset:
-    import numpy as np
-    from PIL import Image
+    from .images import resize
 
-    images = []
-    for image in dataset.X:
-        squeezed = image[..., 0] if image.shape[-1] == 1 else image
-        resized = Image.fromarray(squeezed.astype(np.uint8)).resize((size[1], size[0]), Image.Resampling.BILINEAR)
-        images.append(np.asarray(resized))
-    X = np.stack(images)
-    return Dataset(X[..., None] if X.ndim == 3 else X, dataset.y, "image", dataset.name,
-                   dataset.feature_names, dataset.meta)
+    X = np.stack([resize(image, size) for image in dataset.X])
+    return Dataset(X, dataset.y, "image", dataset.name, dataset.feature_names, dataset.meta)

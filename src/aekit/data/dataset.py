@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import DataError, did_you_mean
 
 
 @dataclass
@@ -89,3 +89,76 @@ def check_dataset(dataset: Dataset) -> Dataset:
     if dataset.y is not None and len(dataset.y) != len(X):
         raise DataError(f"Received {len(dataset.y)} labels for {len(X)} samples; expected one label per sample.")
     return dataset
+
+
+def as_dataset(X, y=None, *, feature_names: list[str] | None = None, name: str = "X") -> Dataset:
+    """Any input as a validated :class:`Dataset`: a Dataset, a pandas DataFrame or an array, with optional labels
+    ``y`` (which win over a Dataset's own).
+
+    A DataFrame keeps its column names. Given the columns a model was trained on (``feature_names``), its
+    columns are matched by name, so their order does not matter; a missing one is an error naming it, and
+    columns the model was not trained on (ids, labels) are left out.
+    """
+    if isinstance(X, Dataset):
+        dataset = X
+        if feature_names is not None and dataset.feature_names is not None and \
+                list(dataset.feature_names) != list(feature_names):
+            chosen = feature_columns(list(dataset.feature_names), list(feature_names), dataset.name)
+            index = [dataset.feature_names.index(c) for c in chosen]
+            dataset = Dataset(dataset.X[:, index], dataset.y, dataset.kind, dataset.name, chosen, dict(dataset.meta))
+    elif is_dataframe(X):
+        frame = X.rename(columns=str)
+        if feature_names is not None:
+            frame = frame[feature_columns(list(frame.columns), list(feature_names), name)]
+        from .readers import table_to_dataset
+
+        dataset = table_to_dataset(frame, None, name)
+    else:
+        dataset = from_array(X, name=name)
+    if y is not None:
+        labels = np.asarray(y)
+        if len(labels) != len(dataset):
+            raise DataError(f"Received {len(labels)} labels for {len(dataset)} samples; expected one label per sample.")
+        dataset = Dataset(dataset.X, labels, dataset.kind, dataset.name, dataset.feature_names, dict(dataset.meta))
+    return dataset
+
+
+def feature_columns(available: list[str], expected: list[str], source: str) -> list[str]:
+    """The training columns, in training order, checking that ``available`` holds every one of them once."""
+    present = set(available)
+    missing = [c for c in expected if c not in present]
+    if missing:
+        extra = [c for c in available if c not in set(expected)]
+        hints = "".join(did_you_mean(c, extra) for c in missing[:3])
+        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+        raise DataError(
+            f"{source} lacks {len(missing)} of the model's {len(expected)} feature columns: {shown}.{hints} "
+            f"The model was trained on: {', '.join(expected[:40])}{' ...' if len(expected) > 40 else ''}. "
+            "Columns are matched by name, so their order does not matter; rename or add the missing ones."
+        )
+    duplicated = sorted({c for c in available if available.count(c) > 1} & set(expected))
+    if duplicated:
+        raise DataError(f"{source} has more than one column named {', '.join(duplicated)}; "
+                        "expected each feature column once.")
+    return list(expected)
+
+
+def is_dataframe(X) -> bool:
+    return type(X).__name__ == "DataFrame" and hasattr(X, "columns") and hasattr(X, "to_numpy")
+
+
+def sample_shape_error(shape: tuple, expected: tuple, what: str = "The data") -> DataError:
+    """The error for samples of another shape than a model's, saying what differs and how to fix it."""
+    if len(shape) == 3 and len(expected) == 3 and shape[:2] == expected[:2] and shape[2] != expected[2]:
+        have, want = ("grayscale", "colour (RGB)") if shape[2] == 1 else ("colour (RGB)", "grayscale")
+        how = ("np.repeat(x, 3, axis=-1)" if shape[2] == 1 else
+               "x @ [0.299, 0.587, 0.114] (then x[..., None])")
+        return DataError(f"{what} holds {have} images (shape {shape}), but this model was trained on {want} images "
+                         f"of shape {expected}. Convert them first, e.g. {how}; the command line converts image "
+                         "files by itself.")
+    if len(shape) == 3 and len(expected) == 3 and shape[:2] != expected[:2]:
+        return DataError(f"{what} holds {shape[0]}x{shape[1]} images, but this model was trained on "
+                         f"{expected[0]}x{expected[1]} images. Resize them to {expected[0]}x{expected[1]} first "
+                         "(--image-size on the command line); denoise and upscale take images of any size.")
+    return DataError(f"{what} has samples of shape {shape}, but this model was trained on samples of shape "
+                     f"{expected}. Pass data with the same features (or image size) as the training data.")

@@ -10,8 +10,8 @@ import numpy as np
 
 from ..errors import DataError
 from .dataset import Dataset, check_dataset
+from .images import IMAGE_SUFFIXES
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"}
 TABLE_SUFFIXES = {".csv", ".parquet", ".pq", ".tsv"}
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
@@ -115,37 +115,28 @@ def _is_numeric(column) -> bool:
 
 
 def read_images(paths: list[Path], image_size: tuple[int, int] | None, name: str,
-                labels: list[str] | None = None) -> Dataset:
-    """Decode image files into one ``(n, h, w, c)`` uint8 array (grayscale when every file is)."""
-    from PIL import Image, UnidentifiedImageError
+                labels: list[str] | None = None, channels: int | None = None) -> Dataset:
+    """Decode image files into one ``(n, h, w, c)`` array (see :mod:`aekit.data.images`): uint8, or uint16 when
+    any file is 16-bit; grayscale when every file is, unless ``channels`` asks for 1 or 3 (a model's)."""
+    from .images import common_depth, decode, resize, to_channels
 
-    images = []
-    for path in paths:
-        try:
-            with Image.open(path) as image:
-                image.load()
-                images.append(image.copy())
-        except (OSError, UnidentifiedImageError) as exc:
-            raise DataError(f"Could not read image {path}: {exc}") from None
+    images = [decode(path)[0] for path in paths]
     if not images:
         raise DataError(f"No images found in {name}; expected PNG or JPEG files.")
-    mode = "L" if all(im.mode in ("L", "1", "I;16", "I") for im in images) else "RGB"
-    sizes = {im.size for im in images}
+    wanted = channels or (3 if any(im.shape[-1] == 3 for im in images) else 1)
+    if wanted == 3 and any(im.dtype == np.uint16 for im in images):
+        raise DataError(f"{name} mixes 16-bit grayscale images with colour ones; convert them to one kind first.")
+    images = common_depth([to_channels(im, wanted, path) for im, path in zip(images, paths)])
+    sizes = {im.shape[:2] for im in images}
     if image_size is None and len(sizes) > 1:
-        listed = ", ".join(f"{w}x{h}" for w, h in sorted(sizes)[:5])
+        listed = ", ".join(f"{w}x{h}" for h, w in sorted(sizes)[:5])
         raise DataError(
             f"The images in {name} have {len(sizes)} different sizes ({listed}). "
             "Pass --image-size HEIGHT WIDTH (image_size=(h, w) in Python) to resize them all."
         )
-    arrays = []
-    for image in images:
-        image = image.convert(mode)
-        if image_size is not None and image.size != (image_size[1], image_size[0]):
-            image = image.resize((image_size[1], image_size[0]), Image.Resampling.BILINEAR)
-        arrays.append(np.asarray(image, dtype=np.uint8))
-    X = np.stack(arrays)
-    if X.ndim == 3:
-        X = X[..., None]
+    if image_size is not None:
+        images = [resize(im, image_size) for im in images]
+    X = np.stack(images)
     y = None
     if labels is not None and len(set(labels)) > 1:
         classes = sorted(set(labels))

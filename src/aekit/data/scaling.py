@@ -72,6 +72,11 @@ class Scaler:
             return "standardised values (z-scores per column of the training data)"
         return "the data's own units (no scaling)"
 
+    def bounded(self, kind: str) -> bool:
+        """Whether the data it scales is bounded by one range (images, min-max scaled tables), rather than
+        a table of columns each in units of its own: what :class:`aekit.data.units.Units` records."""
+        return self.method == "minmax" or kind == "image"
+
     @property
     def output_range(self) -> str:
         """'unit' when scaled data lies in [0, 1], else 'real'."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.dataset import Dataset, from_array
+from ..data.dataset import as_dataset
 from ..errors import ConfigError, DataError
 from .index import HammingIndex
 
@@ -43,14 +43,15 @@ def build(run, data, ids=None, source: dict | None = None) -> HammingIndex:
     """Encode ``data`` (an array, a Dataset) with the hashing model ``run`` (fitted, or a run directory) and
     index the codes. Ids: ``ids`` if given, else the file names of an image folder, else the row numbers."""
     model = resolve_model(run)
-    dataset = data if isinstance(data, Dataset) else from_array(data)
+    dataset = as_dataset(data)
     if ids is None and "files" in dataset.meta:
         ids = np.asarray(dataset.meta["files"], dtype=object)
     if ids is not None and len(ids) != len(dataset):
         raise DataError(f"Received {len(ids)} ids for {len(dataset)} samples; expected one id per sample.")
     packed, real = encode_for_index(model, dataset)
     index = HammingIndex(int(model.code_shape_[0])).add(packed, ids=ids, real=real)
-    index.metadata = {"run": str(Path(run).resolve()) if isinstance(run, str | Path) else None,
+    where = run if isinstance(run, str | Path) else getattr(model, "run_dir_", None)
+    index.metadata = {"run": str(Path(where).resolve()) if where is not None else None,
                       "model_fingerprint": weights_fingerprint(model), "bits": int(model.code_shape_[0]),
                       "data": source or {"name": dataset.name, "samples": len(dataset)}}
     return index

@@ -193,9 +193,13 @@ class HammingIndex:
         return self._cache["table"]
 
     # -- files -------------------------------------------------------------------------------------
-    def save(self, path) -> None:
-        """Write the index as an ``.aeidx`` file (see :mod:`aekit.retrieval.file_format`), atomically."""
+    def save(self, path, overwrite: bool = False) -> None:
+        """Write the index as an ``.aeidx`` file (see :mod:`aekit.retrieval.file_format`), atomically; an existing
+        file is replaced only with ``overwrite`` (see :mod:`aekit.core.outputs`)."""
+        from ..core.outputs import check_file
         from .file_format import write_index
+
+        check_file(path, overwrite=overwrite)
 
         write_index(self, path)
 

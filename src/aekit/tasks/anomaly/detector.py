@@ -8,11 +8,12 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ...artifacts import register_estimator, save_artifact
+from ...data.dataset import as_dataset
 from ...errors import ConfigError, NotFittedError
 from ...estimator_params import assign_params, config_parameters, install_signature
 from ...estimators import FITTED_STATE, Autoencoder
 from .architecture import auto_architecture, auto_batch_size, auto_epochs
-from .columns import as_dataset, check_training_rows
+from .columns import check_training_rows
 from .labels import check_label_mode, check_partial_labels, fit_label_part
 from .neighbours import NeighbourModel
 from .persist import extra_meta, restore_extra_files, restore_extra_meta, save_extra_files
@@ -311,10 +312,11 @@ class AnomalyDetector(BaseEstimator):
 
         plot_error_maps(self, X, path, count)
 
-    def save(self, path):
-        """Write the artifact (model, scaler, threshold, column names and order); reload with aekit.load."""
+    def save(self, path, overwrite: bool = False):
+        """Write the run directory (model, scaler, threshold, column names and order) under the output rule of
+        :mod:`aekit.core.outputs`; reload it with aekit.load."""
         self._check_fitted()
-        return save_artifact(self, path)
+        return save_artifact(self, path, overwrite=overwrite)
 
     def _artifact_meta(self) -> dict:
         return {**self.autoencoder_._artifact_meta(), "params": self._plain_params(), **extra_meta(self)}
@@ -337,7 +339,7 @@ class AnomalyDetector(BaseEstimator):
 
     def _scaled(self, X) -> np.ndarray:
         self._check_fitted()
-        return self.autoencoder_._scaled(as_dataset(X, self.feature_names_))
+        return self.autoencoder_._scaled(as_dataset(X, feature_names=self.feature_names_))
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "autoencoder_"):

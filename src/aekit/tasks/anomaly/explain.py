@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ...data.dataset import as_dataset
 from ...errors import ConfigError, DataError
-from .columns import as_dataset
 
 EXPLAIN_COLUMNS = ["row", "score", "is_anomaly", "rank", "feature", "value", "expected", "contribution", "share"]
 
@@ -40,7 +40,7 @@ def explain_rows(detector, X, top: int = 3):
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ConfigError(f"Received top={top!r}; expected a positive integer (how many columns per row).")
     index = np.asarray(X.index) if hasattr(X, "index") and hasattr(X, "columns") else None
-    dataset = as_dataset(X, detector.feature_names_)
+    dataset = as_dataset(X, feature_names=detector.feature_names_)
     scaled = detector._scaled(dataset)
     reconstructed = detector._reconstruct_scaled(scaled)
     contributions = detector._contributions_of_scaled(scaled)

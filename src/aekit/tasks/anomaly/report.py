@@ -4,7 +4,6 @@ matrix (when labels exist) as PNGs, and the metrics as JSON."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 
@@ -108,10 +107,15 @@ def plot_confusion(counts: dict, path) -> None:
     _save(figure, path)
 
 
-def write_report(scores, threshold: float, folder, labels=None) -> dict:
-    """Write metrics.json and the plots into ``folder``; return the metrics."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+REPORT_FILES = ("metrics.json", "scores.png", "roc.png", "precision_recall.png", "confusion_matrix.png")
+
+
+def write_report(scores, threshold: float, folder, labels=None, overwrite: bool = False) -> dict:
+    """Write metrics.json and the plots into ``folder`` (under the output rule of :mod:`aekit.core.outputs`);
+    return the metrics."""
+    from ...core.outputs import prepare_folder
+
+    folder = prepare_folder(folder, overwrite=overwrite, names=REPORT_FILES, what="report")
     result = metrics(scores, threshold, labels)
     files = ["metrics.json", "scores.png"]
     plot_score_histogram(scores, threshold, folder / "scores.png", labels)

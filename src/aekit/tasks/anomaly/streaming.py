@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ...data.dataset import feature_columns
 from ...errors import ConfigError, DataError
 from .background import prefetched
-from .columns import feature_columns
 from .explain import top_features
 from .sink import CSV_SUFFIXES, PARQUET_SUFFIXES, ScoredFileSink
 

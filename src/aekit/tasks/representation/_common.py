@@ -6,20 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ...data.dataset import Dataset, from_array
+from ...data.dataset import Dataset, as_dataset  # noqa: F401 - the tasks' one way to take data
 from ...errors import ConfigError, DataError
-
-
-def as_dataset(X, y=None) -> Dataset:
-    """Accept a Dataset or an array (plus optional labels); labels given here win over the dataset's."""
-    if isinstance(X, Dataset):
-        if y is None:
-            return X
-        labels = np.asarray(y)
-        if len(labels) != len(X):
-            raise DataError(f"Received {len(labels)} labels for {len(X)} samples; expected one label per sample.")
-        return Dataset(X.X, labels, X.kind, X.name, X.feature_names, dict(X.meta))
-    return from_array(X, y)
 
 
 def require_labels(dataset: Dataset, what: str) -> np.ndarray:

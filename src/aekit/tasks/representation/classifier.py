@@ -217,10 +217,11 @@ class Classifier(ClassifierMixin, BaseEstimator):
         return self.scaler_.transform(X)
 
     # -- saving --------------------------------------------------------------------------------
-    def save(self, path) -> Path:
-        """Write ``classifier.keras`` and ``classifier.json`` into a directory (atomically)."""
+    def save(self, path, overwrite: bool = False) -> Path:
+        """Write ``classifier.keras`` and ``classifier.json`` into a directory, under the output rule of
+        :mod:`aekit.core.outputs`."""
         from ...artifacts import library_versions
-        from ...atomic import atomic_directory
+        from ...core.outputs import check_folder, staged
 
         if not hasattr(self, "model_"):
             raise NotFittedError("This Classifier is not fitted yet. Call fit(X, y) before save().")
@@ -229,7 +230,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
         meta = {"format": "aekit-classifier", "format_version": 1, "params": params,
                 "classes": self.classes_.tolist(), "input_shape": list(self.input_shape_),
                 "scaler": self.scaler_.to_dict(), "history": self.history_, "versions": library_versions()}
-        with atomic_directory(path) as staging:
+        check_folder(path, overwrite=overwrite, names=(MODEL_FILE, META_FILE), what="classifier folder")
+        with staged(path) as staging:
             self.model_.save(staging / MODEL_FILE)
             (staging / META_FILE).write_text(json.dumps(meta, indent=2))
         return path

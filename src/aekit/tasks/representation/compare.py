@@ -19,6 +19,8 @@ from ...data.scaling import Scaler
 from ...errors import ConfigError
 from ._common import as_dataset, check_latent_dims
 
+COMPARISON_FILES = ("comparison.json", "comparison.csv", "comparison.png")
+
 # Hinton & Salakhutdinov (2006), Science 313: MNIST test squared error per image with 30-number codes.
 HINTON_2006_MNIST = {"latent_dim": 30, "PCA": 13.87, "logistic PCA": 8.01, "deep autoencoder": 3.00}
 METRICS = ("squared_error_per_sample", "mse_per_value", "mae_per_value", "psnr_db")
@@ -45,13 +47,16 @@ class Comparison:
                 return row
         raise KeyError(f"No row for method={method!r}, latent_dim={latent_dim}.")
 
-    def save(self, output_dir, reference: bool | None = None) -> dict[str, Path]:
-        """Write ``comparison.json``, ``comparison.csv`` and ``comparison.png`` into ``output_dir``."""
+    def save(self, output_dir, reference: bool | None = None, overwrite: bool = False) -> dict[str, Path]:
+        """Write ``comparison.json``, ``comparison.csv`` and ``comparison.png`` into ``output_dir`` (under the
+        output rule of :mod:`aekit.core.outputs`)."""
         from ...atomic import atomic_path
+        from ...core.outputs import prepare_folder
 
         output_dir = Path(output_dir)
         paths = {"json": output_dir / "comparison.json", "csv": output_dir / "comparison.csv",
                  "png": output_dir / "comparison.png"}
+        prepare_folder(output_dir, overwrite=overwrite, names=COMPARISON_FILES)
         payload = {"dataset": self.dataset, "settings": self.settings, "reference_hinton2006_mnist": HINTON_2006_MNIST,
                    "rows": self.rows}
         atomic_write_text(paths["json"], json.dumps(payload, indent=2))

@@ -25,7 +25,7 @@ class Embedding:
     dataset: str = "data"
 
     def save(self, output_dir, images=None, *, html: bool = True, html_max_points: int = 10_000,
-             seed: int = 0) -> dict[str, Path]:
+             seed: int = 0, overwrite: bool = False) -> dict[str, Path]:
         """Write ``embedding-METHOD.png``, ``.csv`` and (optionally) a standalone interactive ``.html``.
 
         ``images`` are the original samples (all of them, in the order given to :func:`embed`): the
@@ -34,10 +34,12 @@ class Embedding:
         import pandas as pd
 
         from ...atomic import atomic_path
+        from ...core.outputs import prepare_folder
 
         output_dir = Path(output_dir)
         stem = output_dir / f"embedding-{self.method}"
         paths = {"png": stem.with_suffix(".png"), "csv": stem.with_suffix(".csv")}
+        prepare_folder(output_dir, overwrite=overwrite, names=self.file_names(html))
         frame = pd.DataFrame({"index": self.index, "x": self.coordinates[:, 0], "y": self.coordinates[:, 1]})
         if self.labels is not None:
             frame["label"] = self.labels
@@ -54,10 +56,18 @@ class Embedding:
                        self.index[keep], samples, paths["html"], title=self._title())
         return paths
 
+    def file_names(self, html: bool = True) -> list[str]:
+        """What :meth:`save` writes."""
+        return embedding_files(self.method, html)
+
     def _title(self) -> str:
         names = {"latent": "latent code", "tsne": "t-SNE of the codes", "umap": "UMAP of the codes",
                  "pca": "PCA of the codes"}
         return f"{self.dataset}: {names[self.method]} ({len(self.coordinates):,} samples)"
+
+
+def embedding_files(method: str, html: bool = True) -> list[str]:
+    return [f"embedding-{method}.{suffix}" for suffix in ("png", "csv", *(("html",) if html else ()))]
 
 
 def check_method(method: str, latent_dim: int) -> None:

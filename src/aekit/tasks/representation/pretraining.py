@@ -97,16 +97,22 @@ def _check_counts(label_counts, n_train: int) -> list[int]:
     return sorted(set(min(c, n_train) for c in counts))
 
 
-def save_curve(rows: list[dict], output_dir, dataset: str = "data", settings: dict | None = None) -> dict[str, Path]:
-    """Write ``pretraining.json``, ``pretraining.csv`` and ``pretraining.png`` into ``output_dir``."""
+CURVE_FILES = ("pretraining.json", "pretraining.csv", "pretraining.png")
+
+
+def save_curve(rows: list[dict], output_dir, dataset: str = "data", settings: dict | None = None,
+               overwrite: bool = False) -> dict[str, Path]:
+    """Write ``pretraining.json``, ``pretraining.csv`` and ``pretraining.png`` into ``output_dir`` (under the output
+    rule of :mod:`aekit.core.outputs`)."""
     import pandas as pd
 
     from ...atomic import atomic_path, atomic_write_text
+    from ...core.outputs import prepare_folder
 
     output_dir = Path(output_dir)
     plain = [{k: v for k, v in row.items() if k != "models"} for row in rows]
-    paths = {"json": output_dir / "pretraining.json", "csv": output_dir / "pretraining.csv",
-             "png": output_dir / "pretraining.png"}
+    paths = dict(zip(("json", "csv", "png"), (output_dir / name for name in CURVE_FILES)))
+    prepare_folder(output_dir, overwrite=overwrite, names=CURVE_FILES)
     atomic_write_text(paths["json"], json.dumps({"dataset": dataset, "settings": settings or {}, "rows": plain},
                                                 indent=2))
     table = pd.DataFrame([{k: v for k, v in row.items() if not isinstance(v, list)} for row in plain])

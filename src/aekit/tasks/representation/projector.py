@@ -20,10 +20,12 @@ from ._common import as_dataset, png_bytes, resolve_autoencoder, sprite, subsamp
 
 SPRITE_LIMIT_PIXELS = 8192  # the projector refuses sprite sheets wider or taller than this
 TENSOR_NAME = "embedding/.ATTRIBUTES/VARIABLE_VALUE"  # where tf.train.Checkpoint(embedding=...) stores it
+PROJECTOR_FILES = ("checkpoint", "embedding.ckpt-1.index", "embedding.ckpt-1.data-00000-of-00001", "metadata.tsv",
+                   "sprite.png", "projector_config.pbtxt")
 
 
 def export_projector(codes: np.ndarray, output_dir, *, labels=None, images=None, max_points: int = 10_000,
-                     seed: int = 0) -> Path:
+                     seed: int = 0, overwrite: bool = False) -> Path:
     """Write a projector log directory for ``codes`` ``(n, d)``, with optional labels and images ``(n, h, w, c)``.
 
     At most ``max_points`` points are kept (a seeded random subset), and fewer when the images
@@ -32,7 +34,7 @@ def export_projector(codes: np.ndarray, output_dir, *, labels=None, images=None,
     import tensorflow as tf
     from tensorboard.plugins import projector
 
-    from ...atomic import atomic_directory
+    from ...core.outputs import check_folder, staged
 
     codes = np.asarray(codes, dtype=np.float32)
     if codes.ndim != 2 or len(codes) == 0:
@@ -51,10 +53,14 @@ def export_projector(codes: np.ndarray, output_dir, *, labels=None, images=None,
         limit = min(limit, per_side * per_side)
     keep = subsample(len(codes), limit, seed)
 
-    output_dir = Path(output_dir)
-    with atomic_directory(output_dir) as staging:
+    output_dir = check_folder(output_dir, overwrite=overwrite, names=PROJECTOR_FILES)
+    if (output_dir / "aekit.json").is_file():
+        raise ConfigError(f"{output_dir} is a run directory; the projector's files (a `checkpoint` among them) "
+                          "would clash with the run's. Write them into a folder of their own, e.g. "
+                          f"-o {output_dir}/projector.")
+    with staged(output_dir) as staging:
         # The projector finds the checkpoint through the `checkpoint` state file, which save() writes
-        # with a relative path: that is what lets the staging folder be renamed into place.
+        # with a relative path: that is what lets the staged files be renamed into place.
         tf.train.Checkpoint(embedding=tf.Variable(codes[keep], name="embedding")).save(str(staging / "embedding.ckpt"))
         config = projector.ProjectorConfig()
         embedding = config.embeddings.add()
@@ -72,7 +78,8 @@ def export_projector(codes: np.ndarray, output_dir, *, labels=None, images=None,
     return output_dir
 
 
-def export_model_projector(model, X, output_dir, *, y=None, max_points: int = 10_000, seed: int = 0) -> Path:
+def export_model_projector(model, X, output_dir, *, y=None, max_points: int = 10_000, seed: int = 0,
+                           overwrite: bool = False) -> Path:
     """Encode ``X`` with a fitted autoencoder (or run directory) and export the codes for the projector.
 
     Example::
@@ -86,4 +93,5 @@ def export_model_projector(model, X, output_dir, *, y=None, max_points: int = 10
     subset = dataset.subset(keep)
     codes = autoencoder.transform(subset)
     images = subset.X if subset.kind == "image" else None
-    return export_projector(codes, output_dir, labels=subset.y, images=images, max_points=max_points, seed=seed)
+    return export_projector(codes, output_dir, labels=subset.y, images=images, max_points=max_points, seed=seed,
+                            overwrite=overwrite)

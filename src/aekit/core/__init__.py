@@ -1,0 +1,1 @@
+"""The base layer: configuration, declared parameters, errors and the rule for writing files safely."""
