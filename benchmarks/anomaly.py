@@ -20,9 +20,9 @@ Scoring throughput: a synthetic 30-column table (--throughput-rows rows, default
 scored end to end by `aekit detect score` with the default model, three times; the median rows/s and the
 largest peak memory.
 
-    python benchmarks/anomaly.py                                   # everything (hours on 2 cores); resumable
-    python benchmarks/anomaly.py --datasets WBC,Pima --seeds 1 --settings semi --name anomaly_quick
-    python benchmarks/anomaly.py --only-throughput --throughput-rows 2000000
+    python -m benchmarks.anomaly                                   # everything (hours on 2 cores); resumable
+    python -m benchmarks.anomaly --datasets WBC,Pima --seeds 1 --settings semi --name anomaly_quick
+    python -m benchmarks.anomaly --only-throughput --throughput-rows 2000000
 
 Finished (dataset, seed, method) runs are cached in results/NAME.runs.jsonl, so an interrupted run resumes where
 it stopped; --fresh ignores the cache. aekit's runs are keyed by a hash of the whole package and of this script,
@@ -43,12 +43,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, code_hash, data_dir, median, script_hash, write_result  # noqa: E402
-from anomaly_baselines import BASELINES, fit_baseline, library_tag  # noqa: E402
-from anomaly_baselines import LABELS as BASELINE_LABELS  # noqa: E402
-from anomaly_labels import label_runs, summarise_labels  # noqa: E402
-from anomaly_summary import goals, summarise  # noqa: E402
+from ._common import RESULTS, code_hash, data_dir, median, script_hash, write_result
+from .anomaly_baselines import BASELINES, fit_baseline, library_tag
+from .anomaly_baselines import LABELS as BASELINE_LABELS
+from .anomaly_labels import label_runs, summarise_labels
+from .anomaly_summary import goals, summarise
 
 SETTINGS = ("semi", "unsup")
 # The detector's candidate defaults, beside the defaults themselves: the half-split choice (anomaly_summary) picks

@@ -8,7 +8,8 @@ on B on A (the README says which choice each half reports).
 from __future__ import annotations
 
 import numpy as np
-from anomaly_baselines import BASELINES
+
+from .anomaly_baselines import BASELINES
 
 METRICS = ("auc_roc", "auc_pr", "fit_seconds", "score_seconds")
 # The candidate defaults of each setting (see VARIANTS in anomaly.py); the first is the shipped default.

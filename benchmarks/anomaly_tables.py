@@ -39,7 +39,7 @@ def render(result: dict) -> str:
             f"{speed['rows_per_second_command']:,} rows/s for the whole command including start-up "
             f"({speed['command_seconds']:.1f} s); peak memory {speed['peak_rss_megabytes']:,} MB "
             f"(goals: 200,000 rows/s, 1,536 MB).\n")
-    from report import _machine
+    from .stamps import machine_line as _machine
 
     machine = _machine(result)
     tables = result.get("tables")

@@ -13,7 +13,7 @@ Goals (MNIST; Fashion-MNIST is reported the same way): (a) at most 32 bytes per 
 (b) 28.3 dB (WebP q5) at 66 bytes or fewer; (c) above every JPEG-payload and WebP point between 20 and 200
 bytes, aekit's curve interpolated linearly in log-bytes between its rate points (1,000 images per file).
 
-    python benchmarks/compression.py [--only mnist,fashion] [--epochs 5] [--quick]
+    python -m benchmarks.compression [--only mnist,fashion] [--epochs 5] [--quick]
         # -> benchmarks/results/compression.json, results/compression/*.png
 """
 
@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, data_dir, kept_parts, median, write_result  # noqa: E402
-from compression_baselines import codec_points  # noqa: E402
+from ._common import RESULTS, data_dir, kept_parts, median, write_result
+from .compression_baselines import codec_points
 
 SEED = 0
 DATASETS = {"mnist": "mnist", "fashion": "fashion_mnist"}
@@ -41,7 +39,7 @@ SINGLE_FILES = 100
 
 
 def scores(originals: np.ndarray, decoded: np.ndarray) -> dict:
-    from aekit.image_metrics import psnr_per_image, ssim_per_image
+    from aekit.estimator.image_metrics import psnr_per_image, ssim_per_image
 
     x, y = originals.astype(np.float64) / 255, decoded.astype(np.float64) / 255
     return {"psnr_db": round(float(psnr_per_image(x, y).mean()), 3),
@@ -146,7 +144,8 @@ def draw(name: str, test: np.ndarray, ours: list[dict], baselines: list[dict], d
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from compression_baselines import decode, encode
+
+    from .compression_baselines import decode, encode
 
     folder.mkdir(parents=True, exist_ok=True)
     figure, axis = plt.subplots(figsize=(7, 4.5))

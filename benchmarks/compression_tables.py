@@ -15,7 +15,7 @@ def _yes(flag: bool) -> str:
 
 
 def _dataset(name: str, block: dict) -> list[str]:
-    from report import part_stamp
+    from .stamps import part_stamp
 
     out = [f"**{name}** ({block['test_images']:,} test images; aekit trained on {block['train_images']:,})", ""]
     out += part_stamp(block)
@@ -50,7 +50,7 @@ def _dataset(name: str, block: dict) -> list[str]:
 
 
 def render(result: dict) -> str:
-    from report import _machine
+    from .stamps import machine_line as _machine
 
     out = []
     for name in DATASETS:

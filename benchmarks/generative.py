@@ -11,7 +11,7 @@ Parts ``mnist`` (dense, JAX) and ``fashion`` (conv, TensorFlow): a standard auto
 with the same encoder and decoder sizes and the same budget, compared on reconstruction error, samples and
 interpolations (see benchmarks/generative_quality.py), with pictures.
 
-    python benchmarks/generative.py [--minutes 60] [--epochs 3000] [--only nll,mnist,fashion] [--quick]
+    python -m benchmarks.generative [--minutes 60] [--epochs 3000] [--only nll,mnist,fashion] [--quick]
 """
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, data_dir, kept_parts, write_result  # noqa: E402
+from ._common import RESULTS, ROOT, data_dir, kept_parts, write_result
 
 SEED, TEST_SEED = 0, 1234
 PUBLISHED = {"VAE, 1 stochastic layer, k=1 (Burda et al. 2015)": 86.76,
@@ -47,9 +45,9 @@ def part_nll(epochs: int, minutes: float, quick: bool) -> dict:
     import keras
 
     import aekit
-    from aekit import training
     from aekit.models import build_model
     from aekit.tasks.generation.likelihood import importance_weighted_nll_scaled
+    from aekit.training import fit as training
 
     train = aekit.data.load("mnist", split="train").X.astype(np.float32) / 255.0
     test = binarised_test_set()
@@ -91,10 +89,10 @@ def part_nll(epochs: int, minutes: float, quick: bool) -> dict:
 def run_part(name: str, args) -> dict:
     """Each part in its own process, on its backend (JAX for dense models, TensorFlow for convolutions)."""
     backend = "tensorflow" if name == "fashion" else "jax"
-    command = [sys.executable, __file__, "--part", name, "--epochs", str(args.epochs), "--minutes",
+    command = [sys.executable, "-m", "benchmarks.generative", "--part", name, "--epochs", str(args.epochs), "--minutes",
                str(args.minutes)] + (["--quick"] if args.quick else [])
     env = {**os.environ, "KERAS_BACKEND": backend, "AEKIT_DATA_DIR": data_dir(), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
         raise RuntimeError(f"part {name} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -109,7 +107,7 @@ def main() -> None:
     parser.add_argument("--part", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.part:
-        from generative_quality import compare
+        from .generative_quality import compare
 
         result = part_nll(args.epochs, args.minutes, args.quick) if args.part == "nll" else \
             compare(args.part, PICTURES, args.quick)

@@ -83,9 +83,9 @@ def interpolation_scores(model, test, probabilities) -> tuple[dict, np.ndarray]:
 
 def compare(part: str, pictures: Path, quick: bool) -> dict:
     import aekit
-    from aekit.image_metrics import psnr_per_image
-    from aekit.metrics import squared_error_per_sample
-    from aekit.plots import save_image, tile
+    from aekit.core.plots import save_image, tile
+    from aekit.estimator.image_metrics import psnr_per_image
+    from aekit.estimator.metrics import squared_error_per_sample
 
     name = "mnist" if part == "mnist" else "fashion_mnist"
     train = aekit.data.load(name, split="train", max_samples=6000 if quick else None)
@@ -129,7 +129,7 @@ def compare(part: str, pictures: Path, quick: bool) -> dict:
 
 def _manifold(train, pictures: Path) -> str:
     import aekit
-    from aekit.plots import save_image, tile
+    from aekit.core.plots import save_image, tile
 
     model = aekit.Autoencoder(model="variational", hidden=[512, 256], latent_dim=2, seed=SEED).fit(train)
     grid = model.latent_grid(20) / 255.0

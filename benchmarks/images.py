@@ -14,7 +14,7 @@ mean PSNR and SSIM, and training time.
   that the choice can be judged): 64x64 grayscale crops of scikit-image's sample photos (320 from 10 photos
   to train, 80 from 4 others to test), and 400 MNIST digits resized to 64x64 (320 / 80).
 
-    python benchmarks/images.py [--quick] [--only mnist,fashion-folder]   # -> benchmarks/results/images.json
+    python -m benchmarks.images [--quick] [--only mnist,fashion-folder]   # -> benchmarks/results/images.json
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, write_result  # noqa: E402
+from ._common import data_dir, write_result
 
 SEED = 0
 GOALS = {"fashion_mnist": "test squared error <= 0.35 x PCA's (stretch 0.25)",
@@ -50,8 +49,8 @@ def pca_scores(train: np.ndarray, test: np.ndarray, components: int) -> dict:
 
 
 def scores(test: np.ndarray, reconstructed: np.ndarray) -> dict:
-    from aekit.image_metrics import psnr_per_image, ssim_per_image
-    from aekit.metrics import squared_error_per_sample
+    from aekit.estimator.image_metrics import psnr_per_image, ssim_per_image
+    from aekit.estimator.metrics import squared_error_per_sample
 
     return {"squared_error_per_image": round(float(squared_error_per_sample(test, reconstructed).mean()), 3),
             "psnr_db": round(float(psnr_per_image(test, reconstructed).mean()), 2),

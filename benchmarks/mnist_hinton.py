@@ -8,19 +8,16 @@ over the 10,000 test images) for
   - optionally, a plain Keras recipe (ReLU, Adam 1e-3 constant, MSE, batch 256) with the same number of epochs,
     so that the table compares recipes, not budgets.
 
-    python benchmarks/mnist_hinton.py [--epochs 60] [--no-plain]   # writes results/mnist_hinton.json
+    python -m benchmarks.mnist_hinton [--epochs 60] [--no-plain]   # writes results/mnist_hinton.json
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, load_mnist, write_result  # noqa: E402
+from ._common import data_dir, load_mnist, write_result
 
 PAPER = {"pca": 13.87, "logistic_pca": 8.01, "deep_autoencoder": 3.00}
 SEED = 0

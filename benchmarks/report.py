@@ -1,6 +1,6 @@
 """Render benchmarks/results/*.json as Markdown tables into README.md (between <!-- bench:NAME --> markers).
 
-    python benchmarks/report.py          # rewrites the tables in README.md from the latest results
+    python -m benchmarks.report          # rewrites the tables in README.md from the latest results
 """
 
 from __future__ import annotations
@@ -10,61 +10,11 @@ import re
 import sys
 from pathlib import Path
 
+from .stamps import machine_line as _machine
+from .stamps import part_stamp
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-def _machine(result: dict) -> str:
-    m = result["machine"]
-    return (f"_{m['cpu']}, {m['cores']} cores; {result['date'][:10]}; backend versions "
-            + ", ".join(f"{k} {v}" for k, v in result["versions"].items() if k in ("keras", "jax", "tensorflow-cpu",
-                                                                                   "torch"))
-            + f"; script wall time {result['wall_seconds'] / 60:.1f} min._" + _staleness(result))
-
-
-def _staleness(result: dict) -> str:
-    """Which code a result measured, and a warning when its script has changed since."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from _common import code_hash, file_hashes, script_hash
-
-    code = result.get("code")
-    if not code:
-        return "\n\n_Measured before results recorded the commit they measured._"
-    local = " (with local changes)" if code.get("dirty") else ""
-    note = f"\n\n_Measured at commit {(code.get('commit') or '?')[:10]}{local}._"
-    if code.get("script_hash") and code["script_hash"] != script_hash(result["benchmark"]):
-        note += " **Stale:** the benchmark script has changed since; rerun it."
-    files = code.get("files")
-    if files:  # the files the benchmark imported, each with its hash at the start of the run
-        now = file_hashes()
-        changed = [path.removeprefix("src/aekit/") for path, digest in files.items() if now.get(path) != digest]
-        if changed:
-            note += (f" **Stale:** the code it measured has changed since ({', '.join(changed[:4])}"
-                     f"{f' and {len(changed) - 4} more files' if len(changed) > 4 else ''}); rerun it.")
-    elif code.get("package_hash") and code["package_hash"] != code_hash():
-        touched = _files_changed_since(code.get("commit"))
-        note += (f" The package has changed since{f' ({touched} files under src/aekit)' if touched else ''}; this "
-                 "result predates per-file records, so whether the change reaches what it measured is not known.")
-    return note
-
-
-def _files_changed_since(commit: str | None) -> int:
-    import subprocess
-
-    if not commit:
-        return 0
-    listed = subprocess.run(["git", "diff", "--name-only", commit, "--", "src/aekit"], cwd=ROOT, capture_output=True,
-                            text=True)
-    return len(listed.stdout.split()) if listed.returncode == 0 else 0
-
-
-def part_stamp(block: dict) -> list[str]:
-    """For a part kept from an earlier run of its benchmark (``--only``): when and at which commit it was measured."""
-    measured = block.get("measured")
-    if not measured:
-        return []
-    return [f"_This part: measured {measured['date'][:10]} at commit {(measured.get('commit') or '?')[:10]} "
-            f"(a run of {measured['wall_seconds'] / 60:.0f} min)._", ""]
 
 
 def mnist_hinton(result: dict) -> str:
@@ -191,13 +141,13 @@ def generative(result: dict) -> str:
     return "\n".join(out) + "\n" + _machine(result)
 
 
-from anomaly_tables import render as anomaly  # noqa: E402 - the anomaly tables live beside their benchmark
-from compression_tables import render as compression  # noqa: E402
-from representation import render as representation  # noqa: E402 - its tables are built beside the benchmark
-from representation_limits import render as representation_limits  # noqa: E402
-from restoration_tables import render as restoration  # noqa: E402
-from retrieval_tables import render as retrieval  # noqa: E402
-from scale_tables import render as scale  # noqa: E402
+from .anomaly_tables import render as anomaly
+from .compression_tables import render as compression
+from .representation import render as representation
+from .representation_limits import render as representation_limits
+from .restoration_tables import render as restoration
+from .retrieval_tables import render as retrieval
+from .scale_tables import render as scale
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
              "representation_limits": representation_limits, "anomaly": anomaly, "images": images,

@@ -12,8 +12,8 @@ For each dataset:
      of --repeats draws for 100 and 1,000). The autoencoder saw every training image, without labels.
      Goal: >= 5 points better with 100 labels on MNIST.
 
-    python benchmarks/representation.py             # full run; about 40 minutes on 2 cores (estimate below)
-    python benchmarks/representation.py --quick     # 5,000/1,000-image subsets, 3 epochs: ~3 minutes, a smoke test
+    python -m benchmarks.representation             # full run; about 40 minutes on 2 cores (estimate below)
+    python -m benchmarks.representation --quick     # 5,000/1,000-image subsets, 3 epochs: ~3 minutes, a smoke test
 
 Time of the full run, estimated from ~6.5 s per hinton2006 epoch on 60,000 images (benchmarks/mnist_hinton.py):
 per dataset, 4 latent sizes x 30 epochs ~ 13 min, probes ~ 1.5 min (logistic regression on 784 raw pixels
@@ -26,12 +26,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, data_dir, write_result  # noqa: E402
+from ._common import RESULTS, data_dir, write_result
 
 SEED = 0
 DATASETS = ("mnist", "fashion_mnist")
@@ -113,7 +111,7 @@ NAMES = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}
 
 def render(result: dict) -> str:
     """Markdown tables for README.md (called by report.py)."""
-    from report import _machine
+    from .stamps import machine_line as _machine
 
     datasets = result["datasets"]
     lines = ["**Reconstruction: PCA vs the deep autoencoder** (test squared error per image, pixels in [0, 1]; "

@@ -8,8 +8,8 @@
    overfitting or running short of epochs? hinton2006 at 30-d for 30 and 60 epochs: squared error per image
    on the training and the test images, next to PCA-30's.
 
-    python benchmarks/representation_limits.py          # about 25 minutes on 2 cores
-    python benchmarks/representation_limits.py --quick  # 2,000/500-image subsets, 1-2 epochs: checks the script
+    python -m benchmarks.representation_limits          # about 25 minutes on 2 cores
+    python -m benchmarks.representation_limits --quick  # 2,000/500-image subsets, 1-2 epochs: checks the script
 
 Writes results/representation_limits.json (rendered into README.md by report.py).
 """
@@ -19,10 +19,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, write_result  # noqa: E402
+from ._common import data_dir, write_result
 
 SEED = 0
 QUICK = {"train": 2000, "test": 500, "epochs": 1}
@@ -98,7 +96,7 @@ def fashion_errors() -> list[dict]:
 
 def render(result: dict) -> str:
     """Markdown tables for README.md (called by report.py)."""
-    from report import _machine
+    from .stamps import machine_line as _machine
 
     lines = ["**MNIST, 30-d codes: does denoising help the linear probe?** (test accuracy; test squared error "
              "per image)", "", "| representation | test error | linear probe | 5-NN |", "|---|---:|---:|---:|"]

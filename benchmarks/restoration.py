@@ -12,7 +12,7 @@ nearest neighbour, bicubic (Pillow) and aekit's ``unet`` (``upscale_factor=``).
 Speed: a 512x512 mosaic of test images, denoised and upscaled x2 whole (tiled internally), in output
 megapixels per second (median of 3).
 
-    python benchmarks/restoration.py [--only mnist,fashion] [--epochs 3] [--batch-size 64] [--quick]
+    python -m benchmarks.restoration [--only mnist,fashion] [--epochs 3] [--batch-size 64] [--quick]
 
 Writes results/restoration.json and the pictures under results/restoration/. Baselines:
 benchmarks/restoration_baselines.py.
@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # convolutions: aekit's CLI picks TensorFlow for them too
 import numpy as np  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 import restoration_baselines as baselines  # noqa: E402
-from _common import RESULTS, data_dir, kept_parts, median, write_result  # noqa: E402
+
+from ._common import RESULTS, data_dir, kept_parts, median, write_result
 
 SEED = 0
 BM3D_IMAGES = 200
@@ -41,7 +39,7 @@ DATASETS = {"mnist": "mnist", "fashion": "fashion_mnist"}
 
 
 def scores(clean: np.ndarray, restored: np.ndarray) -> dict:
-    from aekit.image_metrics import psnr_per_image, ssim_per_image
+    from aekit.estimator.image_metrics import psnr_per_image, ssim_per_image
 
     clean = clean[:len(restored)]  # BM3D restores only the first images
     psnr, ssim = psnr_per_image(clean, restored), ssim_per_image(clean, restored)
@@ -134,7 +132,7 @@ def megapixels_per_second(restore, images: np.ndarray, scale: int = 1) -> dict:
 
 def _picture(images: dict[str, np.ndarray], path: Path) -> None:
     """Rows of the first test images: clean, corrupted, then each method."""
-    from aekit.plots import save_image, tile
+    from aekit.core.plots import save_image, tile
 
     path.parent.mkdir(parents=True, exist_ok=True)
     side = max(image.shape[1] for image in images.values())

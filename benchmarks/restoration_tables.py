@@ -42,7 +42,8 @@ def _aekit_is_best(rows: list[dict], column: str) -> bool:
 
 
 def render(result: dict) -> str:
-    from report import _machine, part_stamp
+    from .stamps import machine_line as _machine
+    from .stamps import part_stamp
 
     budget = result["budget"]
     epochs = f"{budget['epochs']} epoch{'s' * (budget['epochs'] != 1)}"

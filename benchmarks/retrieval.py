@@ -13,21 +13,19 @@ Speed: a linear Hamming scan over 1,000,000 64-bit codes (the database's codes r
 comparisons/s, with NumPy and faiss; and the hash-table lookup at radius 2 with 32-bit codes against the
 scan, at 1,000,000 items.
 
-    python benchmarks/retrieval.py [--quick] [--only mnist,fashion_mnist,speed]  # -> results/retrieval.json
+    python -m benchmarks.retrieval [--quick] [--only mnist,fashion_mnist,speed]  # -> results/retrieval.json
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import data_dir, kept_parts, median, write_result  # noqa: E402
+from ._common import data_dir, kept_parts, median, write_result
 
 SEED, BITS, TOP, MAP_DEPTH = 0, (16, 32, 64), 100, 1000
 PICTURES = Path(__file__).resolve().parent / "results" / "retrieval"
@@ -42,7 +40,7 @@ def precision_and_map(ranked: np.ndarray, query_labels: np.ndarray, labels: np.n
 
 
 def hamming_quality(train_bits: np.ndarray, test_bits: np.ndarray, train_y, test_y) -> dict:
-    from aekit.retrieval import HammingIndex
+    from aekit.tasks.retrieval import HammingIndex
 
     index = HammingIndex(train_bits.shape[1]).add(train_bits)
     ranked, _ = index.search(test_bits, MAP_DEPTH)
@@ -109,8 +107,8 @@ def quality(name: str, quick: bool) -> dict:
 def draw_queries(name: str, database: np.ndarray, queries: np.ndarray, database_bits, query_bits,
                  count: int = 8, k: int = 10) -> None:
     """A PNG: each of the first ``count`` test images, then its ``k`` nearest database images by Hamming rank."""
-    from aekit.plots import save_image, tile
-    from aekit.retrieval import HammingIndex
+    from aekit.core.plots import save_image, tile
+    from aekit.tasks.retrieval import HammingIndex
 
     found, _ = HammingIndex(database_bits.shape[1]).add(database_bits).search(query_bits[:count], k)
     grid = [image for q in range(count) for image in (queries[q], *database[found[q].astype(np.int64)])]
@@ -119,7 +117,7 @@ def draw_queries(name: str, database: np.ndarray, queries: np.ndarray, database_
 
 
 def speed(quick: bool) -> dict:
-    from aekit.retrieval import HammingIndex
+    from aekit.tasks.retrieval import HammingIndex
 
     rng = np.random.default_rng(SEED)
     items = 100_000 if quick else 1_000_000

@@ -4,7 +4,7 @@ Development: Fashion-MNIST's *training* images only (database: the first 50,000;
 10,000), so that neither benchmark test set takes part in the choice. Check: the same variants on MNIST (60,000
 database / first 1,000 test queries), reported beside it. 32 bits, P@100 with Hamming ranking (ties by id).
 
-    python benchmarks/retrieval_defaults.py [--variants default,noise8,...]  # -> results/retrieval_defaults.json
+    python -m benchmarks.retrieval_defaults [--variants default,noise8,...]  # -> results/retrieval_defaults.json
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, data_dir, write_result  # noqa: E402
-from retrieval import SEED, hamming_quality, pca_itq  # noqa: E402
+from ._common import RESULTS, data_dir, write_result
+from .retrieval import SEED, hamming_quality, pca_itq
 
 VARIANTS = {
     "default": {},

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 def render(result: dict) -> str:
     """The README tables (benchmarks/report.py)."""
-    from report import _machine, part_stamp
+    from .stamps import machine_line as _machine
+    from .stamps import part_stamp
 
     out = []
     for name in ("mnist", "fashion_mnist"):

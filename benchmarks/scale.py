@@ -13,7 +13,7 @@ Parts (``--only``, comma-separated; a part not run is kept from the last result 
   the time per epoch on 1, 8 and 64 workers joined by a 10 or 100 Gb/s network, data-parallel with a ring
   all-reduce of the gradients every step (each worker keeps the benchmark's batch).
 
-    python benchmarks/scale.py [--only memory,jobs,cluster] [--scratch /tmp/aekit-scale]  # -> results/scale.json
+    python -m benchmarks.scale [--only memory,jobs,cluster] [--scratch /tmp/aekit-scale]  # -> results/scale.json
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, kept_parts, median, write_result  # noqa: E402
-from scale_cluster import cluster_model  # noqa: E402
+from ._common import RESULTS, kept_parts, median, write_result
+from .scale_cluster import cluster_model
 
 SEED = 0
 SIZES_GB = (0.5, 2.0, 5.0)
@@ -174,10 +173,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
     # The figures come from CLI processes; importing what they run here records that code with the result.
-    import aekit.cli  # noqa: F401
-    import aekit.stream_scoring  # noqa: F401
-    import aekit.stream_training  # noqa: F401
     import aekit.tasks.anomaly.cli_data  # noqa: F401
+
+    import aekit.cli  # noqa: F401
+    import aekit.estimator.stream_encoding  # noqa: F401
+    import aekit.training.streaming  # noqa: F401
     started = time.time()
     parts = [p for p in args.only.split(",") if p]
     measured: dict = {}

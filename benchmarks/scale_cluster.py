@@ -36,9 +36,9 @@ def efficiency_below_half(batch: int, rate: float, parameter_bytes: int, gbit: f
 
 def cluster_model(throughput: dict) -> dict:
     """Per model of the throughput benchmark: epoch times for WORKERS x NETWORKS_GBIT, and where scaling stops."""
-    from throughput_models import SPECS, keras_model
+    from aekit.core.backend import DEFAULT_BACKEND, DENSE_BACKEND
 
-    from aekit._backend import DEFAULT_BACKEND, DENSE_BACKEND
+    from .throughput_models import SPECS, keras_model
 
     models = {}
     for name, summary in throughput["summary"].items():

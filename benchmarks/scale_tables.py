@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def render(result: dict) -> str:
-    from report import _machine, part_stamp
+    from .stamps import machine_line as _machine
+    from .stamps import part_stamp
 
     out: list[str] = []
     memory = result.get("memory")

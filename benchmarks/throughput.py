@@ -12,7 +12,7 @@ each part of aekit's path buys: without XLA/jit, one step per call into the comp
 precision (reported apart: never against the fp32 peak). ``--only`` keeps the other models' rows from the last
 result, stamped with when they were measured.
 
-    python benchmarks/throughput.py [--rounds 2] [--only dense,conv64]   # -> benchmarks/results/throughput.json
+    python -m benchmarks.throughput [--rounds 2] [--only dense,conv64]   # -> benchmarks/results/throughput.json
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import load_mnist, median, write_result  # noqa: E402
-from throughput_models import SPECS, keras_model, keras_parts, torch_model, training_flops_per_sample  # noqa: E402
+from ._common import load_mnist, median, write_result
+from .throughput_models import SPECS, keras_model, keras_parts, torch_model, training_flops_per_sample
 
 SEED = 0
 # Samples per measured epoch: MNIST's 60,000 for the dense model; fewer for the conv ones, whose JAX rows
@@ -89,9 +88,9 @@ def worker(trainer: str, model: str, epochs: int) -> dict:
         net.fit(x, x, batch_size=batch, epochs=epochs, shuffle=True, verbose=0,
                 callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=tick)])
         return {"epoch_seconds": times, "flops_per_sample": flops}
-    from aekit import training
-    from aekit.config import Config
+    from aekit.core.config import Config
     from aekit.models import AutoencoderModel, build_model
+    from aekit.training import fit as training
 
     _apply_variant(trainer, training)
 
@@ -207,7 +206,7 @@ def main() -> None:
         return
     # The workers train through these modules; importing them here records that code with the result.
     import aekit.models  # noqa: F401
-    import aekit.training  # noqa: F401
+    import aekit.training.fit  # noqa: F401
 
     started = time.time()
     models = args.only.split(",")
@@ -249,7 +248,7 @@ def main() -> None:
 def _rows_kept(models: list[str]) -> dict:
     """The rows and summaries of models this run did not measure (``--only``), from the last result, with when
     and at which commit (and against which peak) they were measured."""
-    from _common import RESULTS
+    from ._common import RESULTS
 
     path = RESULTS / "throughput.json"
     previous = json.loads(path.read_text()) if path.is_file() else {}
@@ -263,7 +262,7 @@ def _rows_kept(models: list[str]) -> dict:
 
 def _summary(rows: list[dict], models: list[str]) -> dict:
     """Per model: aekit's default path (the backend the CLI picks) against the fastest PyTorch variant."""
-    from aekit._backend import DEFAULT_BACKEND, DENSE_BACKEND
+    from aekit.core.backend import DEFAULT_BACKEND, DENSE_BACKEND
 
     summary = {}
     for model in models:

@@ -11,7 +11,7 @@ from pathlib import Path
 import keras
 import pytest
 
-from aekit._backend import DEFAULT_BACKEND, DENSE_BACKEND, backend_for_command
+from aekit.cli.backend import DEFAULT_BACKEND, DENSE_BACKEND, backend_for_command
 
 from .conftest import run_cli
 

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from PIL import Image
 
 import aekit
-from aekit import aez
 from aekit.cli import cli
+from aekit.data import aez
 from aekit.errors import ConfigError, DataError
-from aekit.image_metrics import psnr_per_image
+from aekit.estimator.image_metrics import psnr_per_image
 from aekit.models.entropy import TABLE_TOTAL, quantised_frequencies
 
 from .conftest import run_cli
@@ -215,10 +215,10 @@ def _png(image: np.ndarray) -> bytes:
 
 
 def test_an_auto_batch_is_small_for_rate_distortion_training_and_feeds_the_epoch_budget():
-    from aekit.config import Config
+    from aekit.core.budget import auto_batch_size, resolve
+    from aekit.core.config import Config
     from aekit.models import get_spec
     from aekit.models.compression import MAX_AUTO_BATCH
-    from aekit.training_length import auto_batch_size, resolve
 
     settle = get_spec("compression").settle
     config = Config.from_dict({"model": "compression"})

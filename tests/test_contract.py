@@ -11,7 +11,7 @@ import pytest
 from sklearn.base import clone
 
 import aekit
-from aekit.config import Config
+from aekit.core.config import Config
 from aekit.models import CODE_KINDS, available_models, build_model, get_spec, load_plugin
 
 load_plugin("tests.plugin_models")

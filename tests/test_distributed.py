@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aekit import distributed
 from aekit.errors import ConfigError
+from aekit.training import distributed
 from tests.conftest import run_cli
 
 TRAIN = ["train", "--dataset", "digits", "--hidden", "64", "--latent-dim", "8", "--epochs", "12", "--batch-size", "32",

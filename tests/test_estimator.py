@@ -8,7 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 import aekit
-from aekit.config import Config
+from aekit.core.config import Config
 from aekit.errors import ConfigError, DataError, NotFittedError
 
 QUICK = {"hidden": [32], "latent_dim": 8, "epochs": 10, "learning_rate": 3e-3, "batch_size": 64}
@@ -83,7 +83,7 @@ def test_a_crash_while_saving_leaves_the_previous_artifact_intact(digits, tmp_pa
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("aekit.artifacts._write_plots", crash)
+    monkeypatch.setattr("aekit.runs.directory._write_plots", crash)
     with pytest.raises(OSError, match="disk full"):
         retrained.save(tmp_path / "run")
     np.testing.assert_array_equal(aekit.load(tmp_path / "run").transform(test), before)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import aekit
 from aekit.cli import cli
 from aekit.errors import ConfigError
-from aekit.retrieval import HammingIndex, build
+from aekit.tasks.retrieval import HammingIndex, build
 
 
 def precision_at(index: HammingIndex, queries: np.ndarray, query_labels, labels, k: int = 50) -> float:

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 import aekit
-from aekit.image_metrics import psnr_per_image, ssim_per_image
-from aekit.training_length import auto_batch_size, auto_epochs
+from aekit.core.budget import auto_batch_size, auto_epochs
+from aekit.estimator.image_metrics import psnr_per_image, ssim_per_image
 
 
 def test_ssim_matches_scikit_image():
@@ -77,7 +77,7 @@ def test_default_training_length_is_chosen_and_recorded(digits):
 
 
 def test_the_vector_path_deepens_only_with_enough_data():
-    from aekit.config import Config
+    from aekit.core.config import Config
     from aekit.models import build_model, get_spec
     from aekit.models.conv import DEEP_FROM_SAMPLES
 

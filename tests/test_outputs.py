@@ -158,7 +158,7 @@ def test_index_add_changes_the_index_in_one_write_and_a_failure_leaves_it_as_it_
     assert wrong.exit_code == 2 and index.read_bytes() == runs["aeidx"].read_bytes()
     added = invoke("index", "add", index, runs["hash"], *DIGITS)
     assert added.exit_code == 0, added.output
-    assert aekit.retrieval.HammingIndex.load(index).ids.shape == (90,)
+    assert aekit.tasks.retrieval.HammingIndex.load(index).ids.shape == (90,)
     assert [p.name for p in tmp_path.iterdir()] == ["d.aeidx"]
 
 

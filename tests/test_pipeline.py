@@ -8,7 +8,7 @@ import pytest
 
 from aekit.data.pipeline import EpochShuffledDataset
 from aekit.errors import ConfigError
-from aekit.inference import predict_fixed_batches
+from aekit.estimator.inference import predict_fixed_batches
 from aekit.models.initializers import HostVarianceScaling, HostZeros, host_initializer
 
 

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from PIL import Image
 
 import aekit
-from aekit import restoration
 from aekit.cli import cli
 from aekit.data.readers import read_idx
 from aekit.errors import ConfigError, DataError
-from aekit.image_metrics import psnr_per_image
+from aekit.estimator import restoration
+from aekit.estimator.image_metrics import psnr_per_image
 from aekit.models import Corruption
 from aekit.models.unet import bicubic_downscale
 

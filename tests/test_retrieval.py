@@ -1,4 +1,4 @@
-"""Hamming index (aekit.retrieval): exact against brute force, radius lookup, files, and its bad inputs."""
+"""Hamming index (aekit.tasks.retrieval): exact against brute force, radius lookup, files, and its bad inputs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from aekit.errors import ArtifactError, ConfigError, DataError
-from aekit.retrieval import HammingIndex
+from aekit.tasks.retrieval import HammingIndex
 
 
 def random_codes(n: int, bits: int, seed: int, on: float = 0.5) -> np.ndarray:

@@ -10,7 +10,7 @@ from PIL import Image
 import aekit
 from aekit.data.streaming import open_stream
 from aekit.errors import DataError
-from aekit.stream_training import StreamBatches, survey, validation_period
+from aekit.training.streaming import StreamBatches, survey, validation_period
 from tests.conftest import run_cli
 
 COLUMNS = [f"f{j}" for j in range(6)]

@@ -39,7 +39,7 @@ def test_the_loss_is_reconstruction_plus_beta_kl_in_nats_and_score_samples_is_th
 
 
 def test_kl_warmup_starts_from_zero():
-    from aekit.config import Config
+    from aekit.core.config import Config
     from aekit.models import build_model
 
     model = build_model(Config.from_dict({**QUICK, "kl_warmup": 4, "beta": 2.0}), (8, 8, 1), "unit")

@@ -1,35 +1,60 @@
 """aekit: train, inspect, save and reload autoencoders on Keras 3.
 
 Importing aekit is cheap: the estimators (and Keras with them) load on first use, so the command line
-can choose the Keras backend for its command first (see :mod:`aekit._backend`).
+can choose the Keras backend for its command first (see :mod:`aekit.core.backend`).
+
+The package is layered; each layer imports only the ones below it (checked by import-linter in the suite):
+``cli`` > ``tasks`` > ``estimator`` > ``runs`` > ``training`` > ``models`` > ``data`` > ``core``.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from ._backend import choose_backend as _choose_backend
-from ._backend import quiet_tensorflow_logs as _quiet_tensorflow_logs
-from .errors import AekitError, ArtifactError, ConfigError, DataError, NotFittedError, TrainingError
+from .core.backend import choose_backend as _choose_backend
+from .core.backend import quiet_tensorflow_logs as _quiet_tensorflow_logs
+from .core.errors import AekitError, ArtifactError, ConfigError, DataError, NotFittedError, OutputError, TrainingError
 
 _quiet_tensorflow_logs()
 _choose_backend()
 
-__version__ = "0.1.0"
 
-_LAZY = {"load": ".runs", "Config": ".config", "Autoencoder": ".estimators",
-         "AnomalyDetector": ".tasks.anomaly", "Classifier": ".tasks.representation", "compress": ".codec",
-         "decompress": ".codec"}
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aekit")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
+__version__ = _version()
+
+_LAZY = {"Config": ".core.config", "Autoencoder": ".estimator", "AnomalyDetector": ".tasks.anomaly",
+         "Classifier": ".tasks.representation", "compress": ".estimator", "decompress": ".estimator"}
 
 __all__ = ["AekitError", "AnomalyDetector", "ArtifactError", "Autoencoder", "Classifier", "Config", "ConfigError",
-           "DataError", "NotFittedError", "TrainingError", "__version__", "compress", "decompress", "load"]
+           "DataError", "NotFittedError", "OutputError", "TrainingError", "__version__", "compress", "decompress",
+           "load"]
+
+
+def load(path, plugins=(), expect: type | None = None):
+    """Restore a run directory as the estimator that wrote it (an :class:`Autoencoder`, an
+    :class:`AnomalyDetector`...). See :func:`aekit.runs.load`."""
+    from . import estimator, tasks  # noqa: F401 - every built-in estimator registers itself when imported
+    from .runs import load as load_run
+    from .tasks import anomaly  # noqa: F401
+
+    return load_run(path, plugins=plugins, expect=expect)
 
 
 def __getattr__(name: str):
+    if name == "Config":  # a Config reads the families' declared parameters: the built-in ones register first
+        importlib.import_module(".models", __name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
     else:
-        try:  # a submodule: aekit.data, aekit.artifacts, ...
+        try:  # a submodule: aekit.data, aekit.models, ...
             value = importlib.import_module(f".{name}", __name__)
         except ModuleNotFoundError as exc:
             if exc.name != f"{__name__}.{name}":

@@ -20,7 +20,6 @@ one go (:func:`staged`) appears entry by entry in a few renames that are undone 
 from __future__ import annotations
 
 import fnmatch
-import glob
 import json
 import os
 import shutil
@@ -29,8 +28,8 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..atomic import atomic_write_text
-from ..errors import OutputError
+from .atomic import atomic_write_text
+from .errors import OutputError
 
 MANIFEST = ".aekit-files.json"
 RUN_MARKER = "aekit.json"
@@ -139,14 +138,15 @@ def check_file(path, *, overwrite: bool = False, inputs: Iterable = ()) -> Path:
 
 
 def _input_paths(spec) -> list[tuple[Path, bool]]:
-    """``(path, is_pattern)`` for one input: the path itself, or a glob pattern and what it matches."""
+    """``(path, is_pattern)`` for one input: the path itself, or a glob pattern (checked by matching: an output the
+    pattern would match is refused)."""
     text = str(spec)
     path = Path(text).expanduser()
     if path.exists():
         return [(path, False)]
     if not any(ch in text for ch in "*?["):
         return []  # a named dataset, or a path the command will report as missing
-    return [(path, True)] + [(Path(p), False) for p in glob.glob(str(path), recursive=True)]
+    return [(path, True)]
 
 
 def check_not_an_input(path, inputs: Iterable) -> None:

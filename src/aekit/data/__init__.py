@@ -30,7 +30,7 @@ def load(dataset: str | None = None, data: str | None = None, *, split: str = "t
     tutorials store MNIST); ``image_size`` resizes images; ``channels`` (1 or 3) converts images to grayscale or
     colour.
     """
-    from ..errors import DataError
+    from ..core.errors import DataError
 
     if (dataset is None) == (data is None):
         raise DataError("Give exactly one data source: a named dataset (--dataset NAME) or a path (--data PATH).")
@@ -55,7 +55,7 @@ def load(dataset: str | None = None, data: str | None = None, *, split: str = "t
 
 
 def _parse_image_size(value) -> tuple[int, int]:
-    from ..errors import DataError
+    from ..core.errors import DataError
 
     if isinstance(value, int):
         value = (value, value)
@@ -71,7 +71,7 @@ def _parse_image_size(value) -> tuple[int, int]:
 def _rows_as_images(dataset: Dataset, image_shape) -> Dataset:
     import math
 
-    from ..errors import DataError
+    from ..core.errors import DataError
 
     try:
         shape = tuple(int(v) for v in image_shape)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import DataError, did_you_mean
+from ..core.errors import DataError, did_you_mean
 
 
 @dataclass
@@ -110,8 +110,6 @@ def as_dataset(X, y=None, *, feature_names: list[str] | None = None, name: str =
         frame = X.rename(columns=str)
         if feature_names is not None:
             frame = frame[feature_columns(list(frame.columns), list(feature_names), name)]
-        from .readers import table_to_dataset
-
         dataset = table_to_dataset(frame, None, name)
     else:
         dataset = from_array(X, name=name)
@@ -121,6 +119,36 @@ def as_dataset(X, y=None, *, feature_names: list[str] | None = None, name: str =
             raise DataError(f"Received {len(labels)} labels for {len(dataset)} samples; expected one label per sample.")
         dataset = Dataset(dataset.X, labels, dataset.kind, dataset.name, dataset.feature_names, dict(dataset.meta))
     return dataset
+
+
+def table_to_dataset(frame, label_column: str | None, name: str) -> Dataset:
+    labels = None
+    if label_column is not None:
+        if label_column not in frame.columns:
+            raise DataError(
+                f"Label column {label_column!r} is not in {name}.{did_you_mean(label_column, map(str, frame.columns))} "
+                f"Columns: {', '.join(map(str, frame.columns[:20]))}{' ...' if len(frame.columns) > 20 else ''}."
+            )
+        labels = frame[label_column].to_numpy()
+        frame = frame.drop(columns=[label_column])
+    if len(frame) == 0 or len(frame.columns) == 0:
+        raise DataError(f"The table {name} is empty ({len(frame)} rows, {len(frame.columns)} feature columns); "
+                        "expected at least one row of numeric features.")
+    non_numeric = [str(c) for c in frame.columns if not _is_numeric(frame[c])]
+    if non_numeric:
+        raise DataError(
+            f"{name} has non-numeric columns: {', '.join(non_numeric[:10])}. aekit trains on numeric features; "
+            "drop these columns, encode them as numbers, or name the label with --label-column."
+        )
+    X = frame.to_numpy(dtype=np.float32, na_value=np.nan)
+    dataset = Dataset(X, labels, "table", name, [str(c) for c in frame.columns])
+    return check_dataset(dataset)
+
+
+def _is_numeric(column) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
 
 
 def feature_columns(available: list[str], expected: list[str], source: str) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError
+from ..core.errors import DataError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"}
 SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
@@ -99,7 +99,7 @@ def encode(pixels: np.ndarray, target: Path, alpha: np.ndarray | None = None, sc
     (JPEG at quality 95), with ``alpha`` (enlarged ``scale`` times, bicubic) when given, atomically."""
     from PIL import Image
 
-    from ..atomic import atomic_path
+    from ..core.atomic import atomic_path
 
     if pixels.dtype == np.uint16:
         if pixels.shape[-1] != 1 or target.suffix.lower() not in (".png", ".tif", ".tiff"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError, unknown_name_error
+from ..core.errors import DataError, unknown_name_error
 from .dataset import Dataset, check_dataset
 from .readers import read_idx
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import glob as globmod
 import gzip
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError
-from .dataset import Dataset, check_dataset
+from ..core.errors import DataError
+from .dataset import Dataset, check_dataset, from_array, table_to_dataset
 from .images import IMAGE_SUFFIXES
+from .paths import expand, images_in, is_pattern, missing
 
 TABLE_SUFFIXES = {".csv", ".parquet", ".pq", ".tsv"}
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
@@ -60,58 +60,30 @@ def read_numpy(path: Path) -> Dataset:
 
 
 def _array_dataset(X: np.ndarray, y, path: Path) -> Dataset:
-    from .dataset import from_array
+    return from_array(X, y, name=path.name)
 
-    dataset = from_array(X, y, name=path.name)
-    return dataset
+
+def read_frame(path: str | Path):
+    """A CSV/TSV/Parquet file as a pandas DataFrame (CSV parsed by Arrow, numbers correctly rounded), with aekit's
+    errors for missing, empty or unreadable files: the one table reader of aekit."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise missing(path)
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", engine="pyarrow")
+    except pd.errors.EmptyDataError:
+        raise DataError(f"The table {path} is empty; expected a header row and at least one data row.") from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"Could not read table {path}: {str(exc).splitlines()[0]}") from None
 
 
 def read_table(path: Path, label_column: str | None = None) -> Dataset:
     """Read a CSV or Parquet table of numeric features; ``label_column`` is kept aside as labels."""
-    import pandas as pd
-
-    try:
-        if path.suffix in (".parquet", ".pq"):
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path, sep="\t" if path.suffix == ".tsv" else ",")
-    except pd.errors.EmptyDataError:
-        raise DataError(f"The table {path} is empty; expected a header row and at least one data row.") from None
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"Could not read table {path}: {exc}") from None
-    return table_to_dataset(frame, label_column, path.name)
-
-
-def table_to_dataset(frame, label_column: str | None, name: str) -> Dataset:
-    labels = None
-    if label_column is not None:
-        if label_column not in frame.columns:
-            from ..errors import did_you_mean
-
-            raise DataError(
-                f"Label column {label_column!r} is not in {name}.{did_you_mean(label_column, map(str, frame.columns))} "
-                f"Columns: {', '.join(map(str, frame.columns[:20]))}{' ...' if len(frame.columns) > 20 else ''}."
-            )
-        labels = frame[label_column].to_numpy()
-        frame = frame.drop(columns=[label_column])
-    if len(frame) == 0 or len(frame.columns) == 0:
-        raise DataError(f"The table {name} is empty ({len(frame)} rows, {len(frame.columns)} feature columns); "
-                        "expected at least one row of numeric features.")
-    non_numeric = [str(c) for c in frame.columns if not _is_numeric(frame[c])]
-    if non_numeric:
-        raise DataError(
-            f"{name} has non-numeric columns: {', '.join(non_numeric[:10])}. aekit trains on numeric features; "
-            "drop these columns, encode them as numbers, or name the label with --label-column."
-        )
-    X = frame.to_numpy(dtype=np.float32, na_value=np.nan)
-    dataset = Dataset(X, labels, "table", name, [str(c) for c in frame.columns])
-    return check_dataset(dataset)
-
-
-def _is_numeric(column) -> bool:
-    import pandas as pd
-
-    return pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
+    return table_to_dataset(read_frame(path), label_column, path.name)
 
 
 def read_images(paths: list[Path], image_size: tuple[int, int] | None, name: str,
@@ -149,7 +121,7 @@ def read_images(paths: list[Path], image_size: tuple[int, int] | None, name: str
 
 def read_image_folder(folder: Path, image_size) -> Dataset:
     """Read every image below ``folder``; the first sub-folder level names the class."""
-    paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    paths = images_in(folder)
     labels = [p.relative_to(folder).parts[0] if len(p.relative_to(folder).parts) > 1 else "" for p in paths]
     if not paths:
         raise DataError(f"The folder {folder} holds no images (PNG, JPEG, BMP, GIF or TIFF) and no data file.")
@@ -161,16 +133,14 @@ def read_image_folder(folder: Path, image_size) -> Dataset:
 def read_path(spec: str, label_column: str | None = None, image_size=None) -> Dataset:
     """Read a file, a folder or a glob pattern, choosing the reader by what it finds."""
     path = Path(spec).expanduser()
-    if any(ch in spec for ch in "*?[") and not path.exists():
-        matches = sorted(Path(p) for p in globmod.glob(str(path), recursive=True))
-        if not matches:
-            raise DataError(f"The pattern {spec!r} matches no files. Check the pattern and the current folder.")
+    if is_pattern(spec):
+        matches = expand(spec, files_only=False)
         if all(p.suffix.lower() in IMAGE_SUFFIXES for p in matches):
             return read_images(matches, image_size, spec)
         parts = [read_path(str(p), label_column, image_size) for p in matches]
         return _concatenate(parts, spec)
     if not path.exists():
-        raise DataError(f"Data file not found: {spec}. Check the path (relative paths start at {Path.cwd()}).")
+        raise missing(spec)
     if path.is_dir():
         return read_image_folder(path, image_size)
     suffix = path.suffix.lower()

@@ -13,15 +13,15 @@ natural name order (``f2`` before ``f10``), or a bytes feature ``image`` holding
 from __future__ import annotations
 
 import csv
-import glob as globmod
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError
-from .readers import IMAGE_SUFFIXES
+from ..core.errors import DataError
+from .images import IMAGE_SUFFIXES
+from .paths import expand, images_in, is_pattern, missing
 
 BLOCK_ROWS = 4096
 AUTO_STREAM_BYTES = 512 << 20
@@ -158,7 +158,7 @@ def _open(spec: str, label_column: str | None, image_size) -> Stream:
     all_columns = list(columns)
     if label_column is not None:
         if label_column not in columns:
-            from ..errors import did_you_mean
+            from ..core.errors import did_you_mean
 
             raise DataError(f"Label column {label_column!r} is not in {paths[0].name}."
                             f"{did_you_mean(label_column, columns)} Columns: {', '.join(columns[:20])}.")
@@ -174,18 +174,15 @@ def _open(spec: str, label_column: str | None, image_size) -> Stream:
 def _expand(spec: str) -> list[Path]:
     path = Path(spec).expanduser()
     if path.is_dir():
-        paths = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+        paths = images_in(path)
         if not paths:
             raise DataError(f"The folder {path} holds no images (PNG, JPEG, BMP, GIF or TIFF).")
         return paths
     if path.exists():
         return [path]
-    if any(ch in spec for ch in "*?["):
-        paths = sorted(Path(p) for p in globmod.glob(str(path), recursive=True) if Path(p).is_file())
-        if not paths:
-            raise DataError(f"The pattern {spec!r} matches no files. Check the pattern and the current folder.")
-        return paths
-    raise DataError(f"Data file not found: {spec}. Check the path (relative paths start at {Path.cwd()}).")
+    if is_pattern(spec):
+        return expand(spec)
+    raise missing(spec)
 
 
 def _csv_columns(paths: list[Path]) -> list[str]:

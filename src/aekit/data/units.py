@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import DataError
+from ..core.errors import DataError
 
 EIGHT_BIT, SIXTEEN_BIT, UNIT = 255.0, 65535.0, 1.0
 # Above this, values cannot be a [0, 1] image even with added noise (denoising inputs are not clipped).

@@ -8,11 +8,13 @@ A family's model class declares:
 - ``loss_terms``: the terms its loss adds up, each with its scale; each is reported as a metric of that name
   (progress bar, ``history.csv``, TensorBoard) with no special case in the trainer.
 
+- ``abilities``: what else its models can do (see :data:`ABILITIES`), each with the method it needs; the
+  estimator asks the registry (``get_spec(name).can(ability, config)``), never the model's attributes.
+
 It overrides ``forward`` (one encoder pass; returns the reconstruction, or a dict holding it under
 ``"reconstruction"`` next to what the loss terms need, and under ``"target"`` the input it reconstructs when it
 transformed it), ``compute_loss_terms`` and ``combine_loss_terms``, ``on_epoch_begin`` for schedules it owns,
-``on_train_end`` for what it derives from its final weights, and for inference ``encode``/``decode`` (and
-``sample_scores`` when its score is not the reconstruction error).
+``on_train_end`` for what it derives from its final weights, and for inference ``encode``/``decode``.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from typing import Any
 import keras
 from keras import ops
 
-from ..config import Config
-from ..errors import ArtifactError
-from .layers import PACKAGE, Corruption
+from ..core.config import Config
+from ..core.errors import ArtifactError, ConfigError
+from .factory import build_model
+from .layers import Corruption
 from .losses import mean_reconstruction_loss, resolve_loss
+from .naming import PACKAGE
 
 CODE_KINDS = {
     "vector": "a real vector per sample; transform returns it, shape (n, latent_dim)",
@@ -35,6 +39,35 @@ CODE_KINDS = {
     "grid": "a spatial grid per sample; transform returns it, shape (n, height, width, latent_dim)",
 }
 MAPPINGS = {"reconstruct": "x -> x", "restore": "a corrupted or downscaled x -> the clean x (trained on pairs)"}
+# What a family's models can do beyond encoding and reconstructing: the ability, what it gives, and the method of
+# the model class it needs (None: the estimator does it with the encoder and decoder alone). Vector and Gaussian
+# codes interpolate and Gaussian ones sample whatever the family declares; the others are declared in
+# ``abilities`` (or ``abilities_for(config)`` where settings decide).
+ABILITIES = {
+    "interpolate": ("decodes the path between the codes of two inputs (interpolate)", None),
+    "sample": ("draws new samples from the N(0, I) prior of its Gaussian code (sample, latent_grid)", None),
+    "upscale": ("enlarges images by the factor it was trained with (upscale)", None),
+    "compress": ("codes images into .aez bytes with its learned entropy model (compress, decompress)",
+                 "entropy_tables"),
+    "bit_probabilities": ("gives each bit's probability before the threshold (encode(X, real=True))",
+                          "code_probabilities"),
+    "own_score": ("scores samples its own way instead of the reconstruction error (score_samples)", "sample_scores"),
+    "likelihood": ("estimates the data's log-likelihood by importance sampling (aekit evaluate --nll)",
+                   "log_importance_weights"),
+}
+
+
+def check_abilities(cls: type, family: str) -> None:
+    """At registration: every ability a model class declares is known and has the method it needs."""
+    for ability in cls.abilities:
+        if ability not in ABILITIES:
+            from ..core.errors import unknown_name_error
+
+            raise unknown_name_error(f'ability of model "{family}"', ability, ABILITIES)
+        method = ABILITIES[ability][1]
+        if method is not None and not callable(getattr(cls, method, None)):
+            raise ConfigError(f'Model "{family}" declares the ability "{ability}", which needs a method '
+                              f"{method}() on {cls.__name__}; define it, or drop the ability.")
 
 
 def reconstruction_of(outputs):
@@ -54,11 +87,21 @@ class AutoencoderModel(keras.Model):
     code_kind = "vector"
     mapping = "reconstruct"
     loss_terms = {"reconstruction": "the configured loss (mse, mae or bce), mean per value"}
+    abilities: tuple[str, ...] = ()
 
     @classmethod
     def code_kind_for(cls, config: Config) -> str:
         """The code kind a model of this class built from ``config`` has (families with a choice override it)."""
         return cls.code_kind
+
+    @classmethod
+    def abilities_for(cls, config: Config | None) -> tuple[str, ...]:
+        """The abilities of a model of this class built from ``config`` (None: every one it may have): the declared
+        ones, and those its code kind brings. Families whose settings decide override it."""
+        kinds = (cls.code_kind_for(config),) if config is not None else getattr(cls, "code_kinds", (cls.code_kind,))
+        derived = (("interpolate",) if {"vector", "gaussian"} & set(kinds) else ()) + \
+            (("sample",) if "gaussian" in kinds else ())
+        return tuple(dict.fromkeys((*derived, *cls.abilities)))
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, corruption: Corruption | None = None,
                  build_spec: dict[str, Any] | None = None, **kwargs):
@@ -149,6 +192,12 @@ class AutoencoderModel(keras.Model):
         return tuple(int(d) for d in self.build_spec["input_shape"])
 
     @property
+    def size_multiple(self) -> int | None:
+        """For a fully convolutional model, which takes images of any size: the multiple of pixels their sides must
+        be (its halvings). None for a model of one input size, which restores larger images tile by tile."""
+        return None
+
+    @property
     def code_shape(self) -> tuple[int, ...]:
         """The shape of one sample's code, as ``transform`` returns it."""
         return tuple(int(d) for d in self.decoder.input_shape[1:])
@@ -159,8 +208,6 @@ class AutoencoderModel(keras.Model):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "AutoencoderModel":
-        from .factory import build_model
-
         spec = config.get("build_spec") or {}
         try:
             model_config = Config.from_dict(spec["config"])

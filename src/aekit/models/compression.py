@@ -18,17 +18,17 @@ import math
 import keras
 from keras import ops
 
-from .. import training_length
-from ..config import AUTO, Config
-from ..errors import ConfigError
-from ..params import Param
+from ..core import budget
+from ..core.config import AUTO, Config
+from ..core.errors import ConfigError
+from ..core.params import Param
 from .base import AutoencoderModel, reconstruction_of
 from .conv import DOWNSAMPLE, decoder_stages, encoder_stages, stage_filters
+from .declare import register_model
 from .entropy import SYMBOL_RADIUS, FactorizedDensity
 from .factory import layer_options
-from .layers import PACKAGE
 from .losses import mean_reconstruction_loss
-from .registry import register_model
+from .naming import PACKAGE
 
 PARAMS = [
     Param("lmbda", 0.01, "Rate-distortion trade-off: the loss is bits per pixel + lmbda * 255^2 * MSE, so a larger "
@@ -47,6 +47,7 @@ PEAK = 255.0  # distortion is weighed in 8-bit pixel units, as CompressAI's lamb
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class CompressionModel(AutoencoderModel):
     code_kind = "grid"
+    abilities = ("compress",)
     loss_terms = {"reconstruction": "mean squared error per value, in [0, 1] units",
                   "bits_per_image": "the code's information content under the learned density: sum of -log2 "
                                     "likelihood per image (what the range coder writes, before its few bytes "
@@ -96,7 +97,7 @@ class CompressionModel(AutoencoderModel):
 def settle_batch_size(config: Config, samples: int) -> Config:
     if config.batch_size != AUTO:
         return config
-    return config.replace(batch_size=min(MAX_AUTO_BATCH, training_length.auto_batch_size(samples)))
+    return config.replace(batch_size=min(MAX_AUTO_BATCH, budget.auto_batch_size(samples)))
 
 
 @register_model("compression", "Learned image codec (Ballé et al. 2017): a conv autoencoder trained on bits + "

@@ -19,13 +19,13 @@ import math
 
 import keras
 
-from ..config import Config
-from ..errors import ConfigError
-from ..params import Param
+from ..core.config import Config
+from ..core.errors import ConfigError
+from ..core.params import Param
 from .base import AutoencoderModel
+from .declare import register_model
 from .factory import code_layer, layer_options, output_activation
-from .layers import PACKAGE
-from .registry import register_model
+from .naming import PACKAGE
 
 BASE_FILTERS, MAX_FILTERS = 32, 256
 GRID_TARGET, MAX_STAGES = 7, 5

@@ -6,11 +6,11 @@ import math
 
 import keras
 
-from ..config import Config
-from ..errors import ConfigError
+from ..core.config import Config
+from ..core.errors import ConfigError
+from .declare import register_model
 from .factory import code_layer, layer_options, output_activation
 from .layers import TiedDense
-from .registry import register_model
 
 DEFAULT_HIDDEN = [256, 128]
 

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .layers import PACKAGE
+from .naming import PACKAGE
 
 FILTERS = (3, 3, 3)
 INIT_SCALE = 10.0

@@ -6,8 +6,8 @@ import math
 
 import keras
 
-from ..config import Config
-from ..errors import ConfigError
+from ..core.config import Config
+from ..core.errors import ConfigError
 from .initializers import HostZeros, host_initializer
 from .layers import Corruption
 from .registry import get_spec

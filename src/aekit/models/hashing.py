@@ -21,14 +21,14 @@ import keras
 import numpy as np
 from keras import ops
 
-from ..config import Config
-from ..errors import ConfigError
-from ..params import Param
+from ..core.config import Config
+from ..core.errors import ConfigError
+from ..core.params import Param
 from .base import AutoencoderModel, reconstruction_of
+from .declare import register_model
 from .factory import dense_encoder_decoder, layer_options, output_activation
-from .layers import PACKAGE
 from .losses import mean_reconstruction_loss
-from .registry import register_model
+from .naming import PACKAGE
 
 PARAMS = [
     Param("binarizer", "noise", "How the code is made binary while training: noise (Gaussian noise on the logits "
@@ -54,6 +54,7 @@ NEIGHBOUR_CHUNK = 4096  # query rows per batch of the neighbour search, to bound
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class HashingModel(AutoencoderModel):
     code_kind = "binary"
+    abilities = ("bit_probabilities",)
     loss_terms = {"reconstruction": "the configured loss (mse, mae or bce), mean per value",
                   "balance": "mean over bits of (share of ones - 0.5)^2, on the batch's sigmoid outputs",
                   "decorrelation": "mean squared correlation between different bits, on the batch",

@@ -15,8 +15,8 @@ import math
 import keras
 import numpy as np
 
-from ..errors import ConfigError, did_you_mean
-from .layers import PACKAGE
+from ..core.errors import ConfigError, did_you_mean
+from .naming import PACKAGE
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)

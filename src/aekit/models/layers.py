@@ -5,7 +5,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-PACKAGE = "aekit"
+from .initializers import HostZeros
+from .naming import PACKAGE
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
@@ -62,8 +63,6 @@ class TiedDense(keras.layers.Layer):
         self.activation = keras.activations.get(activation)
 
     def build(self, input_shape):
-        from .initializers import HostZeros
-
         units = int(self._source.kernel.shape[0])
         self.bias = self.add_weight(shape=(units,), initializer=HostZeros(), name="bias")
 

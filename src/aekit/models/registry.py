@@ -1,9 +1,8 @@
-"""The model registry: one decorator feeds the CLI, configs, estimators and loading.
+"""The model registry: every family's spec, by name; the CLI, configs, estimators and loading read it.
 
-A builder takes ``(config, input_shape, data_range)`` and returns ``(encoder, decoder)``,
-two ``keras.Model``s; the registry wraps them in an :class:`AutoencoderModel` (or the
-``model_class`` the builder registered with: its code kind, forward pass and loss terms).
-A family declares its own hyperparameters with ``params=[Param(...)]`` (see :mod:`aekit.params`).
+Families are added by the decorator :func:`aekit.models.register_model` (:mod:`aekit.models.declare`).
+A spec says what the family builds (``builder`` and ``model_class``), what data it takes, its own
+hyperparameters and its abilities (``can``: sample, compress, upscale, ...; see :data:`aekit.models.base.ABILITIES`).
 Plugins register from their own module: ``aekit.models.load_plugin("my_pkg.my_models")``.
 """
 
@@ -14,12 +13,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import keras
-
-from .. import params as family_params
-from ..config import Config
-from ..errors import ConfigError, unknown_name_error
-from .base import AutoencoderModel
+from ..core import params as family_params
+from ..core.errors import ConfigError, unknown_name_error
 
 
 @dataclass(frozen=True)
@@ -63,38 +58,29 @@ class ModelSpec:
         """Every code kind the family can have (some choose one with a parameter)."""
         return tuple(getattr(self.model_class, "code_kinds", (self.model_class.code_kind,)))
 
+    def can(self, ability: str, config=None) -> bool:
+        """Whether a model of this family (built from ``config``, when the answer depends on it) has ``ability``."""
+        return ability in self.model_class.abilities_for(config)
+
+    @property
+    def abilities(self) -> tuple[str, ...]:
+        """The abilities a model of this family may have, whatever its settings."""
+        return tuple(self.model_class.abilities_for(None))
+
 
 _REGISTRY: dict[str, ModelSpec] = {}
 
 
-def register_model(name: str, description: str = "", model_class: type | None = None,
-                   input_kinds: tuple[str, ...] = ("table", "image"), params=(), default_latent_dim=None,
-                   for_data=None):
-    """Function decorator registering an encoder/decoder builder under ``name``.
+def check_name(name: str, builder: Callable) -> None:
+    """Refuse a second family of the same name (registering the same builder again is harmless)."""
+    if name in _REGISTRY and _REGISTRY[name].builder is not builder:
+        raise ConfigError(f'A model named "{name}" is already registered; choose another name.')
 
-    ``model_class`` (a subclass of :class:`AutoencoderModel`) declares the code kind and brings the
-    forward pass and loss terms; ``params`` declares the family's own hyperparameters;
-    ``default_latent_dim(input_shape, config)`` gives the code size when the user sets none;
-    ``for_data(config, samples)`` settles choices that depend on the number of training samples.
-    """
 
-    def decorator(builder):
-        if name in _REGISTRY and _REGISTRY[name].builder is not builder:
-            raise ConfigError(f'A model named "{name}" is already registered; choose another name.')
-        cls = model_class or AutoencoderModel
-        if not (isinstance(cls, type) and issubclass(cls, AutoencoderModel)):
-            raise ConfigError(f'model_class of "{name}" must subclass aekit.models.AutoencoderModel.')
-        if keras.saving.get_registered_object(keras.saving.get_registered_name(cls)) is not cls:
-            raise ConfigError(f'model_class {cls.__name__} of "{name}" is not registered with Keras, so its runs '
-                              "could not be loaded: decorate it with "
-                              "@keras.saving.register_keras_serializable(package=...).")
-        doc = description or (builder.__doc__ or "").strip().splitlines()[0]
-        family_params.declare(name, tuple(params), reserved=set(Config.field_names()))
-        _REGISTRY[name] = ModelSpec(name, builder, doc, cls, tuple(input_kinds), tuple(params), default_latent_dim,
-                                     for_data)
-        return builder
-
-    return decorator
+def add(spec: ModelSpec) -> None:
+    """Register ``spec`` (see :func:`aekit.models.register_model`, the decorator that builds one)."""
+    check_name(spec.name, spec.builder)
+    _REGISTRY[spec.name] = spec
 
 
 def get_spec(name: str) -> ModelSpec:

@@ -19,13 +19,13 @@ import keras
 import numpy as np
 from keras import ops
 
-from ..config import Config
-from ..errors import ConfigError, DataError
-from ..params import Param
+from ..core.config import Config
+from ..core.errors import ConfigError, DataError
+from ..core.params import Param
 from .base import AutoencoderModel
+from .declare import register_model
 from .factory import layer_options
-from .layers import PACKAGE
-from .registry import register_model
+from .naming import PACKAGE
 
 # Two scales: on 28x28 digits (the first 500 MNIST test images, sigma 0.3; Fashion-MNIST unseen), for the same
 # minutes of CPU training, 32-64 denoised better (22.6 dB) than 16-32-64 (21.7) or 32-64-128 (21.3), which see
@@ -102,6 +102,11 @@ class RestorationModel(AutoencoderModel):
     code_kind = "grid"
     mapping = "restore"
 
+    @classmethod
+    def abilities_for(cls, config):
+        """Upscaling is for models trained to enlarge (``upscale_factor`` 2 or 4)."""
+        return ("upscale",) if config is None or config.upscale_factor > 1 else ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.aekit_config.loss == "auto":  # PSNR, the figure restoration is judged by, is a squared error
@@ -118,6 +123,10 @@ class RestorationModel(AutoencoderModel):
     @property
     def upscale(self) -> int:
         return int(self.aekit_config.upscale_factor)
+
+    @property
+    def size_multiple(self) -> int:
+        return multiple_of(self.aekit_config)
 
     @property
     def code_shape(self) -> tuple[int, ...]:

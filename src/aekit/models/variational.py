@@ -24,14 +24,14 @@ import math
 import keras
 from keras import ops
 
-from ..config import Config
-from ..errors import ConfigError
-from ..params import Param
+from ..core.config import Config
+from ..core.errors import ConfigError
+from ..core.params import Param
 from .base import AutoencoderModel
 from .conv import VECTOR_DEPTH, settle_vector_depth, stage_filters, vector_decoder, vector_features
+from .declare import register_model
 from .factory import dense_encoder_decoder, layer_options, output_activation
-from .layers import PACKAGE
-from .registry import register_model
+from .naming import PACKAGE
 
 LOG_VAR_LIMIT = 10.0
 HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
@@ -51,6 +51,7 @@ PARAMS = [
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class VariationalModel(AutoencoderModel):
     code_kind = "gaussian"
+    abilities = ("own_score", "likelihood")
     loss_terms = {"reconstruction": "-log p(x|z), nats per sample (summed over its values)",
                   "kl": "KL(q(z|x) || N(0, I)), nats per sample; the loss adds it weighted by beta"}
 

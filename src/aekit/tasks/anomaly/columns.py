@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ...core.errors import DataError
 from ...data.dataset import Dataset, check_dataset
-from ...errors import DataError
 
 
 def check_training_rows(dataset: Dataset, minimum: int) -> None:

@@ -7,11 +7,11 @@ import time
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ...artifacts import register_estimator, save_artifact
+from ...core.errors import ConfigError, NotFittedError
 from ...data.dataset import as_dataset
-from ...errors import ConfigError, NotFittedError
-from ...estimator_params import assign_params, config_parameters, install_signature
-from ...estimators import FITTED_STATE, Autoencoder
+from ...estimator import Autoencoder
+from ...estimator.signature import assign_params, config_parameters, install_signature
+from ...runs import register_estimator, save_artifact
 from .architecture import auto_architecture, auto_batch_size, auto_epochs
 from .columns import check_training_rows
 from .labels import check_label_mode, check_partial_labels, fit_label_part
@@ -136,7 +136,7 @@ class AnomalyDetector(BaseEstimator):
             autoencoder, kept = self._fit_trimmed(dataset, params, contamination, method)
         else:
             autoencoder = Autoencoder(**params).fit(dataset)
-        self._adopt(autoencoder)
+        self.autoencoder_ = autoencoder
         self.error_model_, self.decision_scores_ = training_scores(autoencoder, dataset.X, kept, method)
         self.reconstruction_scale_, self.neighbour_model_, self.label_model_ = 1.0, None, None
         neighbours = self._neighbour_count(dataset.kind)
@@ -169,7 +169,7 @@ class AnomalyDetector(BaseEstimator):
     def _fit_neighbours(self, dataset, kept: np.ndarray, neighbours: int) -> None:
         """Add the neighbour part; both parts are divided by their training means (over the kept rows)."""
         self.reconstruction_scale_ = float(np.mean(self.decision_scores_[kept])) or 1.0
-        scaled = self.autoencoder_.scaler_.transform(dataset.X).reshape(len(dataset), -1)
+        scaled = self.scaler_.transform(dataset.X).reshape(len(dataset), -1)
         self.neighbour_model_, part = NeighbourModel.fit(scaled, kept, neighbours, self.seed)
         self.decision_scores_ = self.decision_scores_ / self.reconstruction_scale_ + part
 
@@ -241,13 +241,6 @@ class AnomalyDetector(BaseEstimator):
             params["epochs"] = auto_epochs(train_rows, batch) if valid else 50  # else the config check names it
         return params
 
-    def _adopt(self, autoencoder: Autoencoder) -> None:
-        """Mirror the fitted autoencoder's attributes, so the artifact writer and loader see one estimator."""
-        self.autoencoder_ = autoencoder
-        for name in FITTED_STATE:
-            setattr(self, name, getattr(autoencoder, name))
-        self._preview = getattr(autoencoder, "_preview", None)
-
     # -- scoring -------------------------------------------------------------------------------
     def decision_function(self, X) -> np.ndarray:
         """Anomaly score of each row, shape ``(n,)``; higher means more anomalous."""
@@ -318,34 +311,51 @@ class AnomalyDetector(BaseEstimator):
         self._check_fitted()
         return save_artifact(self, path, overwrite=overwrite)
 
-    def _artifact_meta(self) -> dict:
-        return {**self.autoencoder_._artifact_meta(), "params": self._plain_params(), **extra_meta(self)}
+    # The run protocol (aekit.runs.registry): the autoencoder's state, then the detector's own.
+    def _run_meta(self) -> dict:
+        params = {k: v for k, v in self.get_params().items() if k != "verbose"}
+        return {**self.autoencoder_._run_meta(), "params": params, **extra_meta(self)}
 
-    def _plain_params(self) -> dict:
-        return {k: v for k, v in self.get_params().items() if k != "verbose"}
-
-    def _restore_fitted(self, meta: dict, model, history: dict) -> None:
+    def _run_restore(self, meta: dict, model, history: dict) -> None:
         restore_extra_meta(self, meta, model, history)
 
-    def _save_extra_files(self, folder) -> None:
+    def _run_save_files(self, folder) -> None:
         save_extra_files(self, folder)
 
-    def _restore_extra_files(self, folder) -> None:
+    def _run_restore_files(self, folder) -> None:
         restore_extra_files(self, folder)
 
-    # -- helpers -------------------------------------------------------------------------------
-    def _reconstruct_scaled(self, scaled: np.ndarray) -> np.ndarray:
-        return self.autoencoder_._reconstruct_scaled(scaled)
+    def _run_preview(self):
+        return self.autoencoder_._run_preview()
 
+    # -- helpers -------------------------------------------------------------------------------
     def _scaled(self, X) -> np.ndarray:
         self._check_fitted()
-        return self.autoencoder_._scaled(as_dataset(X, feature_names=self.feature_names_))
+        return self.autoencoder_.scale(as_dataset(X, feature_names=self.feature_names_))
+
+    def _inner(self) -> Autoencoder:
+        inner = self.__dict__.get("autoencoder_")
+        if inner is None:
+            raise AttributeError("not fitted")  # hasattr(detector, "model_") is False, as for an unfitted estimator
+        return inner
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "autoencoder_"):
             raise NotFittedError(f"This {type(self).__name__} is not fitted yet. Call fit(X) first, or load a saved "
                                  "one with aekit.load(path).")
 
+
+def _delegated(name: str) -> property:
+    return property(lambda self: getattr(self._inner(), name),
+                    doc=f"The fitted autoencoder's ``{name}`` (read only; the detector holds it in ``autoencoder_``).")
+
+
+# The detector holds its autoencoder; these fitted attributes read through to it rather than being copied.
+AUTOENCODER_STATE = ("model_", "encoder_", "decoder_", "scaler_", "units_", "history_", "config_", "input_shape_",
+                     "kind_", "n_features_in_", "data_fingerprint_", "feature_names_", "metrics_", "training_seconds_",
+                     "code_kind_", "code_shape_")
+for _name in AUTOENCODER_STATE:
+    setattr(AnomalyDetector, _name, _delegated(_name))
 
 install_signature(AnomalyDetector, leading=OWN_PARAMS, trailing={"verbose": 0}, overrides=DEFAULT_OVERRIDES,
                   exclude=EXCLUDED)

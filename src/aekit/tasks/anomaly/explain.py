@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ...core.errors import ConfigError, DataError
 from ...data.dataset import as_dataset
-from ...errors import ConfigError, DataError
 
 EXPLAIN_COLUMNS = ["row", "score", "is_anomaly", "rank", "feature", "value", "expected", "contribution", "share"]
 
@@ -42,7 +42,7 @@ def explain_rows(detector, X, top: int = 3):
     index = np.asarray(X.index) if hasattr(X, "index") and hasattr(X, "columns") else None
     dataset = as_dataset(X, feature_names=detector.feature_names_)
     scaled = detector._scaled(dataset)
-    reconstructed = detector._reconstruct_scaled(scaled)
+    reconstructed = detector.autoencoder_.reconstruct_scaled(scaled)
     contributions = detector._contributions_of_scaled(scaled)
     n, width = contributions.shape
     scores = contributions.sum(axis=1)
@@ -72,17 +72,17 @@ def error_maps(detector, X) -> np.ndarray:
         raise DataError("error_maps() is for images; for tables use explain(X), which names the columns "
                         "reconstructed worst.")
     scaled = detector._scaled(X)
-    errors = (scaled.astype(np.float64) - detector._reconstruct_scaled(scaled)) ** 2
+    errors = (scaled.astype(np.float64) - detector.autoencoder_.reconstruct_scaled(scaled)) ** 2
     return errors.mean(axis=-1)
 
 
 def plot_error_maps(detector, X, path: str | Path, count: int = 8) -> None:
     """Originals, reconstructions and error heat maps of the first ``count`` images, one column each."""
-    from ...plots import _pyplot, save_figure
+    from ...core.plots import _pyplot, save_figure
 
     subset = as_dataset(X).subset(slice(0, count))
     images = detector._scaled(subset)
-    reconstructed = detector._reconstruct_scaled(images)
+    reconstructed = detector.autoencoder_.reconstruct_scaled(images)
     maps, scores = error_maps(detector, subset), detector.decision_function(subset)
     plt = _pyplot()
     figure, axes = plt.subplots(3, len(images), figsize=(1.4 * len(images), 4.4), squeeze=False)
@@ -100,3 +100,22 @@ def plot_error_maps(detector, X, path: str | Path, count: int = 8) -> None:
         axes[row, 0].set_ylabel(label, fontsize=8)
     figure.suptitle("Score above each image (* = flagged)", fontsize=9)
     save_figure(figure, path)
+
+
+def explain_table(detector, data, rows: str | None, count: int, top: int):
+    """The explanation of chosen rows (or the ``count`` highest-scoring ones) of a table file."""
+    from ...data.readers import read_frame
+
+    frame = read_frame(data)
+    if rows:
+        try:
+            chosen = [int(r) for r in str(rows).replace(" ", "").split(",") if r]
+        except ValueError:
+            raise DataError(f"Received --rows {rows!r}; expected comma-separated row numbers such as 3,17.") from None
+        outside = [r for r in chosen if not 0 <= r < len(frame)]
+        if outside:
+            raise DataError(f"Rows {outside} are outside {Path(data).name}, which has data rows 0 to {len(frame) - 1}.")
+    else:
+        scores = detector.decision_function(frame)
+        chosen = list(np.argsort(-scores, kind="stable")[:count])
+    return detector.explain(frame.iloc[chosen], top=top)

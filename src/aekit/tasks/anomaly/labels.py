@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...errors import ConfigError, DataError
+from ...core.errors import ConfigError, DataError
 from .neighbours import NeighbourModel
 
 LABEL_MODES = ("ignore", "use")

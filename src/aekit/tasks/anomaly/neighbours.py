@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import ArtifactError
+from ...core.errors import ArtifactError
 
 MAX_REFERENCES = 4096
 REFERENCES_FILE = "neighbour_references.npy"

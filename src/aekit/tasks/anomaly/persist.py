@@ -1,6 +1,6 @@
 """What an AnomalyDetector adds to a run directory: threshold, score method, training scores, a score plot.
 
-The model, scaler and column names and order are saved by :func:`aekit.artifacts.save_artifact` like any
+The model, scaler and column names and order are saved by :func:`aekit.runs.save_artifact` like any
 estimator's; this module adds the ``anomaly`` block of ``aekit.json``, ``decision_scores.npy`` (the
 training scores) and, for the Mahalanobis score, ``residual_precision.npy``: plain float64 arrays, read
 back with ``allow_pickle=False``.
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import ArtifactError
-from ...estimators import Autoencoder
+from ...core.errors import ArtifactError
+from ...estimator.autoencoder import Autoencoder
 from .labels import label_model
 from .neighbours import NeighbourModel
 from .scoring import ErrorModel
@@ -35,7 +35,8 @@ def extra_meta(detector) -> dict:
         "reconstruction_scale": detector.reconstruction_scale_,
         "neighbours": None if detector.neighbour_model_ is None else detector.neighbour_model_.to_meta(),
         "labels": None if detector.label_model_ is None else detector.label_model_.to_meta(),
-        "autoencoder_params": {k: v for k, v in detector.autoencoder_.get_params().items() if k != "run_dir"},
+        "autoencoder_params": {k: v for k, v in detector.autoencoder_.get_params().items()
+                               if k not in ("run_dir", "overwrite")},
         "trimmed_rows": int(len(getattr(detector, "trimmed_", []))),
         "fit_seconds": getattr(detector, "fit_seconds_", None),
         "training_scores": {"count": int(len(scores)), "min": float(scores.min()), "max": float(scores.max()),
@@ -71,8 +72,8 @@ def restore_extra_meta(detector, meta: dict, model, history: dict) -> None:
     except (KeyError, TypeError, ValueError) as exc:
         raise ArtifactError(f"The 'anomaly' section of aekit.json is incomplete or malformed ({exc}); "
                             "refit and save the detector again.") from None
-    autoencoder._restore_fitted(meta, model, history)
-    detector._adopt(autoencoder)
+    autoencoder._run_restore(meta, model, history)
+    detector.autoencoder_ = autoencoder
     detector._pending_score = score
     detector._pending_parts = (block.get("reconstruction_scale", 1.0), block.get("neighbours"), block.get("labels"))
     detector.fit_seconds_ = block.get("fit_seconds")

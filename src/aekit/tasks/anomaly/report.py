@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 
-from ...atomic import atomic_write_text
+from ...core.atomic import atomic_write_text
 from .thresholds import confusion
 
 
@@ -130,12 +130,12 @@ def write_report(scores, threshold: float, folder, labels=None, overwrite: bool 
 
 
 def _plt():
-    from ...plots import _pyplot
+    from ...core.plots import _pyplot
 
     return _pyplot()
 
 
 def _save(figure, path) -> None:
-    from ...plots import save_figure
+    from ...core.plots import save_figure
 
     save_figure(figure, path)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import ArtifactError, unknown_name_error
+from ...core.errors import ArtifactError, unknown_name_error
 
 METHODS = ("mahalanobis", "normalized", "mse")
 # A full covariance of more columns than this costs more memory (d x d) than it buys; wider tables fall back
@@ -135,7 +135,7 @@ def score_chunks(rows: np.ndarray):
 
 def residuals(autoencoder, scaled: np.ndarray) -> np.ndarray:
     """``scaled - reconstruction``, flattened to ``(n, values)``."""
-    return (scaled - autoencoder._reconstruct_scaled(scaled)).reshape(len(scaled), -1).astype(np.float64)
+    return (scaled - autoencoder.reconstruct_scaled(scaled)).reshape(len(scaled), -1).astype(np.float64)
 
 
 def training_scores(autoencoder, X: np.ndarray, kept: np.ndarray, method: str):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ...atomic import atomic_path
-from ...errors import DataError
+from ...core.atomic import atomic_path
+from ...core.errors import DataError
 from .background import OrderedWorker
 
 CSV_SUFFIXES, PARQUET_SUFFIXES = (".csv", ".tsv"), (".parquet", ".pq")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ...core.errors import ConfigError, DataError
 from ...data.dataset import feature_columns
-from ...errors import ConfigError, DataError
 from .background import prefetched
 from .explain import top_features
 from .sink import CSV_SUFFIXES, PARQUET_SUFFIXES, ScoredFileSink

@@ -16,7 +16,7 @@ from numbers import Real
 
 import numpy as np
 
-from ...errors import ConfigError, DataError, unknown_name_error
+from ...core.errors import ConfigError, DataError, unknown_name_error
 
 STRATEGIES = ("contamination", "mean_std", "max")
 OBJECTIVES = ("f1", "recall", "precision")

@@ -14,8 +14,8 @@ import math
 
 import numpy as np
 
-from ...errors import ConfigError
-from ...inference import predict_fixed_batches, predict_method
+from ...core.errors import ConfigError
+from ...estimator.inference import predict_fixed_batches, predict_method
 from ...models.variational import LOG_VAR_LIMIT
 
 ROWS_PER_CHUNK = 40_000  # (sample, draw) rows computed at a time: bounds memory whatever K is
@@ -23,10 +23,8 @@ ROWS_PER_CHUNK = 40_000  # (sample, draw) rows computed at a time: bounds memory
 
 def importance_weighted_nll(model, X, importance_samples: int = 5000, seed: int = 0) -> dict:
     """``{"nll": (n,), "elbo": (n,), ...}``: per-sample estimates in nats for a fitted variational Autoencoder."""
-    if not hasattr(model.model_, "log_importance_weights"):
-        raise ConfigError("The likelihood estimate needs a variational model (model='variational' or "
-                          f"'variational_conv'); this one is {model.config_.model!r}.")
-    return importance_weighted_nll_scaled(model.model_, model._scaled(X), importance_samples, seed)
+    model.require("likelihood")
+    return importance_weighted_nll_scaled(model.model_, model.scale(X), importance_samples, seed)
 
 
 def importance_weighted_nll_scaled(network, scaled, importance_samples: int = 5000, seed: int = 0) -> dict:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
+from ...core.errors import ConfigError, DataError
 from ...data.dataset import Dataset, as_dataset  # noqa: F401 - the tasks' one way to take data
-from ...errors import ConfigError, DataError
+from ...estimator import Autoencoder
+from ...runs import as_estimator
 
 
 def require_labels(dataset: Dataset, what: str) -> np.ndarray:
@@ -21,20 +21,8 @@ def require_labels(dataset: Dataset, what: str) -> np.ndarray:
 
 
 def resolve_autoencoder(source, *, allow_unfitted: bool = False):
-    """A fitted :class:`aekit.Autoencoder` from itself or from a run directory path."""
-    from ...estimators import Autoencoder
-    from ...runs import load
-
-    if isinstance(source, (str, Path)):
-        return load(source, expect=Autoencoder)
-    if isinstance(source, Autoencoder):
-        if not allow_unfitted:
-            source._check_fitted()
-        return source
-    raise ConfigError(
-        f"Received a model of type {type(source).__name__}; expected a fitted aekit.Autoencoder or the path of "
-        "a run directory written by `aekit train -o RUN` (or Autoencoder(run_dir=...).fit)."
-    )
+    """A fitted :class:`aekit.Autoencoder` from itself or a run directory (see :func:`aekit.runs.as_estimator`)."""
+    return as_estimator(source, Autoencoder, fitted=not allow_unfitted)
 
 
 def code_size(autoencoder) -> int:
@@ -44,7 +32,7 @@ def code_size(autoencoder) -> int:
 
 def scaled_flat(autoencoder, dataset: Dataset) -> np.ndarray:
     """The inputs exactly as the autoencoder sees them (its fitted scaler), one flat row per sample."""
-    scaled = autoencoder._scaled(dataset)
+    scaled = autoencoder.scale(dataset)
     return scaled.reshape(len(scaled), -1)
 
 
@@ -143,3 +131,18 @@ def subsample(n: int, limit: int | None, seed: int) -> np.ndarray:
     if limit is None or n <= limit:
         return np.arange(n)
     return np.sort(np.random.default_rng(seed).choice(n, size=limit, replace=False))
+
+
+CATEGORICAL_LIMIT = 20  # more distinct labels than this are drawn with a continuous colour map
+
+
+def label_colours(labels):
+    """(categories, colour per point, legend handles data) for categorical labels, or None for continuous ones."""
+    values, inverse = np.unique(labels, return_inverse=True)
+    if len(values) > CATEGORICAL_LIMIT and np.issubdtype(np.asarray(labels).dtype, np.number):
+        return None
+    from ...core.plots import _pyplot
+
+    cmap = _pyplot().get_cmap("tab10" if len(values) <= 10 else "tab20")
+    palette = [cmap(i % cmap.N) for i in range(len(values))]
+    return values, inverse, palette

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from ...core.errors import ConfigError, DataError, NotFittedError
 from ...data.dataset import Dataset
 from ...data.scaling import Scaler
-from ...errors import ConfigError, DataError, NotFittedError
-from ...inference import predict_fixed_batches
+from ...estimator.inference import predict_fixed_batches
 from ._common import as_dataset, require_labels
 
 MODEL_FILE, META_FILE = "classifier.keras", "classifier.json"
@@ -126,7 +126,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
             if not 0 <= getattr(self, name) < 1:
                 raise ConfigError(f"Received {name}={getattr(self, name)!r}; expected 0 <= {name} < 1.")
         if self.optimizer not in ("adam", "rmsprop", "sgd"):
-            from ...errors import unknown_name_error
+            from ...core.errors import unknown_name_error
 
             raise unknown_name_error("optimizer", self.optimizer, ("adam", "rmsprop", "sgd"))
 
@@ -135,7 +135,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         import keras
         from sklearn.base import clone
 
-        from ...estimators import Autoencoder
+        from ...estimator.autoencoder import Autoencoder
         from ._common import resolve_autoencoder
 
         source = self.encoder
@@ -175,8 +175,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
     def _train(self, x, y, validation, epochs: int, learning_rate: float) -> dict[str, list[float]]:
         import keras
 
-        from ...config import Config
-        from ...training import make_optimizer
+        from ...core.config import Config
+        from ...training.fit import make_optimizer
 
         if epochs == 0:
             return {}
@@ -220,8 +220,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
     def save(self, path, overwrite: bool = False) -> Path:
         """Write ``classifier.keras`` and ``classifier.json`` into a directory, under the output rule of
         :mod:`aekit.core.outputs`."""
-        from ...artifacts import library_versions
         from ...core.outputs import check_folder, staged
+        from ...runs.directory import library_versions
 
         if not hasattr(self, "model_"):
             raise NotFittedError("This Classifier is not fitted yet. Call fit(X, y) before save().")
@@ -241,7 +241,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         """Restore a classifier written by :meth:`save` (Keras ``safe_mode``; nothing is unpickled)."""
         import keras
 
-        from ...errors import ArtifactError
+        from ...core.errors import ArtifactError
 
         path = Path(path)
         if not (path / MODEL_FILE).is_file() or not (path / META_FILE).is_file():

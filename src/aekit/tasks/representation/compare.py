@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ...atomic import atomic_write_text
+from ...core.atomic import atomic_write_text
+from ...core.errors import ConfigError
 from ...data.scaling import Scaler
-from ...errors import ConfigError
 from ._common import as_dataset, check_latent_dims
 
 COMPARISON_FILES = ("comparison.json", "comparison.csv", "comparison.png")
@@ -50,7 +50,7 @@ class Comparison:
     def save(self, output_dir, reference: bool | None = None, overwrite: bool = False) -> dict[str, Path]:
         """Write ``comparison.json``, ``comparison.csv`` and ``comparison.png`` into ``output_dir`` (under the
         output rule of :mod:`aekit.core.outputs`)."""
-        from ...atomic import atomic_path
+        from ...core.atomic import atomic_path
         from ...core.outputs import prepare_folder
 
         output_dir = Path(output_dir)
@@ -80,7 +80,7 @@ def compare(train, test, latent_dims=(2, 10, 30, 64), models=("deep",), *, pca: 
                          latent_dims=(2, 30), preset="hinton2006", epochs=20)
         result.save("runs/compare")
     """
-    from ...estimators import Autoencoder
+    from ...estimator.autoencoder import Autoencoder
     from ...models.registry import get_spec
 
     train, test = as_dataset(train), as_dataset(test)
@@ -128,7 +128,7 @@ def _label(model: str, preset: str | None) -> str:
 def _pca_rows(train, test, dims: list[int], scaling: str, seed: int) -> list[dict]:
     from sklearn.decomposition import PCA
 
-    from ...metrics import reconstruction_report
+    from ...estimator.metrics import reconstruction_report
 
     scaler = Scaler.choose(scaling, train.kind, train.X).fit(train.X)
     x_train = scaler.transform(train.X).reshape(len(train), -1)
@@ -153,7 +153,7 @@ def _pca_rows(train, test, dims: list[int], scaling: str, seed: int) -> list[dic
 
 def plot_comparison(comparison: Comparison, path, reference: bool | None = None) -> None:
     """Error against latent size per method; Hinton 2006's MNIST figures as reference points."""
-    from ...plots import _pyplot, save_figure
+    from ...core.plots import _pyplot, save_figure
 
     plt = _pyplot()
     frame = comparison.to_frame()

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import ConfigError
-from ._common import as_dataset, code_size, resolve_autoencoder, subsample
+from ...core.errors import ConfigError
+from ._common import as_dataset, code_size, label_colours, resolve_autoencoder, subsample
 
 METHODS = ("latent", "tsne", "umap", "pca")
-CATEGORICAL_LIMIT = 20  # more distinct labels than this are drawn with a continuous colour map
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Embedding:
         """
         import pandas as pd
 
-        from ...atomic import atomic_path
+        from ...core.atomic import atomic_path
         from ...core.outputs import prepare_folder
 
         output_dir = Path(output_dir)
@@ -73,7 +72,7 @@ def embedding_files(method: str, html: bool = True) -> list[str]:
 def check_method(method: str, latent_dim: int) -> None:
     """Fail fast (before encoding anything) on an unknown method, a non-2-D code for 'latent', or missing UMAP."""
     if method not in METHODS:
-        from ...errors import unknown_name_error
+        from ...core.errors import unknown_name_error
 
         raise unknown_name_error("embedding method", method, METHODS)
     if method == "latent" and latent_dim != 2:
@@ -144,20 +143,8 @@ def embed(model, X, y=None, method: str = "tsne", *, max_samples: int | None = N
     return Embedding(coordinates, labels, index, method, dataset.name)
 
 
-def label_colours(labels):
-    """(categories, colour per point, legend handles data) for categorical labels, or None for continuous ones."""
-    values, inverse = np.unique(labels, return_inverse=True)
-    if len(values) > CATEGORICAL_LIMIT and np.issubdtype(np.asarray(labels).dtype, np.number):
-        return None
-    from ...plots import _pyplot
-
-    cmap = _pyplot().get_cmap("tab10" if len(values) <= 10 else "tab20")
-    palette = [cmap(i % cmap.N) for i in range(len(values))]
-    return values, inverse, palette
-
-
 def plot_embedding(embedding: Embedding, path) -> None:
-    from ...plots import _pyplot, save_figure
+    from ...core.plots import _pyplot, save_figure
 
     plt = _pyplot()
     xy, labels = embedding.coordinates, embedding.labels

@@ -12,8 +12,8 @@ import json
 
 import numpy as np
 
-from ...atomic import atomic_write_text
-from ._common import png_bytes, sprite, to_uint8_images
+from ...core.atomic import atomic_write_text
+from ._common import label_colours, png_bytes, sprite, to_uint8_images
 
 THUMBNAIL_PIXELS = 96  # hover thumbnails are drawn about this wide
 SPRITE_MAX_SIDE = 48  # larger images are shrunk to this before going into the sprite
@@ -32,7 +32,6 @@ def write_html(coordinates: np.ndarray, labels, index: np.ndarray, samples, path
 
 
 def _colours(labels, n: int) -> dict:
-    from .embed import label_colours
 
     if labels is None:
         return {"names": ["samples"], "palette": ["#1f77b4"], "group": [0] * n, "labels": None}
@@ -44,7 +43,7 @@ def _colours(labels, n: int) -> dict:
         return {"names": [str(v) for v in values], "palette": [to_hex(c) for c in palette],
                 "group": inverse.tolist(), "labels": [str(v) for v in labels]}
     # Continuous labels: 8 quantile bins of the viridis map, so the legend still reads as ranges.
-    from ...plots import _pyplot
+    from ...core.plots import _pyplot
 
     values = np.asarray(labels, dtype=np.float64)
     edges = np.unique(np.quantile(values, np.linspace(0, 1, 9)))

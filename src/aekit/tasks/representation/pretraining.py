@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import ConfigError
+from ...core.errors import ConfigError
 from ._common import as_dataset, balanced_subset, require_labels, resolve_autoencoder
 
 DEFAULT_LABEL_COUNTS = (100, 1000, None)  # None = every training label
@@ -35,7 +35,7 @@ def pretraining_curve(encoder, train, test, label_counts=DEFAULT_LABEL_COUNTS, *
 
         rows = pretraining_curve("runs/h2006", aekit.data.load("mnist"), aekit.data.load("mnist", split="test"))
     """
-    from ...estimators import Autoencoder
+    from ...estimator.autoencoder import Autoencoder
     from .classifier import Classifier
 
     train, test = as_dataset(train, y_train), as_dataset(test, y_test)
@@ -106,7 +106,7 @@ def save_curve(rows: list[dict], output_dir, dataset: str = "data", settings: di
     rule of :mod:`aekit.core.outputs`)."""
     import pandas as pd
 
-    from ...atomic import atomic_path, atomic_write_text
+    from ...core.atomic import atomic_path, atomic_write_text
     from ...core.outputs import prepare_folder
 
     output_dir = Path(output_dir)
@@ -123,7 +123,7 @@ def save_curve(rows: list[dict], output_dir, dataset: str = "data", settings: di
 
 
 def plot_curve(rows: list[dict], path, dataset: str = "data") -> None:
-    from ...plots import _pyplot, save_figure
+    from ...core.plots import _pyplot, save_figure
 
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=(6, 4.2))

@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from ...errors import ConfigError
+from ...core.errors import ConfigError
 from ._common import as_dataset, code_size, require_labels, resolve_autoencoder, scaled_flat
 
 BASELINES = ("pca", "raw")
@@ -69,7 +69,7 @@ def probe(model, train, test, *, y_train=None, y_test=None, baselines=BASELINES,
         baselines = (baselines,)
     unknown = [b for b in baselines if b not in BASELINES]
     if unknown:
-        from ...errors import unknown_name_error
+        from ...core.errors import unknown_name_error
 
         raise unknown_name_error("baseline", unknown[0], BASELINES)
     dims = code_size(autoencoder)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import ConfigError
+from ...core.errors import ConfigError
 from ._common import as_dataset, png_bytes, resolve_autoencoder, sprite, subsample
 
 SPRITE_LIMIT_PIXELS = 8192  # the projector refuses sprite sheets wider or taller than this

@@ -1,0 +1,5 @@
+"""``python -m aekit``: the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,130 @@
+"""The `aekit` command line: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .backend import prepare_command_line
+
+prepare_command_line()  # before anything imports Keras: this command's backend, and Keras's start-up notes hushed
+
+import click  # noqa: E402
+
+from .compress import COMMANDS as COMPRESS_COMMANDS  # noqa: E402
+from .generate import COMMANDS as GENERATE_COMMANDS  # noqa: E402
+from .index import COMMANDS as INDEX_COMMANDS  # noqa: E402
+from .options import add_plugin_flags, handle_errors, overwrite_option  # noqa: E402
+from .restore import COMMANDS as RESTORE_COMMANDS  # noqa: E402
+from .train import COMMANDS as TRAIN_COMMANDS  # noqa: E402
+from .train import train_into  # noqa: E402
+
+DEMO_CONFIG = {"model": "deep", "hidden": [48, 32], "latent_dim": 10, "epochs": 150, "batch_size": 64,
+               "learning_rate": 3e-3, "patience": 30}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors (also AEKIT_DEBUG=1).")
+@click.option("--plugin", "plugins", multiple=True, metavar="MODULE",
+              help="Import a model plugin module (repeatable; also AEKIT_PLUGINS=a,b): its families and their "
+                   "flags become available, and runs trained with them may load.")
+@click.version_option(package_name="aekit")
+@handle_errors
+def cli(debug, plugins):
+    """aekit: train, inspect, save and reuse autoencoders.
+
+    Outputs (-o): a folder is written only if it is missing, empty or written by aekit; a folder of other files
+    needs --overwrite, and even then only files of the names aekit writes are replaced. A file is replaced only
+    with --overwrite. Image files are read in their bit depth (0-255, or 0-65535 for 16-bit) and converted to
+    the units, channels and columns of the model they are given to.
+
+    \b
+    Example:
+      aekit demo
+      aekit train --dataset mnist --preset hinton2006 --epochs 20 -o runs/mnist
+      aekit evaluate runs/mnist --dataset mnist --split test
+      aekit --plugin my_pkg.models train --model mine --dataset mnist -o runs/mine
+    """
+    from ..runs.plugins import allow, env_plugins
+
+    # Runs before the subcommand parses its arguments, so a plugin's flags are there for `train --help`.
+    allow([*env_plugins(), *plugins])
+    add_plugin_flags(cli)
+
+
+for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS, *RESTORE_COMMANDS, *COMPRESS_COMMANDS):
+    cli.add_command(_command)
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None, help="Extra folder to look in.")
+def datasets(data_dir):
+    """List named datasets and where each was found.
+
+    \b
+    Example:
+      AEKIT_DATA_DIR=../shared/data aekit datasets
+    """
+    from ..data.named import NAMED, locate
+
+    for name, spec in NAMED.items():
+        click.echo(f"{name:<14} {spec.description}\n{'':<14} {locate(name, data_dir)}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@handle_errors
+def models(name):
+    """List registered model families and presets, or describe one family and its parameters.
+
+    \b
+    Example:
+      aekit models
+      aekit models conv
+    """
+    from .listing import describe_family, list_families
+
+    click.echo(describe_family(name) if name else list_families())
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="runs/demo", show_default=True,
+              help="Run directory: a new or empty folder, or an aekit run (replaced).")
+@overwrite_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@handle_errors
+def demo(output, overwrite, quiet):
+    """Train a deep autoencoder on the bundled 8x8 digits and write a full run directory (< 1 minute).
+
+    \b
+    Example:
+      aekit demo -o runs/demo
+    """
+    from .. import data as data_module
+    from ..runs.lifecycle import check_run_dir
+
+    output = check_run_dir(Path(output), overwrite=overwrite)
+    dataset = data_module.load("digits", split="train")
+    model = train_into(output, dict(DEMO_CONFIG), dataset, resume=False, verbose=0 if quiet else 2,
+                       overwrite=overwrite)
+    report = model.evaluate(data_module.load("digits", split="test"))
+    click.echo(f"Test set: squared error per image {report['squared_error_per_sample']:.3f}, "
+               f"PSNR {report['psnr_db']:.1f} dB. Open {output}/reconstructions.png and {output}/loss.png, "
+               f"or run: tensorboard --logdir {output}/tensorboard")
+
+
+from .detect import detect  # noqa: E402 - the `aekit detect` group lives in its own module
+
+cli.add_command(detect)
+
+from .represent import register as _register_representation  # noqa: E402 - compare, embed, probe, ...
+
+_register_representation(cli)
+
+
+def main() -> None:
+    cli(prog_name="aekit")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""``python -m aekit.cli``: the command line."""
+
+from . import main
+
+main()

@@ -1,0 +1,41 @@
+"""`aekit models [NAME]`: the registered families, what each one's code is, its loss terms and parameters."""
+
+from __future__ import annotations
+
+from ..core.config import PRESETS, Config
+from ..models import CODE_KINDS, MAPPINGS, available_models, get_spec
+
+
+def list_families() -> str:
+    lines = ["Models (aekit models NAME for one family's parameters):"]
+    for name, spec in available_models().items():
+        origin = "" if spec.is_builtin else f" (plugin {spec.module})"
+        lines.append(f"  {name:<12} [{' or '.join(spec.code_kinds)} code] {spec.description}{origin}")
+    lines.append("Presets:")
+    for name, preset in PRESETS.items():
+        layers = "-".join(map(str, preset["hidden"])) + f" -> {preset['latent_dim']}"
+        lines.append(f"  {name:<12} model={preset['model']}, {layers}")
+    return "\n".join(lines)
+
+
+def describe_family(name: str) -> str:
+    spec = get_spec(name)
+    model_class = spec.model_class
+    lines = [f"{name}: {spec.description}",
+             f"  module:  {spec.module}",
+             f"  data:    {', '.join(spec.input_kinds)}",
+             *[f"  code:    {kind} - {CODE_KINDS[kind]}" for kind in spec.code_kinds],
+             f"  maps:    {model_class.mapping} ({MAPPINGS[model_class.mapping]})",
+             "  loss terms (each a column of history.csv):"]
+    lines += [f"    {term:<16} {scale}" for term, scale in model_class.loss_terms.items()]
+    if spec.params:
+        lines.append("  its own parameters (flag, type, default):")
+        for param in spec.params:
+            flag = "--" + param.name.replace("_", "-")
+            choices = f" one of {', '.join(map(str, param.choices))};" if param.choices else ""
+            lines.append(f"    {flag:<20} {param.value_type.__name__:<6} {param.default!r:<10}{choices} {param.help}")
+    else:
+        lines.append("  its own parameters: none")
+    lines.append("  shared parameters (see `aekit train --help`): "
+                 + ", ".join(Config.keys("architecture", "training")))
+    return "\n".join(lines)

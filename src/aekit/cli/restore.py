@@ -1,0 +1,122 @@
+"""`aekit denoise` and `aekit upscale`: image files in, restored image files out, under the same names."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections import defaultdict
+from pathlib import Path
+
+import click
+import numpy as np
+
+from ..core.errors import DataError
+from ..core.outputs import check_folder, record
+from .options import handle_errors, load_autoencoder, overwrite_option
+
+
+def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str, overwrite: bool) -> None:
+    from ..data.image_files import collect, write_result
+    from ..estimator.restoration import check_restorer, upscale_factor
+
+    model = load_autoencoder(run)
+    if model.kind_ != "image":
+        raise DataError(f"The run {run} holds a model of tables; `aekit {method}` restores images. For rows, use "
+                        f"`aekit reconstruct`.")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_restorer(model, method)  # refuses the wrong kind of model before reading anything
+    restore = getattr(model, method)
+    for warning in {str(w.message) for w in caught}:
+        click.echo(f"Warning: {warning}", err=True)
+
+    items = collect(list(inputs))
+    output_dir = Path(output)
+    _check_targets(items, output_dir)
+    names = [item.relative.as_posix() for item in items]
+    check_folder(output_dir, overwrite=overwrite, inputs=inputs, names=names, what=f"{method}d images folder")
+    record(output_dir, names)
+    groups: dict[tuple, list] = defaultdict(list)
+    for item in items:
+        # Images of one size go through together; an IDX file is a batch of its own.
+        groups[("idx", str(item.source)) if item.idx else ("image", item.pixels.shape)].append(item)
+    scale = upscale_factor(model) if method == "upscale" else 1
+    started, pixels_in = time.perf_counter(), 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said once above
+        for group in groups.values():
+            batch = group[0].pixels if group[0].idx else np.stack([item.pixels for item in group])
+            units = model.units_.per_file_value(batch.dtype)
+            restored = restore(batch.astype(np.float32) * units) / units
+            pixels_in += batch.size // batch.shape[-1]
+            if group[0].idx:
+                write_result(group[0], restored, output_dir, scale)
+            else:
+                for item, result in zip(group, restored):
+                    write_result(item, result, output_dir, scale)
+    seconds = time.perf_counter() - started
+    megapixels = pixels_in * scale * scale / 1e6
+    click.echo(f"Wrote {len(items)} file{'s' * (len(items) != 1)} to {output_dir} ({megapixels:.2f} megapixels out "
+               f"in {seconds:.1f} s, {megapixels / max(seconds, 1e-9):.2f} MP/s).")
+
+
+def _check_targets(items, output_dir: Path) -> None:
+    """Refuse before writing anything: two inputs onto one output name, or an output onto its input."""
+    seen: dict[Path, Path] = {}
+    for item in items:
+        target = (output_dir / item.relative).resolve()
+        if target == item.source.resolve():
+            raise DataError(f"Writing the result for {item.source} would overwrite it; choose another output "
+                            f"folder than {output_dir}.")
+        if target in seen:
+            raise DataError(f"{seen[target]} and {item.source} would both be written to {target}; give inputs "
+                            "with different names, or restore them in two runs with different output folders.")
+        seen[target] = item.source
+
+
+def _restoring_command(what: str):
+    """The shared signature of the two commands: RUN INPUTS... -o OUTPUT."""
+
+    def decorate(function):
+        function = handle_errors(function)
+        function = overwrite_option(function)
+        function = click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+                                help=f"Folder to write the {what} images into, under the input file names.")(function)
+        function = click.argument("inputs", nargs=-1, required=True, type=click.Path())(function)
+        function = click.argument("run", type=click.Path())(function)
+        return click.command()(function)
+
+    return decorate
+
+
+@_restoring_command("cleaned")
+def denoise(run, inputs, output, overwrite):
+    """Remove noise from images with a model trained with --noise (best: --model unet).
+
+    INPUTS are image files, folders of them, or IDX files; each is written under OUTPUT with the same name
+    and format. Images of any size are processed whole or in overlapping tiles, never cropped.
+
+    \b
+    Example:
+      aekit train --dataset mnist --model unet --noise gaussian --noise-level 0.3 -o runs/denoise
+      aekit denoise runs/denoise noisy/*.png -o clean/
+    """
+    _restore_files(run, inputs, output, "denoise", overwrite)
+
+
+@_restoring_command("enlarged")
+def upscale(run, inputs, output, overwrite):
+    """Enlarge images 2 or 4 times with a model trained with --model unet --upscale 2|4.
+
+    INPUTS are image files, folders of them, or IDX files; each is written under OUTPUT with the same name
+    and format, the upscale factor times larger on each side.
+
+    \b
+    Example:
+      aekit train --dataset mnist --model unet --upscale 2 -o runs/sr2
+      aekit upscale runs/sr2 small/*.png -o large/
+    """
+    _restore_files(run, inputs, output, "upscale", overwrite)
+
+
+COMMANDS = (denoise, upscale)

@@ -1,0 +1,278 @@
+"""``Autoencoder``: the scikit-learn style estimator, ``Autoencoder(...).fit(X).transform(X)``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from ..core import budget
+from ..core.config import Config
+from ..core.errors import ConfigError, DataError, NotFittedError
+from ..data.units import CODE_SAMPLE_ROWS, check_codes
+from ..models import AutoencoderModel, build_model, get_spec, reconstruction_of
+from ..runs import register_estimator, save_artifact
+from ..runs.lifecycle import check_resumable, check_run_dir, save_trained, training_run
+from ..training.fit import fit_batches
+from ..training.sources import training_source
+from . import codec, generation, restoration
+from .abilities import require
+from .inference import predict_fixed_batches, predict_method
+from .inputs import as_model_input
+from .metrics import per_sample_report, reconstruction_report
+from .run_state import PREVIEW_SAMPLES, record_code_range, restore_fitted, run_meta, set_fitted
+from .signature import assign_params, install_signature
+
+
+@register_estimator
+class Autoencoder(TransformerMixin, BaseEstimator):
+    """An autoencoder with the scikit-learn estimator contract.
+
+    ``fit(X)`` trains on a NumPy array (tables ``(n, features)``, images ``(n, h, w)`` or ``(n, h, w, c)``), a
+    pandas DataFrame, an :class:`aekit.data.Dataset` or a stream of files (:func:`aekit.data.stream`);
+    ``transform`` encodes, ``inverse_transform`` decodes, ``reconstruct`` does both and ``score_samples`` gives
+    each sample's reconstruction error (mean squared error per value, in the scaled space; higher means worse),
+    or the family's own score (a variational model's negative ELBO).
+    The parameters are every key of :class:`aekit.core.config.Config` that describes the model or its training,
+    every model family's own parameters (``aekit models NAME`` lists them), ``run_dir`` (write a run
+    directory with checkpoints, TensorBoard logs, plots and the saved model), ``overwrite`` (let ``run_dir`` be a
+    folder that holds files aekit did not write; see :mod:`aekit.core.outputs`) and ``verbose``.
+
+    Inputs are taken in the units of the training data, which the model records (``units_``): arrays in other
+    units (images scaled to [0, 1] for a model trained on 8-bit files, or the reverse) are refused with a message
+    saying how to convert. A pandas DataFrame is matched to the training columns by name (order does not
+    matter; columns the model was not trained on are left out).
+
+    What ``transform`` returns depends on the family's code kind (``code_kind_``): a vector ``(n, latent_dim)``;
+    a Gaussian's means; 0/1 bits as uint8 (``encode(X, packed=True)`` packs them); or a grid ``(n, h, w, c)``.
+    What else a model can do depends on its family's abilities (``can``; ``aekit models NAME`` lists them):
+    Gaussian codes ``sample`` and draw a ``latent_grid``, vector codes ``interpolate``, image models ``denoise``
+    images of any size, ``unet`` models trained with ``upscale_factor`` ``upscale`` them, ``compression`` models
+    ``compress`` images to ``.aez`` bytes and ``decompress`` them.
+
+    Example::
+
+        ae = aekit.Autoencoder(model="deep", preset="hinton2006", epochs=20).fit(X_train)
+        codes = ae.transform(X_test)
+    """
+
+    RUN_DESCRIPTION = "an autoencoder run (`aekit train`)"
+    RUN_HINT = "Use it with `aekit evaluate`, `encode`, `reconstruct`, `embed`, `probe` and the other commands."
+
+    def __init__(self, **params):
+        assign_params(self, params)
+
+    # -- configuration -------------------------------------------------------------------------
+    def config(self) -> Config:
+        """The flat config these parameters describe (preset applied, family defaults filled in, values checked)."""
+        keys = set(Config.estimator_keys())
+        return Config.from_dict({k: v for k, v in self.get_params().items() if k in keys}).resolved()
+
+    # -- fitting -------------------------------------------------------------------------------
+    def fit(self, X, y=None, *, resume: bool = False) -> "Autoencoder":
+        """Train on ``X`` (``y`` is ignored). ``resume=True`` continues the run in ``run_dir``.
+
+        ``X`` may be an :func:`aekit.data.stream` of files larger than memory: they are read again every epoch.
+        Arrays and streams go through the same steps (:mod:`aekit.training.sources`).
+        """
+        requested = self.config()
+        source = training_source(X)
+        run_dir = Path(self.run_dir) if self.run_dir is not None else None
+        if run_dir is not None and not resume:
+            check_run_dir(run_dir, overwrite=self.overwrite)
+        source.survey(requested.validation_split, requested.seed)
+        if resume:
+            check_resumable(run_dir, source.data)
+        # The family settles first, so that a family rule for an "auto" batch size feeds the epoch budget.
+        rows = source.train_rows
+        config = budget.resolve(get_spec(requested.model).settle(requested, rows), rows)
+        self.training_plan_ = budget.describe(requested, config, rows)
+        if self.verbose:
+            print(f"aekit: {source.describe(self.training_plan_)}.", flush=True)
+        scaler = source.fit_scaler(config.scaling)
+        units = source.units(scaler)
+        source.prepare(get_spec(config.model).model_class, config, scaler)
+        model = build_model(config, source.model_shape, scaler.output_range)
+        with training_run(run_dir, self.get_params(), source.data, resume=resume):
+            train, validation, preview = source.pipelines(config, scaler)
+            started = time.perf_counter()
+            history = fit_batches(model, train, validation, config, run_dir=run_dir, resume=resume,
+                                  verbose=self.verbose, preview=preview)
+            set_fitted(self, model, scaler, units, config, history, kind=source.kind,
+                       feature_names=source.feature_names, data_fingerprint=source.fingerprint())
+            self.training_seconds_ = time.perf_counter() - started
+            split, inputs, targets = source.held_out()
+            self.metrics_ = {split: self._report(inputs, targets, source.kind)}
+            if source.summary() is not None:
+                self.stream_survey_ = source.summary()
+                self.metrics_[split]["rows"] = len(inputs)
+            record_code_range(self, inputs[:CODE_SAMPLE_ROWS])
+            self._preview = inputs[:PREVIEW_SAMPLES]
+            self.run_dir_ = run_dir
+            self.run_dir_ = run_dir if save_trained(self, run_dir) else None
+        return self
+
+    # -- using a fitted model ------------------------------------------------------------------
+    def encode(self, X, *, packed: bool = False, real: bool = False) -> np.ndarray:
+        """The codes of ``X``: see the class docs for the shape per code kind. For binary codes, ``packed``
+        packs the bits 8 to a byte and ``real`` gives each bit's probability instead (before the threshold)."""
+        if real:
+            self.require("bit_probabilities")
+            return np.asarray(predict_method(self.model_, "code_probabilities", self.scale(X)), np.float32)
+        codes = self._predict("encode", self.scale(X))
+        if self.code_kind_ == "binary":
+            bits = (np.asarray(codes) > 0.5).astype(np.uint8)
+            return np.packbits(bits, axis=1) if packed else bits
+        if packed:
+            raise ConfigError(f"packed=True packs binary codes, but this model's code is a {self.code_kind_}.")
+        return codes
+
+    def transform(self, X) -> np.ndarray:
+        """Latent codes (``encode(X)``): shape ``(n, latent_dim)`` for vector, Gaussian and binary codes."""
+        return self.encode(X)
+
+    def inverse_transform(self, Z) -> np.ndarray:
+        """Decode codes (as ``transform`` returns them; packed bits too) back to the data's units and shape."""
+        self._check_fitted()
+        Z = np.asarray(Z)
+        width = self.code_shape_[0] if len(self.code_shape_) == 1 else None
+        if self.code_kind_ == "binary" and Z.dtype == np.uint8 and Z.ndim == 2 and Z.shape[1] == -(-width // 8):
+            Z = np.unpackbits(Z, axis=1, count=width)
+        if Z.shape[1:] != self.code_shape_:
+            raise DataError(f"Received codes of shape {Z.shape}; expected (n, {', '.join(map(str, self.code_shape_))}) "
+                            f"for this model's {self.code_kind_} code.")
+        check_codes(Z, getattr(self, "code_range_", None), self.code_kind_)
+        decoded = self._predict("decode", Z.astype(np.float32))
+        return self.scaler_.inverse_transform(reconstruction_of(decoded))
+
+    def decode(self, Z) -> np.ndarray:
+        return self.inverse_transform(Z)
+
+    def reconstruct(self, X) -> np.ndarray:
+        """Reconstructions of ``X`` in its original units and shape (restoration models: the restored ``X``)."""
+        return self.scaler_.inverse_transform(self.reconstruct_scaled(self.scale(X)))
+
+    def score_samples(self, X) -> np.ndarray:
+        """Per-sample score, higher = worse: the mean squared error per value in the scaled space, unless the
+        family scores otherwise (a variational model's negative ELBO in nats)."""
+        scaled = self.scale(X)
+        if self.can("own_score"):
+            return np.asarray(predict_method(self.model_, "sample_scores", scaled), dtype=np.float64)
+        diff = (scaled - self.reconstruct_scaled(scaled)).reshape(len(scaled), -1)
+        return np.mean(diff.astype(np.float64) ** 2, axis=1)
+
+    def score(self, X, y=None) -> float:
+        """Negative mean of ``score_samples`` (higher is better, as scikit-learn's model selection expects)."""
+        return -float(np.mean(self.score_samples(X)))
+
+    def evaluate(self, X) -> dict:
+        """Reconstruction error report (squared error per sample, MSE per value; mean PSNR and SSIM for images),
+        in the units named by its ``units`` entry."""
+        scaled = self.scale(X)
+        return self._report(scaled, scaled, self.kind_)
+
+    def evaluate_samples(self, X) -> dict[str, np.ndarray]:
+        """Each sample's squared error, and for images its PSNR (dB) and SSIM, in the scaled space."""
+        scaled = self.scale(X)
+        return per_sample_report(scaled, self.reconstruct_scaled(scaled), self.kind_)
+
+    def scale(self, X) -> np.ndarray:
+        """``X`` as the model sees it: checked (shape, columns, units, see the class docs) and scaled."""
+        self._check_fitted()
+        dataset = as_model_input(self, X)
+        self.units_.check(dataset.X, self.feature_names_)
+        return self.scaler_.transform(dataset.X)
+
+    def reconstruct_scaled(self, scaled: np.ndarray) -> np.ndarray:
+        """Reconstructions of inputs already scaled (:meth:`scale`), in the scaled space."""
+        return reconstruction_of(predict_fixed_batches(self.model_, scaled))
+
+    # -- abilities (see aekit.models.ABILITIES) ----------------------------------------------------
+    def can(self, ability: str) -> bool:
+        """Whether this fitted model has ``ability`` (``sample``, ``compress``, ``upscale``, ...)."""
+        self._check_fitted()
+        return get_spec(self.config_.model).can(ability, self.config_)
+
+    def require(self, ability: str) -> None:
+        """Raise a :class:`~aekit.errors.ConfigError` saying how to get a model that can, unless this one can."""
+        require(self, ability)
+
+    def sample(self, n: int, seed: int | None = 0) -> np.ndarray:
+        """``n`` new samples in the data's units, codes drawn from the N(0, I) prior and decoded; the same seed
+        gives the same samples, after save and load too. Gaussian codes only."""
+        return generation.sample(self, n, seed)
+
+    def latent_grid(self, size: int = 20) -> np.ndarray:
+        """For a 2-D Gaussian code: the decoded ``size`` x ``size`` grid of codes at the prior's quantiles 5 % to
+        95 % on each axis (the latent-space manifold), shape ``(size, size, *sample_shape)``."""
+        return generation.latent_grid(self, size)
+
+    def interpolate(self, a, b, steps: int = 10, *, slerp: bool = False) -> np.ndarray:
+        """``steps`` samples decoded along the path from the code of ``a`` to that of ``b`` (both included):
+        linear, or spherical with ``slerp=True``. Vector and Gaussian codes."""
+        return generation.interpolate(self, a, b, steps, slerp=slerp)
+
+    def denoise(self, X):
+        """Restore noisy images: an array ``(n, h, w[, c])`` or a list of arrays of any sizes, in the training
+        data's units; returns the same structure. Warns when the model was not trained with input noise."""
+        return restoration.restore(self, X, "denoise")
+
+    def upscale(self, X):
+        """Enlarge images ``upscale_factor`` times: an array ``(n, h, w[, c])`` or a list of arrays of any sizes,
+        in the training data's units; returns the same structure."""
+        return restoration.restore(self, X, "upscale")
+
+    def compress(self, images, names: list[str] | None = None) -> bytes:
+        """The ``.aez`` bytes of ``images`` ``(n, h, w[, c])`` in the training data's units (``names``, one per
+        image, are stored for ``aekit decompress``)."""
+        return codec.compress_images(self, images, names)
+
+    def decompress(self, data: bytes, source: str = "the data") -> np.ndarray:
+        """The images in ``.aez`` bytes, ``(n, h, w, c)``: uint8 for a model of 8-bit images, else float32 in
+        [0, 1]. A file from another model, truncated or corrupted, raises ``DataError``."""
+        from ..data import aez
+
+        return codec.decompress_container(self, aez.unpack(data, source), source)
+
+    # -- saving ----------------------------------------------------------------------------------
+    def save(self, path, overwrite: bool = False) -> Path:
+        """Write the run directory; reload it with :func:`aekit.load`.
+
+        ``path`` may be missing, empty or an aekit run (replaced: only the files aekit wrote there go); a folder
+        holding other files needs ``overwrite=True``, and even then its other files stay. See
+        :mod:`aekit.core.outputs`."""
+        self._check_fitted()
+        return save_artifact(self, path, overwrite=overwrite)
+
+    def _run_meta(self) -> dict:
+        return run_meta(self)
+
+    def _run_restore(self, meta: dict, model, history: dict) -> None:
+        restore_fitted(self, meta, model, history)
+
+    def _run_preview(self):
+        preview = getattr(self, "_preview", None)
+        if preview is None or not len(preview):
+            return None
+        return preview, self.reconstruct_scaled(preview), self.kind_
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _report(self, inputs: np.ndarray, targets: np.ndarray, kind: str) -> dict:
+        return reconstruction_report(targets, self.reconstruct_scaled(inputs), kind, units=self.scaler_.units)
+
+    def _predict(self, method: str, x: np.ndarray):
+        model = self.model_
+        plain = getattr(type(model), method) is getattr(AutoencoderModel, method)
+        if plain:  # the encoder or decoder alone: the same program as ever, no wrapper
+            return predict_fixed_batches(model.encoder if method == "encode" else model.decoder, x)
+        return predict_method(model, method, x)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet. Call fit(X) first, or load a saved "
+                                 "one with aekit.load(path).")
+
+
+install_signature(Autoencoder, trailing={"run_dir": None, "overwrite": False, "verbose": 0})

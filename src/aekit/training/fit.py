@@ -1,0 +1,134 @@
+"""fit(): compile a model from its config and train it with keras.Model.fit over tf.data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from ..core.config import Config
+from ..core.errors import TrainingError
+from ..data.pipeline import EpochShuffledDataset, batched
+from .callbacks import Checkpointer, EpochSeeder, ImageSummary, LearningRateLogger, NanGuard, ResumableEarlyStopping
+
+SUMMARY_IMAGES = 8
+MAX_STEPS_PER_EXECUTION = 8
+
+
+def make_optimizer(config: Config, steps_per_epoch: int) -> keras.optimizers.Optimizer:
+    rate = config.learning_rate
+    if config.schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=max(1, config.epochs * steps_per_epoch),
+                                                      alpha=0.01)
+    if config.optimizer == "adam":
+        return keras.optimizers.Adam(rate)
+    if config.optimizer == "rmsprop":
+        return keras.optimizers.RMSprop(rate, momentum=config.momentum)
+    return keras.optimizers.SGD(rate, momentum=config.momentum, nesterov=config.momentum > 0)
+
+
+def compile_model(model: keras.Model, config: Config, steps_per_epoch: int) -> None:
+    # The model owns its loss (AutoencoderModel.compute_loss), so nothing is compiled in but the optimizer.
+    # jit_compile stays on (XLA on TensorFlow, jit on JAX): it is what makes training fast on CPU (3x for
+    # hinton2006 on JAX, benchmarks/throughput.py).
+    model.compile(optimizer=make_optimizer(config, steps_per_epoch),
+                  steps_per_execution=steps_per_execution(steps_per_epoch))
+
+
+def steps_per_execution(steps_per_epoch: int) -> int:
+    """Training steps per call into the compiled program: the largest divisor of the epoch's steps up to
+    ``MAX_STEPS_PER_EXECUTION``. Fewer calls cost less dispatch (about 3 % of a hinton2006 step on JAX); a divisor,
+    because Keras takes whole executions of batches and an epoch must end where the next one's batches begin
+    (the pipelines are endless, each epoch drawn from (seed, epoch))."""
+    return max(d for d in range(1, MAX_STEPS_PER_EXECUTION + 1) if steps_per_epoch % d == 0)
+
+
+def array_pipelines(x_train: np.ndarray, x_val: np.ndarray | None, config: Config, *,
+                    y_train: np.ndarray | None = None, y_val: np.ndarray | None = None, images: bool = False):
+    """``(train_data, validation, preview)`` for :func:`fit_batches` from arrays in memory: an endless pipeline
+    epoch-shuffled from (seed, epoch), fixed-size validation batches, and for images the samples TensorBoard
+    draws. With ``y_*`` the model learns to map ``x`` to ``y`` (pairs), else to reconstruct ``x``."""
+    from .distributed import validation_batch
+
+    train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed, targets=y_train)
+    n_val = 0 if x_val is None else len(x_val)
+    val_batch, drop = validation_batch(max(config.batch_size, 256), n_val)
+    has_val = val_batch > 0
+    validation = batched(x_val, val_batch, targets=y_val, drop_remainder=drop) if has_val else None
+    preview = None
+    if images:
+        inputs, targets = (x_val, y_val) if has_val else (x_train, y_train)
+        preview = (inputs[:SUMMARY_IMAGES], None if targets is None else targets[:SUMMARY_IMAGES])
+    return train_data, validation, preview
+
+
+def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, config: Config, *,
+        y_train: np.ndarray | None = None, y_val: np.ndarray | None = None, run_dir: str | Path | None = None,
+        resume: bool = False, verbose: int | str = "auto", images: bool = False,
+        on_epoch=None) -> dict[str, list[float]]:
+    """Train ``model`` on arrays (:func:`array_pipelines`, then :func:`fit_batches`); return the full history.
+    The estimator prepares its data through :mod:`aekit.training.sources` instead; this is for scripts that
+    train a model built by :func:`aekit.models.build_model` directly."""
+    train_data, validation, preview = array_pipelines(x_train, x_val, config, y_train=y_train, y_val=y_val,
+                                                      images=images)
+    return fit_batches(model, train_data, validation, config, run_dir=run_dir, resume=resume, verbose=verbose,
+                       preview=preview, on_epoch=on_epoch)
+
+
+def fit_batches(model: keras.Model, train_data, validation, config: Config, *, run_dir: str | Path | None = None,
+                resume: bool = False, verbose: int | str = "auto", preview=None,
+                on_epoch=None) -> dict[str, list[float]]:
+    """The one training body, for arrays and streams alike: ``train_data`` has ``dataset``, ``len`` (steps per
+    epoch) and ``set_epoch``; ``validation`` is a finite tf.data dataset or None; ``preview`` is ``(inputs,
+    targets or None)`` for TensorBoard's image summaries. With ``run_dir``, TensorBoard logs and a checkpoint per
+    epoch are written there, and ``resume=True`` continues from the last finished epoch. Returns the full
+    history (resumed epochs included)."""
+    from . import distributed
+
+    distributed.check_batch(train_data.batch_size)
+    chief = distributed.is_chief()
+    compile_model(model, config, len(train_data))
+    has_val = validation is not None
+
+    nan_guard = NanGuard()
+    callbacks: list[keras.callbacks.Callback] = [EpochSeeder(train_data, config.seed), LearningRateLogger(), nan_guard]
+    early = None
+    if config.early_stopping:
+        early = ResumableEarlyStopping(monitor="val_loss" if has_val else "loss", patience=config.patience,
+                                       restore_best_weights=True)
+        callbacks.append(early)
+    checkpointer = Checkpointer(Path(run_dir or ".") / "checkpoint", early, on_epoch=on_epoch,
+                                write=run_dir is not None and chief)
+    callbacks.append(checkpointer)
+    initial_epoch, finished = 0, False
+    if run_dir is not None:
+        if chief:
+            log_dir = Path(run_dir) / "tensorboard"
+            callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False))
+            if preview is not None:
+                callbacks.append(ImageSummary(preview[0], log_dir / "images", preview[1]))
+        if resume:  # every worker reads the chief's checkpoint
+            initial_epoch, finished = checkpointer.restore(model)
+    verbose = verbose if chief else 0
+
+    if initial_epoch < config.epochs and not finished:
+        model.fit(distributed.local_batches(train_data.dataset), steps_per_epoch=len(train_data),
+                  validation_data=None if validation is None else distributed.local_batches(validation),
+                  epochs=config.epochs, initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose,
+                  shuffle=False)
+    elif early is not None:
+        early.set_model(model)
+        early.apply_restored_best()
+
+    if nan_guard.failed_epoch is not None:
+        logs = json.dumps({k: v for k, v in nan_guard.failed_logs.items()})
+        raise TrainingError(
+            f"Training stopped: the loss became NaN or infinite in epoch {nan_guard.failed_epoch + 1} ({logs}). "
+            f"Lower the learning rate (now {config.learning_rate}), check the data for extreme values, "
+            "or use --loss mse with standardised data."
+        )
+    model.on_train_end()
+    distributed.finish_training(model)
+    return checkpointer.history
