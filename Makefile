@@ -17,8 +17,11 @@ install: $(BIN)/aekit
 demo: install
 	$(BIN)/aekit demo -o runs/demo
 
+# The whole suite on the default backend, then the model contract again on the other one.
 test: install
 	AEKIT_DATA_DIR=$${AEKIT_DATA_DIR:-$(DATA_DIR)} AEKIT_NO_DOWNLOAD=1 $(BIN)/python -m pytest -q
+	AEKIT_DATA_DIR=$${AEKIT_DATA_DIR:-$(DATA_DIR)} AEKIT_NO_DOWNLOAD=1 KERAS_BACKEND=jax $(BIN)/python -m pytest -q \
+		-m backend_contract -p no:cacheprovider --durations=5
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -39,7 +39,7 @@ SINGLE_FILES = 100
 
 
 def scores(originals: np.ndarray, decoded: np.ndarray) -> dict:
-    from aekit.estimator.image_metrics import psnr_per_image, ssim_per_image
+    from aekit.estimator.metrics import psnr_per_image, ssim_per_image
 
     x, y = originals.astype(np.float64) / 255, decoded.astype(np.float64) / 255
     return {"psnr_db": round(float(psnr_per_image(x, y).mean()), 3),

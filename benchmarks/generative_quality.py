@@ -84,8 +84,7 @@ def interpolation_scores(model, test, probabilities) -> tuple[dict, np.ndarray]:
 def compare(part: str, pictures: Path, quick: bool) -> dict:
     import aekit
     from aekit.core.plots import save_image, tile
-    from aekit.estimator.image_metrics import psnr_per_image
-    from aekit.estimator.metrics import squared_error_per_sample
+    from aekit.estimator.metrics import psnr_per_image, squared_error_per_sample
 
     name = "mnist" if part == "mnist" else "fashion_mnist"
     train = aekit.data.load(name, split="train", max_samples=6000 if quick else None)

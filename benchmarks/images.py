@@ -49,8 +49,7 @@ def pca_scores(train: np.ndarray, test: np.ndarray, components: int) -> dict:
 
 
 def scores(test: np.ndarray, reconstructed: np.ndarray) -> dict:
-    from aekit.estimator.image_metrics import psnr_per_image, ssim_per_image
-    from aekit.estimator.metrics import squared_error_per_sample
+    from aekit.estimator.metrics import psnr_per_image, squared_error_per_sample, ssim_per_image
 
     return {"squared_error_per_image": round(float(squared_error_per_sample(test, reconstructed).mean()), 3),
             "psnr_db": round(float(psnr_per_image(test, reconstructed).mean()), 2),

@@ -39,7 +39,7 @@ DATASETS = {"mnist": "mnist", "fashion": "fashion_mnist"}
 
 
 def scores(clean: np.ndarray, restored: np.ndarray) -> dict:
-    from aekit.estimator.image_metrics import psnr_per_image, ssim_per_image
+    from aekit.estimator.metrics import psnr_per_image, ssim_per_image
 
     clean = clean[:len(restored)]  # BM3D restores only the first images
     psnr, ssim = psnr_per_image(clean, restored), ssim_per_image(clean, restored)

@@ -16,6 +16,26 @@ os.environ["AEKIT_NO_DOWNLOAD"] = "1"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 DATA_DIR = Path(os.environ["AEKIT_DATA_DIR"])
 
+# Training presets, in one place: the smallest runs that test what each test file tests (never quality, unless
+# the name says so). A test that needs another setting overrides one key ({**TINY, "epochs": 5}).
+TINY = {"hidden": [16], "latent_dim": 4, "epochs": 2, "seed": 0}  # plumbing: shapes, files, messages
+DENSE_QUICK = {"hidden": [32], "latent_dim": 8, "epochs": 10, "learning_rate": 3e-3, "batch_size": 64}  # a floor
+DETECTOR_QUICK = {"hidden": [32, 16], "latent_dim": 6, "epochs": 15, "batch_size": 256, "learning_rate": 3e-3,
+                  "seed": 0}  # anomaly detection with quality floors on real tables
+VAE_QUICK = {"model": "variational", "latent_dim": 4, "hidden": [64], "epochs": 8, "seed": 0}
+IMAGE_FAST = {"epochs": 2, "batch_size": 32, "seed": 0, "filters": [16, 32]}  # conv families on MNIST subsets
+CODEC_FAST = {**IMAGE_FAST, "model": "compression", "epochs": 5}
+CLASSIFIER_QUICK = {"freeze_epochs": 3, "epochs": 3, "min_steps": 120, "batch_size": 32}
+CLI_QUICK = ["--epochs", "1", "--quiet"]
+
+
+def as_flags(preset: dict) -> list[str]:
+    """A preset as `aekit` flags (lists comma-separated)."""
+    flags = []
+    for key, value in preset.items():
+        flags += ["--" + key.replace("_", "-"), ",".join(map(str, value)) if isinstance(value, list) else str(value)]
+    return flags
+
 
 @pytest.fixture(scope="session")
 def digits():

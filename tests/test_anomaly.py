@@ -12,10 +12,9 @@ import aekit
 from aekit.errors import ArtifactError, ConfigError, DataError, NotFittedError
 from aekit.tasks.anomaly.thresholds import threshold_for_objective, unsupervised_threshold
 
-from .conftest import DATA_DIR
+from .conftest import DATA_DIR, DETECTOR_QUICK
 
 # A small, quick model: fixed seed, a few seconds of training on 2 cores.
-QUICK = {"hidden": [32, 16], "latent_dim": 6, "epochs": 15, "batch_size": 256, "learning_rate": 3e-3, "seed": 0}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +32,7 @@ def fraud():
 @pytest.fixture(scope="module")
 def fitted(fraud):
     train, _, _ = fraud
-    return aekit.AnomalyDetector(contamination=0.05, **QUICK).fit(train)
+    return aekit.AnomalyDetector(contamination=0.05, **DETECTOR_QUICK).fit(train)
 
 
 def test_acceptance_fraud_auc_with_a_small_quick_model(fraud, fitted):
@@ -133,7 +132,7 @@ def test_fit_threshold_on_labelled_validation_rows(fraud, fitted):
 def test_robust_training_trims_the_anomalies_out(fraud):
     _, test, y_test = fraud
     # Contaminated training data: the test split, whose frauds are 20 % of its rows.
-    params = {**QUICK, "contamination": 0.2}
+    params = {**DETECTOR_QUICK, "contamination": 0.2}
     plain = aekit.AnomalyDetector(**params).fit(test)
     robust = aekit.AnomalyDetector(robust=True, **params).fit(test)
     trimmed = np.zeros(len(test), bool)
@@ -171,7 +170,7 @@ def test_explain_names_the_worst_reconstructed_columns(fraud, fitted):
 @pytest.mark.parametrize("method", ["normalized", "mse"])
 def test_other_score_methods_add_up_and_round_trip(fraud, method, tmp_path):
     train, test, y_test = fraud
-    detector = aekit.AnomalyDetector(score_method=method, **QUICK).fit(train)
+    detector = aekit.AnomalyDetector(score_method=method, **DETECTOR_QUICK).fit(train)
     assert detector.error_model_.method == method
     contributions = detector.score_contributions(test.head(50))
     np.testing.assert_allclose(contributions.sum(axis=1), detector.decision_function(test.head(50)), rtol=1e-9)

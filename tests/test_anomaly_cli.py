@@ -8,12 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .conftest import DATA_DIR, run_cli
+from .conftest import DATA_DIR, DETECTOR_QUICK, as_flags, run_cli
 from .test_cli_errors import assert_bad_input
 
 CREDITCARD = DATA_DIR / "creditcard-sample.csv"
-SMALL = ["--hidden", "32,16", "--latent-dim", "6", "--epochs", "8", "--batch-size", "256", "--learning-rate",
-         "0.003", "--quiet"]
+SMALL = [*as_flags({**DETECTOR_QUICK, "epochs": 8}), "--quiet"]
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,8 @@ from aekit.errors import ArtifactError, ConfigError, DataError
 from aekit.tasks.anomaly import neighbours as neighbours_module
 from aekit.tasks.anomaly.neighbours import NeighbourModel
 
-from .conftest import DATA_DIR, run_cli
+from .conftest import DATA_DIR, DETECTOR_QUICK, run_cli
 from .test_cli_errors import assert_bad_input
-
-QUICK = {"hidden": [32, 16], "latent_dim": 6, "epochs": 15, "batch_size": 128, "learning_rate": 3e-3, "seed": 0}
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +65,7 @@ def test_default_detector_on_an_adbench_table(cardio):
     assert roc_auc_score(y[test], scores) >= 0.93  # measured 0.939 (reconstruction alone: 0.907)
     assert detector.decision_scores_.mean() == pytest.approx(2.0, rel=1e-3)  # each part averages 1 on training rows
     np.testing.assert_allclose(detector.score_contributions(X[test[:30]]).sum(axis=1), scores[:30], rtol=1e-9)
-    robust = aekit.AnomalyDetector(robust=True, **QUICK).fit(X[train])
+    robust = aekit.AnomalyDetector(robust=True, **DETECTOR_QUICK).fit(X[train])
     assert robust.neighbour_model_ is None  # auto: contaminated rows make poor references
 
 
@@ -76,11 +74,11 @@ def test_neighbour_and_label_parts_are_saved(cardio, tmp_path):
     known = np.flatnonzero(y == 1)[:10]
     rows = np.concatenate([train, known])
     labels = np.r_[np.zeros(len(train), dtype=int), np.ones(len(known), dtype=int)]
-    detector = aekit.AnomalyDetector(labels="use", **QUICK).fit(X[rows], labels)
+    detector = aekit.AnomalyDetector(labels="use", **DETECTOR_QUICK).fit(X[rows], labels)
     loaded = aekit.load(detector.save(tmp_path / "run"))
     np.testing.assert_allclose(loaded.decision_function(X[test]), detector.decision_function(X[test]), rtol=1e-6)
     assert loaded.threshold_ == detector.threshold_ and loaded.threshold_strategy_ == "labels:f1"
-    plain = aekit.AnomalyDetector(neighbours=0, **QUICK).fit(X[train])
+    plain = aekit.AnomalyDetector(neighbours=0, **DETECTOR_QUICK).fit(X[train])
     assert plain.neighbour_model_ is None and plain.reconstruction_scale_ == 1.0
     reloaded = aekit.load(plain.save(tmp_path / "plain"))
     np.testing.assert_allclose(reloaded.decision_function(X[test]), plain.decision_function(X[test]), rtol=1e-6)
@@ -109,11 +107,11 @@ def test_bad_label_and_neighbour_settings(cardio):
     X, _, train, _ = cardio
     part = X[train[:100]]
     with pytest.raises(DataError, match="labels='use' needs y"):
-        aekit.AnomalyDetector(labels="use", **QUICK).fit(part)
+        aekit.AnomalyDetector(labels="use", **DETECTOR_QUICK).fit(part)
     with pytest.raises(DataError, match=r"Received label values 2 \(1 rows\); expected 0 \(normal\), 1"):
-        aekit.AnomalyDetector(labels="use", **QUICK).fit(part, np.r_[np.zeros(99, dtype=int), 2])
+        aekit.AnomalyDetector(labels="use", **DETECTOR_QUICK).fit(part, np.r_[np.zeros(99, dtype=int), 2])
     with pytest.raises(DataError, match="Received 99 labels for 100 training rows"):
-        aekit.AnomalyDetector(labels="use", **QUICK).fit(part, np.zeros(99))
+        aekit.AnomalyDetector(labels="use", **DETECTOR_QUICK).fit(part, np.zeros(99))
     with pytest.raises(ConfigError, match="Received labels='yes'; expected 'ignore'"):
         aekit.AnomalyDetector(labels="yes").fit(part)
     with pytest.raises(ConfigError, match="Received neighbours=-1; expected 'auto' or a whole number"):

@@ -12,23 +12,28 @@ import pytest
 import aekit
 from aekit.errors import ArtifactError
 
+from .conftest import TINY
+
 FIXTURES = Path(__file__).parent / "fixtures"
-QUICK = {"hidden": [16], "latent_dim": 4, "epochs": 2, "seed": 0}
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_format_1_runs_written_by_aekit_0_1_still_load_and_give_the_same_outputs(digits):
-    autoencoder = aekit.load(FIXTURES / "run-v1-autoencoder")
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_runs_written_by_earlier_aekit_versions_still_load_and_give_the_same_outputs(digits, version):
+    """v1: format 1 (aekit 0.1); v2: format 2 as written before the re-layout and the output rule (no units, no
+    manifest, its estimators in other modules)."""
+    autoencoder = aekit.load(FIXTURES / f"run-{version}-autoencoder")
     codes = autoencoder.transform(digits[1].subset(slice(0, 10)))
-    np.testing.assert_allclose(codes, np.load(FIXTURES / "run-v1-autoencoder-expected-codes.npy"), rtol=1e-5)
+    np.testing.assert_allclose(codes, np.load(FIXTURES / f"run-{version}-autoencoder-expected-codes.npy"), rtol=1e-5)
     assert autoencoder.code_kind_ == "vector" and autoencoder.config_.hidden == [16]
-    detector = aekit.load(FIXTURES / "run-v1-detector")
+    assert autoencoder.units_.describe() == "integer values from 0 to 16"  # told by the scaler of an older run
+    detector = aekit.load(FIXTURES / f"run-{version}-detector")
     assert isinstance(detector, aekit.AnomalyDetector)
-    scores = detector.decision_function(np.load(FIXTURES / "run-v1-detector-rows.npy"))
-    np.testing.assert_allclose(scores, np.load(FIXTURES / "run-v1-detector-expected-scores.npy"), rtol=1e-5)
+    scores = detector.decision_function(np.load(FIXTURES / f"run-{version}-detector-rows.npy"))
+    np.testing.assert_allclose(scores, np.load(FIXTURES / f"run-{version}-detector-expected-scores.npy"), rtol=1e-5)
 
 
 @pytest.mark.parametrize("change,message", [
@@ -49,7 +54,7 @@ def test_a_failed_save_leaves_the_previous_run_exactly_as_it_was(digits, tmp_pat
     import os
 
     run = tmp_path / "run"
-    aekit.Autoencoder(**QUICK, run_dir=str(run)).fit(digits[0])
+    aekit.Autoencoder(**TINY, run_dir=str(run)).fit(digits[0])
     assert (run / "tensorboard").is_dir() and (run / "checkpoint").is_dir()
     before = snapshot(run)
     loaded = aekit.load(run)
@@ -74,7 +79,7 @@ def test_saving_over_another_run_replaces_it_and_into_its_own_run_keeps_the_logs
     other = tmp_path / "other"
     aekit.AnomalyDetector(epochs=2).fit(np.random.default_rng(0).normal(size=(100, 4))).save(other)
     (other / "notes.txt").write_text("the user's")
-    model = aekit.Autoencoder(**QUICK).fit(digits[0])
+    model = aekit.Autoencoder(**TINY).fit(digits[0])
     model.save(other)
     left = {p.name for p in other.iterdir()}
     assert not left & {"decision_scores.npy", "scores.png"}, left
@@ -82,7 +87,7 @@ def test_saving_over_another_run_replaces_it_and_into_its_own_run_keeps_the_logs
     assert isinstance(aekit.load(other), aekit.Autoencoder)
 
     own = tmp_path / "own"
-    trained = aekit.Autoencoder(**QUICK, run_dir=str(own)).fit(digits[0])
+    trained = aekit.Autoencoder(**TINY, run_dir=str(own)).fit(digits[0])
     events = sorted((own / "tensorboard").rglob("events.*"))
     trained.save(own)
     assert sorted((own / "tensorboard").rglob("events.*")) == events and (own / "checkpoint" / "latest").is_file()

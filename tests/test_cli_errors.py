@@ -8,9 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import DATA_DIR, run_cli
-
-QUICK = ["--epochs", "1", "--quiet"]
+from .conftest import CLI_QUICK, DATA_DIR, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +30,7 @@ def assert_bad_input(result, *fragments):
 
 def test_missing_file(tmp_path):
     out = tmp_path / "run"
-    assert_bad_input(run_cli("train", "--data", tmp_path / "missing.csv", "-o", out, *QUICK),
+    assert_bad_input(run_cli("train", "--data", tmp_path / "missing.csv", "-o", out, *CLI_QUICK),
                      "Data file not found", "missing.csv")
     assert not out.exists()
 
@@ -40,13 +38,13 @@ def test_missing_file(tmp_path):
 def test_non_numeric_csv_columns(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a,b,name\n1,2,x\n3,4,y\n")
-    assert_bad_input(run_cli("train", "--data", path, "-o", tmp_path / "run", *QUICK), "non-numeric columns: name")
+    assert_bad_input(run_cli("train", "--data", path, "-o", tmp_path / "run", *CLI_QUICK), "non-numeric columns: name")
 
 
 def test_nan_values(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a,b\n1,2\nnan,4\n5,6\n")
-    assert_bad_input(run_cli("train", "--data", path, "-o", tmp_path / "run", *QUICK), "NaN or infinite",
+    assert_bad_input(run_cli("train", "--data", path, "-o", tmp_path / "run", *CLI_QUICK), "NaN or infinite",
                      "row 1, column 'a'")
 
 
@@ -54,21 +52,21 @@ def test_images_of_mixed_sizes(tmp_path):
     (tmp_path / "images").mkdir()
     for i, size in enumerate([(8, 8), (9, 7)]):
         Image.new("L", size).save(tmp_path / "images" / f"{i}.png")
-    assert_bad_input(run_cli("train", "--data", tmp_path / "images", "-o", tmp_path / "run", *QUICK),
+    assert_bad_input(run_cli("train", "--data", tmp_path / "images", "-o", tmp_path / "run", *CLI_QUICK),
                      "2 different sizes", "--image-size")
 
 
 def test_empty_dataset(tmp_path):
     path = tmp_path / "empty.npy"
     np.save(path, np.zeros((0, 5), np.float32))
-    assert_bad_input(run_cli("train", "--data", path, "-o", tmp_path / "run", *QUICK), "is empty")
+    assert_bad_input(run_cli("train", "--data", path, "-o", tmp_path / "run", *CLI_QUICK), "is empty")
 
 
 def test_truncated_idx_file(tmp_path):
     raw = gzip.open(DATA_DIR / "mnist" / "t10k-images-idx3-ubyte.gz").read()
     path = tmp_path / "t10k-images-idx3-ubyte"
     path.write_bytes(raw[:100_000])
-    assert_bad_input(run_cli("train", "--data", path, "-o", tmp_path / "run", *QUICK), "truncated or corrupted")
+    assert_bad_input(run_cli("train", "--data", path, "-o", tmp_path / "run", *CLI_QUICK), "truncated or corrupted")
 
 
 def test_corrupted_keras_file(digits_run, tmp_path):
@@ -83,7 +81,7 @@ def test_corrupted_keras_file(digits_run, tmp_path):
 
 def test_latent_dim_not_smaller_than_input(tmp_path):
     out = tmp_path / "run"
-    assert_bad_input(run_cli("train", "--dataset", "digits", "--latent-dim", "64", "-o", out, *QUICK),
+    assert_bad_input(run_cli("train", "--dataset", "digits", "--latent-dim", "64", "-o", out, *CLI_QUICK),
                      "latent_dim=64", "only 64 values per sample", "latent_dim < 64")
     assert not out.exists()
 
@@ -94,7 +92,7 @@ def test_latent_dim_not_smaller_than_input(tmp_path):
     ("--dataset", "fashion", 'Unknown dataset "fashion". Did you mean "fashion_mnist"?'),
 ])
 def test_unknown_names_suggest_the_closest(tmp_path, flag, value, expected):
-    args = ["train", flag, value, "-o", tmp_path / "run", *QUICK]
+    args = ["train", flag, value, "-o", tmp_path / "run", *CLI_QUICK]
     if flag != "--dataset":
         args += ["--dataset", "digits"]
     assert_bad_input(run_cli(*args), expected, "Available")
@@ -106,7 +104,7 @@ def test_evaluating_on_data_of_another_shape(digits_run):
 
 
 def test_debug_flag_shows_the_traceback(tmp_path):
-    result = run_cli("--debug", "train", "--data", tmp_path / "missing.csv", *QUICK)
+    result = run_cli("--debug", "train", "--data", tmp_path / "missing.csv", *CLI_QUICK)
     assert result.returncode != 0 and "Traceback" in result.stderr
 
 

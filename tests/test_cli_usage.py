@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from .conftest import run_cli
+from .conftest import DATA_DIR, run_cli
 
 
 def test_train_from_yaml_with_flag_overrides_then_encode_and_reconstruct(tmp_path, table_csv):
@@ -49,10 +49,23 @@ def test_unknown_config_key_in_yaml(tmp_path):
 
 
 def test_listings():
+    from aekit.models import available_models
+
     models = run_cli("models")
-    assert models.returncode == 0 and "hinton2006" in models.stdout and "conv" in models.stdout
-    datasets = run_cli("datasets")
-    assert datasets.returncode == 0 and "found in" in datasets.stdout
+    assert models.returncode == 0, models.stderr
+    lines = {line.split()[0]: line for line in models.stdout.splitlines()[1:] if line.startswith("  ")}
+    for name, spec in available_models().items():  # every built-in family, with its code kinds and abilities
+        if not spec.is_builtin:
+            continue  # a test plugin that another test registered in this process
+        assert f"[{' or '.join(spec.code_kinds)} code" in lines[name], lines[name]
+        assert all(ability in lines[name] for ability in spec.abilities), lines[name]
+    assert "can compress" in lines["compression"] and "sample" in lines["variational"].split("]")[0]
+    assert "model=deep, 1000-500-250 -> 30" in lines["hinton2006"]
+    datasets = run_cli("datasets").stdout.splitlines()
+    where = {datasets[i].split()[0]: datasets[i + 1].strip() for i in range(0, len(datasets) - 1, 2)}
+    assert where["mnist"] == f"found in {DATA_DIR / 'mnist'}"
+    assert where["fashion_mnist"] == f"found in {DATA_DIR / 'fashion-mnist'}"
+    assert where["digits"].startswith("bundled with scikit-learn")
 
 
 def test_demo_writes_a_full_run_directory(tmp_path):

@@ -18,19 +18,17 @@ import aekit
 from aekit.cli import cli
 from aekit.data import aez
 from aekit.errors import ConfigError, DataError
-from aekit.estimator.image_metrics import psnr_per_image
+from aekit.estimator.metrics import psnr_per_image
 from aekit.models.entropy import TABLE_TOTAL, quantised_frequencies
 
-from .conftest import run_cli
-
-FAST = {"model": "compression", "epochs": 5, "batch_size": 32, "seed": 0, "filters": [16, 32]}
+from .conftest import CODEC_FAST, run_cli
 
 
 @pytest.fixture(scope="module")
 def codec(mnist_small, tmp_path_factory):
     train, _ = mnist_small
     run = tmp_path_factory.mktemp("codec") / "run"
-    return aekit.Autoencoder(lmbda=0.003, run_dir=str(run), **FAST).fit(train), run
+    return aekit.Autoencoder(lmbda=0.003, run_dir=str(run), **CODEC_FAST).fit(train), run
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +105,7 @@ def test_broken_and_foreign_files_are_refused_with_what_is_wrong(codec, test_ima
         model.decompress(bytes(corrupted))
     with pytest.raises(DataError, match="not an aekit compressed file"):
         model.decompress(b"\x89PNG....")
-    other = aekit.Autoencoder(lmbda=0.01, **{**FAST, "epochs": 1}).fit(mnist_small[0].X[:200])
+    other = aekit.Autoencoder(lmbda=0.01, **{**CODEC_FAST, "epochs": 1}).fit(mnist_small[0].X[:200])
     with pytest.raises(DataError, match="written by another model"):
         other.decompress(data)
     with pytest.raises(DataError, match="this model codes 28x28 images with 1 channel"):
@@ -190,7 +188,7 @@ def test_an_rgb_codec_takes_colour_png_and_jpeg(tmp_path):
     base = rng.integers(0, 256, size=(64, 4, 4, 3)).astype(np.uint8)
     images = np.repeat(np.repeat(base, 4, axis=1), 4, axis=2)  # 16x16 colour blocks
     run = tmp_path / "rgb"
-    aekit.Autoencoder(**{**FAST, "epochs": 1}, run_dir=str(run)).fit(images)
+    aekit.Autoencoder(**{**CODEC_FAST, "epochs": 1}, run_dir=str(run)).fit(images)
     Image.fromarray(images[0]).save(tmp_path / "a.png")
     Image.fromarray(images[1]).save(tmp_path / "b.jpg", quality=95)
     runner = CliRunner()

@@ -1,7 +1,8 @@
 """One contract over every registered model and every code kind: shapes, config round-trip, save/load, clone,
 quality. The test plugins (tests/plugin_models.py) bring the Gaussian, binary and grid code kinds.
 
-Runs on the default backend here; test_backends.py runs this same file under the other backend.
+Marked ``backend_contract``: `make test` runs the whole suite on the default backend, then these tests alone under
+the other one (``KERAS_BACKEND=jax pytest -m backend_contract``), so both backends keep the contract.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from aekit.core.config import Config
 from aekit.models import CODE_KINDS, available_models, build_model, get_spec, load_plugin
 
 load_plugin("tests.plugin_models")
+pytestmark = pytest.mark.backend_contract
 
 VARIANTS = {
     "dense": {},

@@ -12,7 +12,7 @@ from PIL import Image
 
 import aekit
 from aekit.core.budget import auto_batch_size, auto_epochs
-from aekit.estimator.image_metrics import psnr_per_image, ssim_per_image
+from aekit.estimator.metrics import psnr_per_image, ssim_per_image
 
 
 def test_ssim_matches_scikit_image():

@@ -14,7 +14,7 @@ import aekit
 from aekit.cli import cli
 from aekit.errors import OutputError
 
-TINY = {"hidden": [16], "latent_dim": 4, "epochs": 2, "seed": 0}
+from .conftest import TINY
 
 
 @pytest.fixture(scope="module")

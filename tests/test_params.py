@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
@@ -20,19 +21,27 @@ def _names(cls) -> set[str]:
     return set(inspect.signature(cls).parameters)
 
 
-@pytest.fixture
-def isolated_registry():
-    """Families and parameters declared inside a test are gone after it (and the signatures regenerated)."""
+@contextmanager
+def isolated():
+    """Families and parameters declared inside are gone after it (and the signatures regenerated)."""
     from aekit.models import registry
 
     tables = (registry._REGISTRY, family_params._PARAMS, family_params._USED_BY, family_params._FAMILY_PARAMS)
     saved = [dict(table) for table in tables]
-    yield
-    for table, copy in zip(tables, saved):
-        table.clear()
-        table.update(copy)
-    for listener in family_params._LISTENERS:
-        listener()
+    try:
+        yield
+    finally:
+        for table, copy in zip(tables, saved):
+            table.clear()
+            table.update(copy)
+        for listener in family_params._LISTENERS:
+            listener()
+
+
+@pytest.fixture
+def isolated_registry():
+    with isolated():
+        yield
 
 
 def test_config_autoencoder_and_detector_parameters_never_drift_apart():
@@ -65,7 +74,12 @@ def test_a_newly_declared_family_parameter_reaches_every_estimator_and_flag(isol
 
 
 def test_isolated_registry_cleans_up():
-    assert "knob" not in _names(aekit.Autoencoder) and "shared_knob" not in family_params.family_params()
+    """The isolation the other tests rely on, checked on its own: a parameter declared inside is gone after."""
+    with isolated():
+        family_params.declare("family_with_knob", (Param("knob", 1, "A knob."),), reserved=set())
+        assert "knob" in _names(aekit.Autoencoder) and "knob" in family_params.family_params()
+    assert "knob" not in _names(aekit.Autoencoder) and "knob" not in family_params.family_params()
+    assert "family_with_knob" not in family_params.families()
 
 
 def test_two_families_may_share_a_name_only_with_the_same_meaning(isolated_registry):

@@ -10,7 +10,7 @@ import aekit
 from aekit.errors import ConfigError, DataError, NotFittedError
 from aekit.tasks.representation import pretraining_curve, save_curve
 
-QUICK = {"freeze_epochs": 3, "epochs": 3, "min_steps": 120, "batch_size": 32}
+from .conftest import CLASSIFIER_QUICK
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_frozen_then_fine_tuned_leaves_the_source_encoder_alone(digits_ae, digit
     train, test = digits
     before = [w.copy() for w in model.encoder_.get_weights()]
     names = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
-    classifier = aekit.Classifier(encoder=model, seed=0, **QUICK).fit(train.X, names[train.y])
+    classifier = aekit.Classifier(encoder=model, seed=0, **CLASSIFIER_QUICK).fit(train.X, names[train.y])
     for old, new in zip(before, model.encoder_.get_weights(), strict=True):
         np.testing.assert_array_equal(old, new)
     assert set(classifier.history_) == {"frozen", "fine_tune"}
@@ -66,9 +66,9 @@ def test_frozen_then_fine_tuned_leaves_the_source_encoder_alone(digits_ae, digit
 def test_scratch_uses_fresh_weights_and_unfitted_autoencoders_are_pretrained_on_x(digits):
     train, test = digits
     ae = aekit.Autoencoder(hidden=[32], latent_dim=8, epochs=20, learning_rate=3e-3, seed=0)
-    scratch = aekit.Classifier(encoder=ae, pretrained=False, **QUICK).fit(train)
+    scratch = aekit.Classifier(encoder=ae, pretrained=False, **CLASSIFIER_QUICK).fit(train)
     assert not hasattr(scratch, "autoencoder_") and set(scratch.history_) == {"scratch"}
-    pretrained = aekit.Classifier(encoder=ae, **QUICK).fit(train)
+    pretrained = aekit.Classifier(encoder=ae, **CLASSIFIER_QUICK).fit(train)
     assert hasattr(pretrained.autoencoder_, "model_") and not hasattr(ae, "model_")  # the parameter is untouched
     assert pretrained.score(test.X, test.y) > 0.6 and scratch.score(test.X, test.y) > 0.5  # measured 0.71, 0.75
 
@@ -82,8 +82,8 @@ def test_scratch_starts_from_fresh_weights_and_pretrained_from_the_encoders(digi
         trained = classifier.encoder_.get_weights()
         return max(np.linalg.norm(a - b) / np.linalg.norm(b) for a, b in zip(trained, source) if b.ndim == 2)
 
-    pretrained = aekit.Classifier(encoder=model, **QUICK).fit(train)
-    scratch = aekit.Classifier(encoder=model, pretrained=False, **QUICK).fit(train)
+    pretrained = aekit.Classifier(encoder=model, **CLASSIFIER_QUICK).fit(train)
+    scratch = aekit.Classifier(encoder=model, pretrained=False, **CLASSIFIER_QUICK).fit(train)
     assert distance(pretrained) < 0.15  # fine-tuned at a low rate from the copied weights (measured 0.05)
     assert distance(scratch) > 0.4  # an independent draw, trained: measured 0.64
 
@@ -92,7 +92,7 @@ def test_pretraining_curve_rows_and_files(digits_ae, digits, tmp_path):
     model, _ = digits_ae
     train, test = digits
     rows = pretraining_curve(model, train, test, label_counts=(30, None), repeats=2, seed=0, keep_models=True,
-                             **QUICK)
+                             **CLASSIFIER_QUICK)
     # 30 labels make one step per epoch: min_steps=120 stretches both phases twentyfold (3 + 3 epochs -> 60 + 60),
     # and the from-scratch classifier gets the same 120 steps in one phase.
     few = rows[0]["models"]

@@ -16,12 +16,13 @@ from aekit.cli import cli
 from aekit.data.readers import read_idx
 from aekit.errors import ConfigError, DataError
 from aekit.estimator import restoration
-from aekit.estimator.image_metrics import psnr_per_image
+from aekit.estimator.metrics import psnr_per_image
 from aekit.models import Corruption
 from aekit.models.unet import bicubic_downscale
 
+from .conftest import IMAGE_FAST
+
 SIGMA = 0.3
-FAST = {"epochs": 2, "batch_size": 32, "seed": 0, "filters": [16, 32]}
 
 
 def _noisy(images: np.ndarray, seed: int = 7) -> np.ndarray:
@@ -34,7 +35,7 @@ def _noisy(images: np.ndarray, seed: int = 7) -> np.ndarray:
 def denoiser(mnist_small, tmp_path_factory):
     train, _ = mnist_small
     run = tmp_path_factory.mktemp("restore") / "denoise"
-    model = aekit.Autoencoder(model="unet", noise="gaussian", noise_level=SIGMA, run_dir=str(run), **FAST)
+    model = aekit.Autoencoder(model="unet", noise="gaussian", noise_level=SIGMA, run_dir=str(run), **IMAGE_FAST)
     return model.fit(train), run
 
 
@@ -42,7 +43,7 @@ def denoiser(mnist_small, tmp_path_factory):
 def upscaler(mnist_small, tmp_path_factory):
     train, _ = mnist_small
     run = tmp_path_factory.mktemp("restore") / "upscale"
-    return aekit.Autoencoder(model="unet", upscale_factor=2, run_dir=str(run), **FAST).fit(train), run
+    return aekit.Autoencoder(model="unet", upscale_factor=2, run_dir=str(run), **IMAGE_FAST).fit(train), run
 
 
 def test_the_denoiser_beats_the_noisy_input_and_a_median_filter(denoiser, mnist_small):

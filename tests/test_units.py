@@ -16,7 +16,7 @@ import aekit
 from aekit.cli import cli
 from aekit.errors import DataError
 
-TINY = {"hidden": [16], "latent_dim": 4, "epochs": 2, "seed": 0}
+from .conftest import TINY
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ import aekit
 from aekit.errors import ConfigError
 from aekit.tasks.generation import importance_weighted_nll
 
-QUICK = {"model": "variational", "latent_dim": 4, "hidden": [64], "epochs": 8, "seed": 0}
+from .conftest import VAE_QUICK
 
 
 @pytest.fixture(scope="module")
 def vae(digits):
-    return aekit.Autoencoder(**QUICK, kl_warmup=4).fit(digits[0])
+    return aekit.Autoencoder(**VAE_QUICK, kl_warmup=4).fit(digits[0])
 
 
 def test_the_loss_is_reconstruction_plus_beta_kl_in_nats_and_score_samples_is_the_negative_elbo(vae, digits):
@@ -42,7 +42,7 @@ def test_kl_warmup_starts_from_zero():
     from aekit.core.config import Config
     from aekit.models import build_model
 
-    model = build_model(Config.from_dict({**QUICK, "kl_warmup": 4, "beta": 2.0}), (8, 8, 1), "unit")
+    model = build_model(Config.from_dict({**VAE_QUICK, "kl_warmup": 4, "beta": 2.0}), (8, 8, 1), "unit")
     weights = []
     for epoch in range(6):
         model.on_epoch_begin(epoch)
@@ -51,7 +51,7 @@ def test_kl_warmup_starts_from_zero():
 
 
 def test_an_aggressive_run_never_goes_nan(digits):
-    model = aekit.Autoencoder(**{**QUICK, "learning_rate": 0.05, "schedule": "constant", "epochs": 4,
+    model = aekit.Autoencoder(**{**VAE_QUICK, "learning_rate": 0.05, "schedule": "constant", "epochs": 4,
                                  "likelihood": "gaussian", "binarize": False}, scaling="standard").fit(digits[0])
     assert all(math.isfinite(v) for values in model.history_.values() for v in values)
     assert np.isfinite(model.score_samples(digits[1])).all()

@@ -105,8 +105,10 @@ def demo(output, overwrite, quiet):
 
     output = check_run_dir(Path(output), overwrite=overwrite)
     dataset = data_module.load("digits", split="train")
-    model = train_into(output, dict(DEMO_CONFIG), dataset, resume=False, verbose=0 if quiet else 2,
-                       overwrite=overwrite)
+    from ..estimator import Autoencoder
+
+    model = train_into(Autoencoder(**DEMO_CONFIG, run_dir=str(output), overwrite=overwrite, verbose=0 if quiet else 2),
+                       dataset)
     report = model.evaluate(data_module.load("digits", split="test"))
     click.echo(f"Test set: squared error per image {report['squared_error_per_sample']:.3f}, "
                f"PSNR {report['psnr_db']:.1f} dB. Open {output}/reconstructions.png and {output}/loss.png, "

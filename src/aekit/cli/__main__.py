@@ -1,5 +1,6 @@
 """``python -m aekit.cli``: the command line."""
 
-from . import main
+if __name__ == "__main__":  # not when a worker process of `--jobs` imports this module as its main one
+    from . import main
 
-main()
+    main()

@@ -9,7 +9,8 @@ import click
 import numpy as np
 
 from ..core.outputs import check_file, prepare_folder
-from .options import DataSource, handle_errors, in_model_units, load_autoencoder, overwrite_option
+from .options import handle_errors, load_autoencoder, overwrite_option
+from .sources import DataSource, in_model_units
 
 
 def _images(model, values: np.ndarray) -> np.ndarray:

@@ -9,7 +9,8 @@ import click
 import numpy as np
 
 from ..core.outputs import check_file
-from .options import DataSource, data_options, handle_errors, overwrite_option
+from .options import handle_errors, overwrite_option
+from .sources import DataSource, data_options
 
 ID_HELP = "Table column holding the items' ids (default: row numbers; image folders: file names)."
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from ..core.config import PRESETS, Config
-from ..models import CODE_KINDS, MAPPINGS, available_models, get_spec
+from ..models import ABILITIES, CODE_KINDS, MAPPINGS, available_models, get_spec
 
 
 def list_families() -> str:
     lines = ["Models (aekit models NAME for one family's parameters):"]
     for name, spec in available_models().items():
         origin = "" if spec.is_builtin else f" (plugin {spec.module})"
-        lines.append(f"  {name:<12} [{' or '.join(spec.code_kinds)} code] {spec.description}{origin}")
+        can = f"; can {', '.join(spec.abilities)}" if spec.abilities else ""
+        lines.append(f"  {name:<12} [{' or '.join(spec.code_kinds)} code{can}] {spec.description}{origin}")
     lines.append("Presets:")
     for name, preset in PRESETS.items():
         layers = "-".join(map(str, preset["hidden"])) + f" -> {preset['latent_dim']}"
@@ -26,6 +27,7 @@ def describe_family(name: str) -> str:
              f"  data:    {', '.join(spec.input_kinds)}",
              *[f"  code:    {kind} - {CODE_KINDS[kind]}" for kind in spec.code_kinds],
              f"  maps:    {model_class.mapping} ({MAPPINGS[model_class.mapping]})",
+             *[f"  can:     {ability} - {ABILITIES[ability][0]}" for ability in spec.abilities],
              "  loss terms (each a column of history.csv):"]
     lines += [f"    {term:<16} {scale}" for term, scale in model_class.loss_terms.items()]
     if spec.params:

@@ -12,7 +12,6 @@ import typing
 from typing import Any
 
 import click
-import numpy as np
 
 from .. import models  # noqa: F401 - registers the built-in families, whose parameters become flags
 from ..core import params as family_params
@@ -115,119 +114,6 @@ def add_plugin_flags(group: click.Group) -> None:
         elif getattr(command.callback, "__aekit_config_flags__", False):
             present = {p.name for p in command.params}
             command.params.extend(family_flags(present))
-
-
-@dataclasses.dataclass
-class DataSource:
-    """Where a command reads its data: a named dataset or a path, and how to read it."""
-
-    dataset: str | None = None
-    data: str | None = None
-    label_column: str | None = None
-    image_size: tuple[int, int] | None = None
-    image_shape: tuple[int, ...] | None = None
-    split: str = "train"
-    data_dir: str | None = None
-    max_samples: int | None = None
-    stream: bool | None = None
-    stream_cache: str | None = None
-
-    def read(self, allow_stream: bool = False, model=None):
-        """A :class:`~aekit.data.Dataset` in memory, or, for commands that take one (``allow_stream``), a
-        :class:`~aekit.data.Stream` when the data is streamed.
-
-        Given the fitted ``model`` it is for, image files come in its channels and units (files hold pixel values
-        of their bit depth; a model trained on [0, 1] values gets them divided by 255, or 65535)."""
-        from .. import data as data_module
-
-        if self.stream and not allow_stream:
-            raise click.UsageError("This command reads its data into memory; --stream works with `aekit train` and "
-                                   "`aekit encode`. Drop --stream (use --max-samples for a part of large data).")
-        if allow_stream and self.data is not None and self.stream is not False:
-            from ..data.streaming import open_stream, should_stream
-
-            if self.stream or should_stream(self.data):
-                if self.max_samples is not None or self.image_shape is not None:
-                    raise click.UsageError("--max-samples and --image-shape read data into memory; drop them, or "
-                                           "pass --no-stream.")
-                stream = open_stream(self.data, self.label_column, self.image_size, cache=self.stream_cache)
-                stream.meta["source"] = self.spec()
-                return stream
-        image_model = model is not None and model.kind_ == "image"
-        dataset = data_module.load(self.dataset, self.data, split=self.split, label_column=self.label_column,
-                                   image_size=self.image_size, data_dir=self.data_dir, max_samples=self.max_samples,
-                                   image_shape=self.image_shape,
-                                   channels=model.input_shape_[-1] if image_model else None)
-        dataset = in_model_units(dataset, model) if image_model else dataset
-        dataset.meta["source"] = self.spec()
-        return dataset
-
-    def spec(self) -> dict:
-        """Plain values, as recorded in a run directory for ``--resume``."""
-        values = dataclasses.asdict(self)
-        values.pop("data_dir")
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()}
-
-    @property
-    def given(self) -> bool:
-        return bool(self.dataset or self.data)
-
-
-DATA_KEYS = ("dataset", "data", "label_column", "image_size", "image_shape", "split", "data_dir", "max_samples",
-             "stream", "stream_cache")
-
-
-def data_options(command=None, *, split_default: str = "train"):
-    """--dataset/--data and friends; the command receives them as one ``source`` (a :class:`DataSource`)."""
-
-    def decorate(cmd):
-        @functools.wraps(cmd)
-        def wrapper(*args, **kwargs):
-            values = {key: kwargs.pop(key) for key in DATA_KEYS}
-            values["image_size"] = tuple(values["image_size"]) if values["image_size"] else None
-            values["image_shape"] = tuple(values["image_shape"]) if values["image_shape"] else None
-            return cmd(*args, source=DataSource(**values), **kwargs)
-
-        options = [
-            click.option("--dataset", help="Named dataset: mnist, fashion_mnist, digits (see `aekit datasets`)."),
-            click.option("--data", help="A data file, folder or glob: CSV, Parquet, NPY/NPZ, IDX, images."),
-            click.option("--label-column", help="Table column holding labels; kept aside, not trained on."),
-            click.option("--image-size", nargs=2, type=int, default=None, metavar="H W",
-                         help="Resize images to H x W (needed when they differ in size)."),
-            click.option("--image-shape", callback=lambda c, p, v: _int_list(v), default=None, metavar="H,W[,C]",
-                         help="Reshape each table row into an H x W (x C) image, e.g. 28,28 for a CSV of "
-                              "MNIST pixels. Not --image-size, which resizes images."),
-            click.option("--split", type=click.Choice(list(CHOICES["split"])), default=split_default,
-                         show_default=True, help="Split of a named dataset."),
-            click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-                         help="Where named datasets live (also AEKIT_DATA_DIR)."),
-            click.option("--max-samples", type=int, default=None, help="Use only the first N samples."),
-            click.option("--stream/--no-stream", default=None,
-                         help="Read --data through tf.data block by block instead of into memory [default: for "
-                              "TFRecord files and data over 512 MB]. For CSV/Parquet shards, TFRecord, images."),
-            click.option("--stream-cache", metavar="memory|PATH", default=None,
-                         help="With a stream: keep the decoded training rows after the first epoch, in memory or "
-                              "in files at this path prefix."),
-        ]
-        for option in reversed(options):
-            wrapper = option(wrapper)
-        return wrapper
-
-    return decorate(command) if command is not None else decorate
-
-
-def in_model_units(dataset, model):
-    """Images read from files (pixel values of their bit depth) in the units ``model`` was trained in."""
-    if dataset.kind == "image" and dataset.X.dtype in (np.uint8, np.uint16):
-        step = model.units_.per_file_value(dataset.X.dtype)
-        if step != 1.0:
-            dataset.X = dataset.X.astype(np.float32) * np.float32(step)
-    return dataset
-
-
-def read_data(dataset, data, label_column, image_size, split, data_dir, max_samples, image_shape=None, model=None):
-    return DataSource(dataset, data, label_column, tuple(image_size) if image_size else None,
-                      tuple(image_shape) if image_shape else None, split, data_dir, max_samples).read(model=model)
 
 
 OVERWRITE_HELP = ("Write into an -o folder that holds files aekit did not write (files of the names it writes are "

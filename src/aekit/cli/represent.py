@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from ..core.outputs import check_file, check_folder
-from .options import _int_list, data_options, handle_errors, load_autoencoder, overwrite_option, read_data
+from .options import _int_list, handle_errors, load_autoencoder, overwrite_option
+from .sources import data_options, read_data
 
 
 def _pick_source(source, dataset, data):

@@ -11,15 +11,8 @@ from click.core import ParameterSource
 
 from ..core.config import Config
 from ..core.outputs import check_file
-from .options import (
-    DATA_KEYS,
-    DataSource,
-    config_options,
-    data_options,
-    handle_errors,
-    load_autoencoder,
-    overwrite_option,
-)
+from .options import config_options, handle_errors, load_autoencoder, overwrite_option
+from .sources import DATA_KEYS, DataSource, data_options
 
 
 @click.command()
@@ -55,6 +48,7 @@ def train(config_file, source, output, overwrite, resume, quiet, workers, worker
       aekit train --data 'shards/*.csv' --workers 10.0.0.1:7777,10.0.0.2:7777 --worker-index 0 -o /shared/run
     """
     from ..core.config import load_config_file
+    from ..estimator import Autoencoder
     from ..runs.layout import read_data_source, read_run_spec
     from ..runs.lifecycle import check_run_dir
     from ..training import distributed
@@ -88,19 +82,17 @@ def train(config_file, source, output, overwrite, resume, quiet, workers, worker
         if not source.given:
             raise click.UsageError("Give the training data: --dataset NAME or --data PATH "
                                    "(or put it in the config file).")
-        Config.from_dict(values).resolved()  # check every value before anything is read or written
     output = Path(output or f"runs/{values.get('model', 'deep')}-{datetime.now():%Y%m%d-%H%M%S}")
+    estimator = Autoencoder(**values, run_dir=str(output), overwrite=overwrite, verbose=0 if quiet else "auto")
     if not resume:
+        estimator.config()  # the estimator checks every value before anything is read or written
         check_run_dir(output, overwrite=overwrite, inputs=[source.data])
-    dataset = source.read(allow_stream=True)
-    train_into(output, values, dataset, resume=resume, verbose=0 if quiet else "auto", overwrite=overwrite)
+    train_into(estimator, source.read(allow_stream=True), resume=resume)
 
 
-def train_into(output: Path, params: dict, dataset, resume: bool, verbose, overwrite: bool = False):
-    """Train into the run directory ``output`` and say what was written; returns the fitted estimator."""
-    from ..estimator import Autoencoder
-
-    estimator = Autoencoder(**params, run_dir=str(output), overwrite=overwrite, verbose=verbose)
+def train_into(estimator, dataset, resume: bool = False):
+    """Fit ``estimator`` (whose ``run_dir`` is the run) and say what was written; returns it."""
+    output = estimator.run_dir
     estimator.fit(dataset, resume=resume)
     if estimator.run_dir_ is None:  # a worker of a group: the chief wrote the run
         click.echo(f"Worker done: {len(estimator.history_.get('loss', []))} epochs, final loss "
@@ -200,8 +192,8 @@ def encode(run, source, output, overwrite, packed, jobs):
     """
     import time
 
-    from ..data.io import write_array
     from ..data.streaming import Stream
+    from ..data.writers import write_array
 
     check_file(output, overwrite=overwrite, inputs=[source.data])
     model = load_autoencoder(run)
@@ -236,7 +228,7 @@ def reconstruct(run, source, output, plot, overwrite):
       aekit reconstruct runs/h2006 --dataset mnist --max-samples 100 -o recon.npy
     """
     from ..core.plots import plot_reconstructions
-    from ..data.io import write_array
+    from ..data.writers import write_array
 
     plot = plot or str(Path(output).with_suffix(".png"))
     for target in (output, plot):

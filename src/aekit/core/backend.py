@@ -29,10 +29,13 @@ CHOSEN_MARK = "AEKIT_CHOSE_KERAS_BACKEND"
 
 
 def choose_backend(preferred: str | None = None) -> str:
-    """Set ``KERAS_BACKEND`` to ``preferred`` (or the default) unless the user chose one or Keras is loaded."""
+    """Set ``KERAS_BACKEND`` to ``preferred`` (or the default) unless the user chose one or Keras is loaded.
+
+    A backend aekit chose in a parent process is kept by ``import aekit`` (a worker of ``--jobs`` runs on its
+    parent's backend); only a command line of its own (``preferred``) may choose again."""
     current = os.environ.get("KERAS_BACKEND")
     chosen_by_aekit = current is not None and os.environ.get(CHOSEN_MARK) == current
-    if "keras" in sys.modules or (current is not None and not chosen_by_aekit):
+    if "keras" in sys.modules or (current is not None and not (chosen_by_aekit and preferred)):
         return current or ""
     backend = preferred or DEFAULT_BACKEND
     if importlib.util.find_spec(backend) is None:

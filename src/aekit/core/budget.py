@@ -1,34 +1,58 @@
 """How long to train when ``epochs`` and ``batch_size`` are ``"auto"`` (the default): a budget of steps.
 
-One rule for every dataset, from its number of training samples ``n`` alone:
+One rule, with parameters, from the number of training samples ``n`` alone:
 
-- the batch is the power of two that gives about ``STEPS_PER_EPOCH`` steps per epoch, within
-  [MIN_BATCH, MAX_BATCH]: small data gets small batches, so it still gets many optimiser steps;
-- the epochs give about ``STEP_BUDGET`` optimiser steps, within [MIN_EPOCHS, MAX_EPOCHS]: a 400-image
-  folder trains for about a hundred epochs of small batches, a 60,000-image set for ``MIN_EPOCHS`` epochs
-  of full ones (tens of thousands of steps). Early stopping still ends a run that stops improving.
+- the batch is the power of two that gives about ``steps_per_epoch`` steps per epoch, within the batch range:
+  small data gets small batches, so it still gets many optimiser steps;
+- the epochs give about ``steps`` optimiser steps in all, within the epoch range.
+
+:data:`AUTOENCODER` is the rule of every autoencoder: a 400-image folder trains for about a hundred epochs of
+small batches, a 60,000-image set for 20 epochs of full ones (tens of thousands of steps); early stopping still
+ends a run that stops improving. :data:`DETECTOR` is the anomaly detector's shorter, fixed budget (see
+:mod:`aekit.tasks.anomaly.architecture`). Measured in benchmarks/images.py and benchmarks/anomaly.py.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from .config import AUTO, Config
 
-STEPS_PER_EPOCH = 32
-MIN_BATCH, MAX_BATCH = 16, 128
-STEP_BUDGET = 1500
-MIN_EPOCHS, MAX_EPOCHS = 20, 300
+
+@dataclass(frozen=True)
+class Budget:
+    steps: int  # optimiser steps in all
+    steps_per_epoch: int
+    min_batch: int
+    max_batch: int
+    min_epochs: int
+    max_epochs: int
+    nearest: bool = False  # round log2 of the batch to the nearest power of two, not down
+
+    def batch_size(self, samples: float) -> int:
+        """A power of two giving about ``steps_per_epoch`` batches per epoch, within the batch range."""
+        exponent = math.log2(max(1.0, samples / self.steps_per_epoch))
+        power = 2 ** (round(exponent) if self.nearest else math.floor(exponent))
+        return int(min(self.max_batch, max(self.min_batch, power)))
+
+    def epochs(self, samples: float, batch_size: int) -> int:
+        """Epochs that give about ``steps`` optimiser steps, within the epoch range."""
+        per_epoch = max(1, math.ceil(samples / min(max(1, int(batch_size)), max(samples, 1))))
+        return int(min(self.max_epochs, max(self.min_epochs, math.ceil(self.steps / per_epoch))))
+
+
+AUTOENCODER = Budget(steps=1500, steps_per_epoch=32, min_batch=16, max_batch=128, min_epochs=20, max_epochs=300)
+DETECTOR = Budget(steps=500, steps_per_epoch=32, min_batch=16, max_batch=512, min_epochs=10, max_epochs=100,
+                  nearest=True)
 
 
 def auto_batch_size(samples: int) -> int:
-    target = max(1.0, samples / STEPS_PER_EPOCH)
-    return int(min(MAX_BATCH, max(MIN_BATCH, 2 ** math.floor(math.log2(target)))))
+    return AUTOENCODER.batch_size(samples)
 
 
 def auto_epochs(samples: int, batch_size: int) -> int:
-    steps = max(1, math.ceil(samples / min(batch_size, max(samples, 1))))
-    return int(min(MAX_EPOCHS, max(MIN_EPOCHS, math.ceil(STEP_BUDGET / steps))))
+    return AUTOENCODER.epochs(samples, batch_size)
 
 
 def resolve(config: Config, samples: int) -> Config:

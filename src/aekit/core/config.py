@@ -87,14 +87,22 @@ class Config:
                                 "weights.")
     patience: int = _key(10, TRAINING, "Epochs without improvement before early stopping.")
     seed: int = _key(0, TRAINING, "Random seed; the same seed gives identical results on CPU.")
-    # data: where the CLI and YAML files read the training data (not estimator parameters)
-    dataset: str | None = _key(None, DATA, "Named dataset: mnist, fashion_mnist, digits.")
-    data: str | None = _key(None, DATA, "A data file, folder or glob.")
+    # data: where the CLI and YAML files read the data (not estimator parameters); the command line's data options
+    # and its DataSource are made from these declarations (aekit.cli.sources)
+    dataset: str | None = _key(None, DATA, "Named dataset: mnist, fashion_mnist, digits (see `aekit datasets`).")
+    data: str | None = _key(None, DATA, "A data file, folder or glob: CSV, Parquet, NPY/NPZ, IDX, images.")
     label_column: str | None = _key(None, DATA, "Table column holding labels; kept aside, not trained on.")
-    image_size: list[int] | None = _key(None, DATA, "Resize images to H x W.")
-    image_shape: list[int] | None = _key(None, DATA, "Reshape each table row into an image of H x W (x C).")
+    image_size: list[int] | None = _key(None, DATA, "Resize images to H x W (needed when they differ in size).")
+    image_shape: list[int] | None = _key(None, DATA, "Reshape each table row into an H x W (x C) image, e.g. 28,28 "
+                                         "for a CSV of MNIST pixels. Not --image-size, which resizes images.")
     split: str = _key("train", DATA, "Split of a named dataset.")
+    data_dir: str | None = _key(None, DATA, "Where named datasets live (also AEKIT_DATA_DIR).")
     max_samples: int | None = _key(None, DATA, "Use only the first N samples.")
+    stream: bool | None = _key(None, DATA, "Read --data through tf.data block by block instead of into memory "
+                               "[default: for TFRecord files and data over 512 MB]. For CSV/Parquet shards, "
+                               "TFRecord, images.")
+    stream_cache: str | None = _key(None, DATA, "With a stream: keep the decoded training rows after the first "
+                                    "epoch, in memory or in files at this path prefix.")
     extra: dict[str, Any] = field(default_factory=dict, metadata={"group": "family", "help": ""})
 
     def __getattr__(self, name: str) -> Any:
@@ -163,10 +171,27 @@ class Config:
         return values
 
     def replace(self, **changes: Any) -> "Config":
-        return Config.from_dict({**self.to_dict(), **changes})
+        """A copy with ``changes``; a resolved config stays resolved, its changed values checked."""
+        config = Config.from_dict({**self.to_dict(), **changes})
+        if self.is_resolved:
+            config.validate()
+            own = family_params.params_of(config.model)
+            for key, value in changes.items():
+                if key in own:
+                    config.extra[key] = own[key].check(value, config.model)
+            config.__dict__["_resolved"] = True
+        return config
+
+    @property
+    def is_resolved(self) -> bool:
+        """Whether this config came out of :meth:`resolved` (so resolving it again would change nothing)."""
+        return bool(self.__dict__.get("_resolved"))
 
     def resolved(self) -> "Config":
-        """A copy with the preset applied to unset keys, the family's defaults filled in, every value checked."""
+        """A copy with the preset applied to unset keys, the family's defaults filled in, every value checked
+        (done once: a resolved config is returned as it is)."""
+        if self.is_resolved:
+            return self
         values = self.to_dict()
         if self.preset is not None:
             if self.preset not in PRESETS:
@@ -195,6 +220,7 @@ class Config:
             values[key] = param.check(values.get(key, param.default), family)
         config = Config.from_dict(values)
         config.validate()
+        config.__dict__["_resolved"] = True
         return config
 
     def validate(self) -> None:

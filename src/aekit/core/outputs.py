@@ -13,7 +13,7 @@ is refused before any work, naming a few of the files found, unless the user pas
 
 **Files.** A file is written where none is, or over one only with overwrite; never over one of the inputs.
 
-Every write is atomic (a temporary file renamed into place, see :mod:`aekit.atomic`), and a folder written in
+Every write is atomic (a temporary file renamed into place, see :mod:`aekit.core.atomic`), and a folder written in
 one go (:func:`staged`) appears entry by entry in a few renames that are undone if one fails.
 """
 

@@ -1,7 +1,7 @@
 """Hyperparameters that a model family declares once, and the table that collects them.
 
 A family (``@register_model(..., params=[Param("beta", 1.0, "...")])``) declares its own knobs with a
-default, a help text and a type. From this one declaration they reach :class:`aekit.config.Config` (and so
+default, a help text and a type. From this one declaration they reach :class:`aekit.core.config.Config` (and so
 YAML files and ``aekit.json``), the ``aekit train`` flags, the signatures of :class:`aekit.Autoencoder` and
 :class:`aekit.AnomalyDetector` (so ``clone`` and ``get_params`` keep them) and ``aekit models NAME``.
 

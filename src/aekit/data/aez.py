@@ -1,4 +1,4 @@
-"""The ``.aez`` file format: images coded by a trained ``compression`` model (see :mod:`aekit.codec`).
+"""The ``.aez`` file format: images coded by a trained ``compression`` model (see :mod:`aekit.estimator.codec`).
 
 Layout (little-endian; ``HEADER`` below, then the optional names, the payload and a CRC)::
 

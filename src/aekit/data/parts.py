@@ -14,9 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.atomic import atomic_path
-from ..core.errors import DataError
 
-ARRAY_SUFFIXES = (".npy", ".csv", ".parquet")
 COPY_ROWS = 65_536
 
 
@@ -71,74 +69,22 @@ def join_parts(parts: list[Path], output: Path) -> None:
                 writer.close()
         else:
             arrays = [np.load(part, mmap_mode="r") for part in parts]
-            shape = (sum(len(a) for a in arrays), *arrays[0].shape[1:])
-            with open(temporary, "wb") as target:
-                np.lib.format.write_array_header_1_0(
-                    target, {"descr": np.lib.format.dtype_to_descr(arrays[0].dtype), "fortran_order": False,
-                             "shape": shape})
-                for array in arrays:
-                    for start in range(0, len(array), COPY_ROWS):
-                        target.write(np.ascontiguousarray(array[start:start + COPY_ROWS]).tobytes())
+            copy_rows(arrays, temporary, arrays[0].dtype, (sum(len(a) for a in arrays), *arrays[0].shape[1:]))
 
 
-class ArrayWriter:
-    """Rows written block by block to .npy, .csv or .parquet; the file appears only on :meth:`commit`."""
-
-    def __init__(self, path: str | Path, *, prefix: str = "x", columns=None, labels: bool = False):
-        self.path = Path(path)
-        self.suffix = self.path.suffix.lower()
-        if self.suffix not in ARRAY_SUFFIXES:
-            raise DataError(f"Cannot write {self.path.name}: expected a file ending in {', '.join(ARRAY_SUFFIXES)}.")
-        self.prefix, self.columns, self.labels = prefix, columns, labels
-        self.rows, self.shape, self.dtype = 0, None, None
-        self._context = atomic_path(self.path)
-        self._temporary = self._context.__enter__()
-        self._raw = open(self._temporary.with_suffix(".raw"), "wb") if self.suffix == ".npy" else None
-        self._writer = None
-
-    def write(self, values: np.ndarray, labels=None) -> None:
-        if self.shape is None:
-            self.shape, self.dtype = values.shape[1:], values.dtype
-        self.rows += len(values)
-        if self._raw is not None:
-            self._raw.write(np.ascontiguousarray(values, self.dtype).tobytes())
-            return
-        import pyarrow as pa
-
-        flat = values.reshape(len(values), -1)
-        names = self.columns if self.columns is not None and len(self.columns) == flat.shape[1] else \
-            [f"{self.prefix}{i}" for i in range(flat.shape[1])]
-        table = pa.table({**{name: flat[:, j] for j, name in enumerate(names)},
-                          **({"label": np.asarray(labels)} if labels is not None else {})})
-        if self._writer is None:
-            if self.suffix == ".parquet":
-                import pyarrow.parquet as pq
-
-                self._writer = pq.ParquetWriter(self._temporary, table.schema)
-            else:
-                import pyarrow.csv as pcsv
-
-                self._writer = pcsv.CSVWriter(str(self._temporary), table.schema)
-        self._writer.write_table(table)
-
-    def commit(self) -> None:
-        if self._raw is not None:
-            self._raw.close()
-            raw = Path(self._raw.name)
-            with open(self._temporary, "wb") as target, open(raw, "rb") as source:
-                np.lib.format.write_array_header_1_0(
-                    target, {"descr": np.lib.format.dtype_to_descr(np.dtype(self.dtype or np.float32)),
-                             "fortran_order": False, "shape": (self.rows, *(self.shape or ()))})
-                shutil.copyfileobj(source, target, 1 << 20)
-            raw.unlink()
-        elif self._writer is not None:
-            self._writer.close()
-        self._context.__exit__(None, None, None)
-
-    def abort(self) -> None:
-        if self._raw is not None:
-            self._raw.close()
-            Path(self._raw.name).unlink(missing_ok=True)
-        elif self._writer is not None:
-            self._writer.close()
-        self._context.__exit__(RuntimeError, RuntimeError("aborted"), None)
+def copy_rows(sources, path: Path, dtype, shape: tuple) -> None:
+    """Write the rows of ``sources`` (arrays or memory maps), in order, into a new ``.npy`` file of ``shape``, a block
+    at a time, so that memory stays bounded."""
+    if not shape[0]:
+        with open(path, "wb") as handle:
+            np.save(handle, np.zeros(shape, dtype))
+        return
+    target = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
+    row = 0
+    for source in sources:
+        for start in range(0, len(source), COPY_ROWS):
+            block = source[start:start + COPY_ROWS]
+            target[row:row + len(block)] = block
+            row += len(block)
+    target.flush()
+    del target

@@ -66,9 +66,15 @@ class Autoencoder(TransformerMixin, BaseEstimator):
 
     # -- configuration -------------------------------------------------------------------------
     def config(self) -> Config:
-        """The flat config these parameters describe (preset applied, family defaults filled in, values checked)."""
+        """The flat config these parameters describe (preset applied, family defaults filled in, values checked):
+        resolved here, once for the parameters the estimator holds."""
         keys = set(Config.estimator_keys())
-        return Config.from_dict({k: v for k, v in self.get_params().items() if k in keys}).resolved()
+        values = {k: v for k, v in self.get_params().items() if k in keys}
+        cached = self.__dict__.get("_config_for")
+        if cached is None or cached[0] != values:
+            cached = (values, Config.from_dict(values).resolved())
+            self.__dict__["_config_for"] = cached
+        return cached[1]
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X, y=None, *, resume: bool = False) -> "Autoencoder":

@@ -2,7 +2,7 @@
 
 scikit-learn reads an estimator's parameters from the signature of its ``__init__`` and ignores
 ``**kwargs``; :func:`install_signature` gives ``__init__(self, **params)`` a real signature built from
-:class:`aekit.config.Config`'s architecture and training keys, every model family's declared parameters
+:class:`aekit.core.config.Config`'s architecture and training keys, every model family's declared parameters
 (:mod:`aekit.params`) and the estimator's own. ``get_params``, ``clone``, ``GridSearchCV`` and ``help()``
 then see every parameter. A plugin that declares new parameters regenerates the signatures.
 """

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ..data.parts import ArrayWriter, run_parts, shard_groups
+from ..data.parts import run_parts, shard_groups
 from ..data.streaming import Stream
+from ..data.writers import ArrayWriter
 
 
 def encode_blocks(run: str, stream: Stream, packed: bool, output: Path) -> int:

@@ -2,7 +2,7 @@
 
 The encoder maps an image to a grid of ``latent_dim`` channels, ``downsample`` times smaller on each side; the
 code is that grid rounded to integers, which a range coder writes with the learned
-:class:`~aekit.models.entropy.FactorizedDensity` (see :mod:`aekit.codec` for the ``.aez`` files).
+:class:`~aekit.models.entropy.FactorizedDensity` (see :mod:`aekit.estimator.codec` for the ``.aez`` files).
 
 Training cannot round (no gradient), so it follows the "mixed" recipe of Minnen & Singh (2020): the rate is
 measured on the latent plus uniform noise in [-0.5, 0.5], a differentiable stand-in for rounding, while the

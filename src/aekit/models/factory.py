@@ -21,7 +21,7 @@ def build_model(config: Config, input_shape: tuple[int, ...], data_range: str = 
     default) and ``"real"`` otherwise (linear output by default). ``seed_weights`` seeds the initial weights
     with ``config.seed`` (``keras.utils.set_random_seed``); loading skips it, as saved weights replace them.
     """
-    config = config.resolved()
+    config = config.resolved()  # free for the estimator's config, which is resolved already
     spec = get_spec(config.model)
     kind = "image" if len(input_shape) == 3 else "table"
     if kind not in spec.input_kinds:

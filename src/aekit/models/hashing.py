@@ -162,7 +162,7 @@ def _similarity_gap(x, probabilities):
 
 
 @register_model("hashing", "Semantic hashing: a dense autoencoder whose code is latent_dim bits (8 to 256), for "
-                "Hamming search (aekit.retrieval).", model_class=HashingModel, params=PARAMS,
+                "Hamming search (aekit.tasks.retrieval).", model_class=HashingModel, params=PARAMS,
                 default_latent_dim=lambda shape, config: 32)
 def build_hashing(config: Config, input_shape: tuple[int, ...], data_range: str):
     if not 1 <= config.latent_dim <= 1024:

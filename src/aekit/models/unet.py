@@ -7,7 +7,7 @@ never has to squeeze through a bottleneck: a bottleneck is what a compressing au
 what a restorer does not. The network predicts a correction added to its input (residual learning, as
 DnCNN and VDSR do); when upscaling, to the input enlarged by bicubic interpolation. It has no normalisation
 layers, whose statistics would differ between a small training crop and a whole photo, and it is fully
-convolutional, so a trained model takes images of any size (:mod:`aekit.restoration` pads and tiles them).
+convolutional, so a trained model takes images of any size (:mod:`aekit.estimator.restoration` pads and tiles them).
 
 The code is a grid at the output's resolution, ``latent_dim`` channels: the last features, then the (enlarged)
 input. The decoder computes a correction from the features and adds it to that input.

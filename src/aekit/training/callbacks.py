@@ -46,17 +46,29 @@ class LearningRateLogger(keras.callbacks.Callback):
             logs["learning_rate"] = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
 
 
-class NanGuard(keras.callbacks.Callback):
-    """Stops training when a loss becomes NaN or infinite, remembering where."""
+class NanGuard(keras.callbacks.TerminateOnNaN):
+    """Keras's ``TerminateOnNaN``, which stops training at the first NaN or infinite loss, remembering the epoch
+    and the logs it happened in, so the trainer can say where and what to change."""
 
     def __init__(self):
         super().__init__()
         self.failed_epoch: int | None = None
         self.failed_logs: dict = {}
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_batch_end(self, batch, logs=None):
+        super().on_batch_end(batch, logs)
+        if self.model.stop_training and self.failed_epoch is None:
+            self.failed_epoch, self.failed_logs = self._epoch, dict(logs or {})
 
     def on_epoch_end(self, epoch, logs=None):
+        # A validation loss can become NaN while the training loss stays finite: Keras's check sees the latter.
         logs = logs or {}
-        if any(isinstance(v, float) and not math.isfinite(v) for k, v in logs.items() if "loss" in k):
+        if self.failed_epoch is None and any(isinstance(v, float) and not math.isfinite(v)
+                                             for k, v in logs.items() if "loss" in k):
             self.failed_epoch, self.failed_logs = epoch, dict(logs)
             self.model.stop_training = True
 

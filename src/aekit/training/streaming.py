@@ -1,7 +1,8 @@
 """Training an Autoencoder on a :class:`~aekit.data.streaming.Stream`: data larger than memory.
 
 One survey pass over the files counts the training and validation rows and collects what the scaler
-needs (range, integrality, per-column mean and variance, merged block by block in float64), so the
+needs (range, integrality, per-column mean and variance, merged block by block in float64 by scikit-learn's
+``StandardScaler.partial_fit``), so the
 scaling statistics are exact, not sampled. Training then reads the files again every epoch: the files in
 an order drawn from (seed, epoch), up to ``PARALLEL_FILES`` of them interleaved, the rows mixed in
 windows of about ``SHUFFLE_BYTES`` (each permuted), batches of one size (the last partial batch of an epoch is
@@ -18,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.preprocessing import StandardScaler
 
 from ..core.errors import DataError
 from ..data.streaming import Stream, read_error, validation_mask
@@ -35,8 +37,7 @@ class Survey:
     low: float = math.inf
     high: float = -math.inf
     integral: bool = True
-    mean: np.ndarray | None = None
-    m2: np.ndarray | None = None
+    moments: StandardScaler = field(default_factory=StandardScaler)  # per-column mean and variance, merged
     kept: list[np.ndarray] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -46,19 +47,16 @@ class Survey:
             return
         self.low, self.high = min(self.low, float(flat.min())), max(self.high, float(flat.max()))
         self.integral = self.integral and bool(np.array_equal(flat, np.round(flat)))
-        count, mean, m2 = len(flat), flat.mean(axis=0), flat.var(axis=0) * len(flat)
-        if self.mean is None:
-            self.mean, self.m2 = mean, m2
-        else:  # Chan et al.'s pairwise merge: stable where sum-of-squares would cancel
-            total = self.train_rows + count
-            delta = mean - self.mean
-            self.mean = self.mean + delta * count / total
-            self.m2 = self.m2 + m2 + delta**2 * self.train_rows * count / total
-        self.train_rows += count
+        self.moments.partial_fit(flat)  # Chan et al.'s pairwise merge: stable where sums of squares would cancel
+        self.train_rows += len(flat)
+
+    @property
+    def mean(self) -> np.ndarray:
+        return self.moments.mean_
 
     @property
     def std(self) -> np.ndarray:
-        return np.sqrt(self.m2 / max(self.train_rows, 1))
+        return np.sqrt(self.moments.var_)
 
 
 def validation_period(validation_split: float) -> int:

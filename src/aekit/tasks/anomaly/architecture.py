@@ -6,20 +6,18 @@ One rule for every dataset, never tuned per dataset (benchmarks/anomaly.py shows
   at ``columns - 1``. Narrow tables keep most of their dimensions, because their anomalies often differ in a
   direction of little variance that a tight code would discard with the noise; wide ones still compress hard;
 - a two-layer encoder about twice as wide as the input (16 to 256 units), mirrored by the decoder;
-- about ``STEPS_PER_EPOCH`` batches per epoch (so the batch grows with the data, 16 to 512 rows) and a fixed
-  budget of ``STEP_BUDGET`` optimiser steps within [MIN_EPOCHS, MAX_EPOCHS] epochs: small tables get more
-  epochs, large ones fewer, and training time stays nearly flat in the number of rows.
+- about 32 batches per epoch (so the batch grows with the data, 16 to 512 rows) and a fixed budget of 500
+  optimiser steps within 10 to 100 epochs: small tables get more epochs, large ones fewer, and training time
+  stays nearly flat in the number of rows (the rule of :data:`aekit.core.budget.DETECTOR`).
 """
 
 from __future__ import annotations
 
 import math
 
+from ...core.budget import DETECTOR
+
 MAX_LATENT = 32
-STEPS_PER_EPOCH = 32
-MIN_BATCH, MAX_BATCH = 16, 512
-STEP_BUDGET = 500
-MIN_EPOCHS, MAX_EPOCHS = 10, 100
 
 
 def auto_architecture(n_features: int) -> tuple[list[int], int]:
@@ -32,12 +30,10 @@ def auto_architecture(n_features: int) -> tuple[list[int], int]:
 
 
 def auto_batch_size(train_rows: float) -> int:
-    """A power of two giving about ``STEPS_PER_EPOCH`` batches per epoch, within [MIN_BATCH, MAX_BATCH]."""
-    target = max(1.0, train_rows / STEPS_PER_EPOCH)
-    return int(min(MAX_BATCH, max(MIN_BATCH, 2 ** round(math.log2(target)))))
+    """A power of two giving about 32 batches per epoch, 16 to 512 rows (:data:`aekit.core.budget.DETECTOR`)."""
+    return DETECTOR.batch_size(train_rows)
 
 
 def auto_epochs(train_rows: float, batch_size: int) -> int:
-    """Epochs that give about ``STEP_BUDGET`` optimiser steps, within [MIN_EPOCHS, MAX_EPOCHS]."""
-    steps_per_epoch = max(1, math.ceil(train_rows / max(1, int(batch_size))))
-    return max(MIN_EPOCHS, min(MAX_EPOCHS, math.ceil(STEP_BUDGET / steps_per_epoch)))
+    """Epochs that give about 500 optimiser steps, 10 to 100 of them (:data:`aekit.core.budget.DETECTOR`)."""
+    return DETECTOR.epochs(train_rows, batch_size)

@@ -117,13 +117,12 @@ def threshold_for_objective(scores, y, objective: str = "f1", target: float | No
     elif isinstance(target, bool) or not isinstance(target, Real) or not 0 < target <= 1:
         raise ConfigError(f"Received target={target!r}; objective={objective!r} needs a target in (0, 1], "
                           "e.g. target=0.9 for 90 %.")
-    # Candidate thresholds: just below each distinct score, so flagging "> threshold" includes that score.
-    order = np.argsort(-scores, kind="stable")
-    sorted_scores, sorted_y = scores[order], y[order]
-    distinct = np.r_[np.flatnonzero(np.diff(sorted_scores) != 0), len(scores) - 1]  # last index of each score
-    true_pos = np.cumsum(sorted_y)[distinct].astype(np.float64)
-    flagged = (distinct + 1).astype(np.float64)
-    precision, recall = true_pos / flagged, true_pos / positives
+    from sklearn.metrics import precision_recall_curve
+
+    # Precision and recall of flagging "score >= cut" for each distinct score, highest cut first (scikit-learn
+    # lists them lowest first, then appends recall 0); ties between objectives go to the highest cut.
+    precision, recall, cuts = precision_recall_curve(y, scores)
+    precision, recall, cuts = precision[-2::-1], recall[-2::-1], cuts[::-1]
     with np.errstate(invalid="ignore", divide="ignore"):
         f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
     if objective == "f1":
@@ -137,13 +136,11 @@ def threshold_for_objective(scores, y, objective: str = "f1", target: float | No
             raise DataError(f"No threshold reaches precision >= {target} on this labelled set (the best is "
                             f"{precision.max():.3f}). Lower the target or improve the model.")
         best = int(meets[-1])  # the most rows flagged that keep the precision
-    cut = sorted_scores[distinct[best]]
-    if distinct[best] + 1 < len(scores):  # midway to the next lower score: robust to float round-off
-        threshold = float((cut + sorted_scores[distinct[best] + 1]) / 2)
-    else:
-        threshold = float(np.nextafter(cut, -np.inf))
+    cut = cuts[best]
+    # The decision is "score > threshold": just below the cut, midway to the next lower score (robust to round-off).
+    threshold = float((cut + cuts[best + 1]) / 2) if best + 1 < len(cuts) else float(np.nextafter(cut, -np.inf))
     return {"threshold": threshold, "precision": float(precision[best]), "recall": float(recall[best]),
-            "f1": float(f1[best]), "flagged": int(flagged[best])}
+            "f1": float(f1[best]), "flagged": int(np.count_nonzero(scores >= cut))}
 
 
 def confusion(scores, y, threshold: float) -> dict:

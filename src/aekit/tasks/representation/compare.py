@@ -1,7 +1,7 @@
 """PCA against autoencoders at several latent sizes: test reconstruction error and wall time for each.
 
 Both sides see the data through the same scaler (pixels to [0, 1] for images, standardised columns for
-tables) and are scored by the same :func:`aekit.metrics.reconstruction_report`, so the numbers are
+tables) and are scored by the same :func:`aekit.estimator.metrics.reconstruction_report`, so the numbers are
 directly comparable and, for MNIST, in the units of Hinton & Salakhutdinov (2006).
 """
 

@@ -194,7 +194,7 @@ class HammingIndex:
 
     # -- files -------------------------------------------------------------------------------------
     def save(self, path, overwrite: bool = False) -> None:
-        """Write the index as an ``.aeidx`` file (see :mod:`aekit.retrieval.file_format`), atomically; an existing
+        """Write the index as an ``.aeidx`` file (see :mod:`aekit.tasks.retrieval.file_format`), atomically; an existing
         file is replaced only with ``overwrite`` (see :mod:`aekit.core.outputs`)."""
         from ...core.outputs import check_file
         from .file_format import write_index
