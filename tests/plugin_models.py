@@ -119,3 +119,30 @@ def build_toy_binary(config, input_shape, data_range):
     hidden = keras.layers.Dense(32, activation="elu")(latent)
     out = keras.layers.Dense(math.prod(input_shape), activation="sigmoid")(hidden)
     return encoder, keras.Model(latent, keras.layers.Reshape(input_shape)(out), name="decoder")
+
+
+TOY_RADIUS = 7
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class ToyCodecModel(ToyGridModel):
+    """A grid model that can compress: its code rounded to integer symbols, coded with a uniform table."""
+
+    abilities = ("compress",)
+
+    def encode(self, inputs):
+        return ops.round(ops.clip(self.encoder(inputs, training=False), -TOY_RADIUS, TOY_RADIUS))
+
+    def entropy_tables(self):
+        import numpy as np
+
+        symbols = 2 * TOY_RADIUS + 1
+        table = np.full((self.aekit_config.latent_dim, symbols), (1 << 16) // symbols, dtype=np.int64)
+        table[:, TOY_RADIUS] += (1 << 16) - table.sum(axis=1)  # the remainder on symbol 0: totals of 2^16
+        return table
+
+
+@register_model("toy_codec", "Test plugin: a spatial code coded to .aez bytes with a uniform entropy model.",
+                model_class=ToyCodecModel, input_kinds=("image",))
+def build_toy_codec(config, input_shape, data_range):
+    return build_toy_grid(config, input_shape, data_range)

@@ -96,6 +96,21 @@ def test_plugin_parameters_reach_the_estimator_clone_and_config(digits):
         aekit.Autoencoder(model="toy_gaussian", kl_weight=-1.0).config()
 
 
+def test_plugin_abilities_need_nothing_outside_the_plugins_module(digits):
+    """A Gaussian code samples and a family that declares `compress` writes .aez bytes, by the registry alone."""
+    load_plugin(PLUGIN)
+    images = (digits[0].X[:300] * 15).astype("uint8")
+    gaussian = aekit.Autoencoder(model="toy_gaussian", latent_dim=2, epochs=1).fit(images)
+    assert gaussian.can("sample") and gaussian.sample(3).shape == (3, 8, 8, 1)
+    codec = aekit.Autoencoder(model="toy_codec", latent_dim=2, epochs=1).fit(images)
+    assert codec.can("compress") and not gaussian.can("compress")
+    data = codec.compress(images[:5])
+    decoded = codec.decompress(data)
+    assert decoded.shape == (5, 8, 8, 1) and decoded.dtype == "uint8"
+    with pytest.raises(ConfigError, match="no entropy model"):
+        gaussian.compress(images[:5])
+
+
 def test_missing_plugin_module_is_a_clear_error():
     with pytest.raises(ConfigError, match="Could not import model plugin 'no_such_pkg.models'"):
         load_plugin("no_such_pkg.models")

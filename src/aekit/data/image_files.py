@@ -38,10 +38,7 @@ def collect(paths: list[str]) -> list[ImageFile]:
     for spec in paths:
         path = Path(spec)
         if path.is_dir():
-            found = images_in(path)
-            if not found:
-                raise DataError(f"The folder {path} holds no images (PNG, JPEG, BMP, GIF or TIFF).")
-            files += [read_image_file(p, p.relative_to(path)) for p in found]
+            files += [read_image_file(p, p.relative_to(path)) for p in images_in(path)]
         elif not path.exists():
             raise DataError(f"Image file not found: {spec}. Check the path (relative paths start at {Path.cwd()}).")
         elif path.suffix.lower() in IMAGE_SUFFIXES:

@@ -33,8 +33,11 @@ def files(spec) -> list[Path]:
 
 
 def images_in(folder: Path) -> list[Path]:
-    """Every image file below ``folder`` (sub-folders included), sorted."""
-    return sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    """Every image file below ``folder`` (sub-folders included), sorted; a folder of none is a DataError."""
+    found = sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    if not found:
+        raise DataError(f"The folder {folder} holds no images (PNG, JPEG, BMP, GIF or TIFF).")
+    return found
 
 
 def missing(spec) -> DataError:

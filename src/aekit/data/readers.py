@@ -123,8 +123,6 @@ def read_image_folder(folder: Path, image_size) -> Dataset:
     """Read every image below ``folder``; the first sub-folder level names the class."""
     paths = images_in(folder)
     labels = [p.relative_to(folder).parts[0] if len(p.relative_to(folder).parts) > 1 else "" for p in paths]
-    if not paths:
-        raise DataError(f"The folder {folder} holds no images (PNG, JPEG, BMP, GIF or TIFF) and no data file.")
     dataset = read_images(paths, image_size, folder.name, labels)
     dataset.meta["files"] = [str(p.relative_to(folder)) for p in paths]
     return dataset

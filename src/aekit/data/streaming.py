@@ -174,10 +174,7 @@ def _open(spec: str, label_column: str | None, image_size) -> Stream:
 def _expand(spec: str) -> list[Path]:
     path = Path(spec).expanduser()
     if path.is_dir():
-        paths = images_in(path)
-        if not paths:
-            raise DataError(f"The folder {path} holds no images (PNG, JPEG, BMP, GIF or TIFF).")
-        return paths
+        return images_in(path)
     if path.exists():
         return [path]
     if is_pattern(spec):
