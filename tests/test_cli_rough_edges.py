@@ -119,3 +119,12 @@ def test_image_shape_turns_rows_into_images(pixel_csv, tmp_path):
     assert aekit.load(tmp_path / "run").input_shape_ == (28, 28, 1)
     bad = invoke("train", "--data", pixel_csv, "--image-shape", "28,28", "-o", tmp_path / "bad")
     assert bad.exit_code == 2 and "needs 784 values per row, but mnist_train.csv has 785 feature columns" in bad.stderr
+
+
+def test_a_flag_with_numeric_choices_gives_a_number():
+    """`--upscale 2` reached the model as the text '2' and was refused (``expected one of 1, 2, 4``)."""
+    from aekit.cli import cli
+
+    context = cli.commands["train"].make_context("train", ["--model", "unet", "--upscale", "2", "--downsample", "8"])
+    assert context.params["upscale_factor"] == 2 and context.params["downsample"] == 8
+    assert isinstance(context.params["upscale_factor"], int)

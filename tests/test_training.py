@@ -39,7 +39,9 @@ def test_nan_guard_stops_with_a_clear_message(table_csv):
 
 
 def _history(run):
-    return aekit.runs.directory.read_history(run / "history.csv")
+    from aekit.runs import read_history
+
+    return read_history(run / "history.csv")
 
 
 def test_kill_9_during_epoch_3_then_resume_matches_an_uninterrupted_run(tmp_path):

@@ -10,10 +10,17 @@ The package is layered; each layer imports only the ones below it (checked by im
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from .core.backend import choose_backend as _choose_backend
 from .core.backend import quiet_tensorflow_logs as _quiet_tensorflow_logs
 from .core.errors import AekitError, ArtifactError, ConfigError, DataError, NotFittedError, OutputError, TrainingError
+
+if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use (__getattr__)
+    from .core.config import Config
+    from .estimator import Autoencoder, compress, decompress
+    from .tasks.anomaly import AnomalyDetector
+    from .tasks.representation import Classifier
 
 _quiet_tensorflow_logs()
 _choose_backend()

@@ -1,23 +1,27 @@
-"""The `aekit` command line: a thin layer over the Python API."""
+"""The `aekit` command line: a thin layer over the Python API.
+
+Building the commands imports no engine: ``aekit --help``, ``--version``, ``aekit CMD --help`` and shell completion
+start at once. :func:`main` chooses the backend for the command (see :mod:`aekit.cli.backend`); Keras loads when
+the command starts.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from .backend import prepare_command_line
+import click
 
-prepare_command_line()  # before anything imports Keras: this command's backend, and Keras's start-up notes hushed
-
-import click  # noqa: E402
-
-from .compress import COMMANDS as COMPRESS_COMMANDS  # noqa: E402
-from .generate import COMMANDS as GENERATE_COMMANDS  # noqa: E402
-from .index import COMMANDS as INDEX_COMMANDS  # noqa: E402
-from .options import add_plugin_flags, handle_errors, overwrite_option  # noqa: E402
-from .restore import COMMANDS as RESTORE_COMMANDS  # noqa: E402
-from .train import COMMANDS as TRAIN_COMMANDS  # noqa: E402
-from .train import train_into  # noqa: E402
+from .backend import is_command_line, prepare_command_line
+from .compress import COMMANDS as COMPRESS_COMMANDS
+from .detect import detect
+from .generate import COMMANDS as GENERATE_COMMANDS
+from .index import COMMANDS as INDEX_COMMANDS
+from .options import add_plugin_flags, handle_errors, overwrite_option
+from .represent import COMMANDS as REPRESENT_COMMANDS
+from .restore import COMMANDS as RESTORE_COMMANDS
+from .train import COMMANDS as TRAIN_COMMANDS
+from .train import train_into
 
 DEMO_CONFIG = {"model": "deep", "hidden": [48, 32], "latent_dim": 10, "epochs": 150, "batch_size": 64,
                "learning_rate": 3e-3, "patience": 30}
@@ -29,7 +33,7 @@ DEMO_CONFIG = {"model": "deep", "hidden": [48, 32], "latent_dim": 10, "epochs": 
               help="Import a model plugin module (repeatable; also AEKIT_PLUGINS=a,b): its families and their "
                    "flags become available, and runs trained with them may load.")
 @click.version_option(package_name="aekit")
-@handle_errors
+@handle_errors(engines=False)
 def cli(debug, plugins):
     """aekit: train, inspect, save and reuse autoencoders.
 
@@ -52,7 +56,8 @@ def cli(debug, plugins):
     add_plugin_flags(cli)
 
 
-for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS, *RESTORE_COMMANDS, *COMPRESS_COMMANDS):
+for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS, *RESTORE_COMMANDS, *COMPRESS_COMMANDS,
+                 *REPRESENT_COMMANDS, detect):
     cli.add_command(_command)
 
 
@@ -115,16 +120,9 @@ def demo(output, overwrite, quiet):
                f"or run: tensorboard --logdir {output}/tensorboard")
 
 
-from .detect import detect  # noqa: E402 - the `aekit detect` group lives in its own module
-
-cli.add_command(detect)
-
-from .represent import register as _register_representation  # noqa: E402 - compare, embed, probe, ...
-
-_register_representation(cli)
-
-
 def main() -> None:
+    if is_command_line():
+        prepare_command_line(cli, sys.argv[1:])
     cli(prog_name="aekit")
 
 

@@ -1,4 +1,9 @@
-"""The command line's backend: chosen from the command before Keras is imported (see :mod:`aekit.core.backend`)."""
+"""The command line's backend, chosen from the command before Keras is imported (see :mod:`aekit.core.backend`).
+
+The command line is read by click itself (``make_context(..., resilient_parsing=True)``: parsed, nothing run), so
+the choice sees the same model, run directory and flags as the command will. Keras and TensorFlow are imported
+once the command starts (:func:`start_engines`), never for ``--help``, ``--version`` or shell completion.
+"""
 
 from __future__ import annotations
 
@@ -6,70 +11,68 @@ import os
 import sys
 from pathlib import Path
 
-from ..core.backend import DEFAULT_BACKEND, DENSE_BACKEND, DENSE_FAMILIES, choose_backend
+import click
+
+from ..core.backend import DEFAULT_BACKEND, DENSE_BACKEND, DENSE_FAMILIES, choose_backend, installed, reason
 from ..runs.layout import recorded_family
 
-COMMAND_GROUPS = ("detect", "index")
-# Commands whose first argument is a run directory.
-RUN_COMMANDS = ("evaluate", "encode", "reconstruct", "embed", "probe", "classify", "projector", "score", "report",
-                "explain", "sample", "interpolate", "denoise", "upscale", "compress", "decompress", "build")
+# Commands that never touch TensorFlow (no tf.data, no TensorBoard): on JAX, importing it would add seconds of
+# start-up and hundreds of MB to scoring a file.
+WITHOUT_TENSORFLOW = (("detect", "score"), ("detect", "report"), ("detect", "explain"), ("models",), ("datasets",),
+                      ("info",))
+# Commands that train the deep family unless told otherwise.
+TRAINS_DEEP = (("train",), ("detect", "fit"), ("demo",), ("compare",))
 
 
-def backend_for_command(arguments: list[str]) -> str:
+def parse(group: click.Group, arguments: list[str]) -> tuple[tuple[str, ...], dict]:
+    """``(command path, its parameters)`` of an ``aekit`` command line, as click reads it (nothing runs);
+    ``((), {})`` where it cannot be read (it fails properly once it runs)."""
+    try:
+        context = group.make_context("aekit", list(arguments), resilient_parsing=True)
+        path, params, command = [], {}, group
+        while isinstance(command, click.Group):
+            rest = [*context._protected_args, *context.args] if hasattr(context, "_protected_args") else context.args
+            if not rest:
+                break
+            name, command, rest = command.resolve_command(context, rest)
+            if command is None:
+                break
+            path.append(name)
+            context = command.make_context(name, rest, parent=context, resilient_parsing=True)
+            params = dict(context.params)
+        return tuple(path), params
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, IndexError):
+        return (), {}
+
+
+def backend_for_command(arguments: list[str], group: click.Group | None = None) -> str:
     """The backend for an ``aekit`` command line: JAX when the model it trains or uses is a dense family, and
     for multi-worker training (keras.distribution runs on JAX)."""
-    words = _positionals(arguments)
-    distributed = any(a.startswith("--workers") for a in arguments) or \
-        bool(os.environ.get("KERAS_DISTRIBUTION_JOB_ADDRESSES"))
-    if words[:1] == ["train"] and distributed:
+    if group is None:
+        from . import cli as group
+    path, params = parse(group, arguments)
+    if path == ("train",) and (params.get("workers") or os.environ.get("KERAS_DISTRIBUTION_JOB_ADDRESSES")):
         return DENSE_BACKEND
-    family = _family_of_command(arguments)
-    return DENSE_BACKEND if family in DENSE_FAMILIES else DEFAULT_BACKEND
+    return DENSE_BACKEND if family_of_command(path, params) in DENSE_FAMILIES else DEFAULT_BACKEND
 
 
-def _family_of_command(arguments: list[str]) -> str | None:
-    options = _options(arguments)
-    words = _positionals(arguments)
-    if "--model" in options:
-        return options["--model"]
-    if "--models" in options:  # compare: dense only if every model is
-        families = options["--models"].split(",")
-        return families[0] if all(f in DENSE_FAMILIES for f in families) else None
-    grouped = bool(words) and words[0] in COMMAND_GROUPS  # `detect score RUN ...`, `index build RUN ...`
-    command = (words[1] if len(words) > 1 else None) if grouped else (words[0] if words else None)
-    if command == "train":
-        if "--resume" in arguments and ("-o" in options or "--output" in options):
-            return recorded_family(options.get("-o") or options.get("--output"), resuming=True) or "deep"
-        config_file = next((w for w in words[1:] if w.endswith((".yaml", ".yml", ".json"))), None)
-        return _model_in_config_file(config_file) if config_file else "deep"
-    if command in ("fit", "demo", "compare"):
+def family_of_command(path: tuple[str, ...], params: dict) -> str | None:
+    """The model family a parsed command trains or uses, where the command line or a file says it."""
+    if params.get("model"):
+        return str(params["model"])
+    if params.get("models"):  # compare: dense only if every model is
+        families = [f.strip() for f in str(params["models"]).split(",") if f.strip()]
+        return families[0] if families and all(f in DENSE_FAMILIES for f in families) else None
+    if path == ("train",):
+        if params.get("resume") and params.get("output"):
+            return recorded_family(params["output"], resuming=True) or "deep"
+        if params.get("config_file"):
+            return _model_in_config_file(params["config_file"])
+    if path in TRAINS_DEEP:
         return "deep"
-    if command in RUN_COMMANDS:
-        position = 2 if grouped else 1
-        if len(words) > position:
-            return recorded_family(words[position])
+    if params.get("run"):
+        return recorded_family(params["run"])
     return None
-
-
-def _options(arguments: list[str]) -> dict[str, str]:
-    return {arg: value for arg, value in zip(arguments, arguments[1:]) if arg.startswith("-")}
-
-
-def _positionals(arguments: list[str]) -> list[str]:
-    """The words that are neither options nor option values (a heuristic: flags that take no value are few)."""
-    flags = {"--resume", "--quiet", "--debug", "--json", "--packed", "--normal-only", "--robust", "--no-standardize",
-             "--tied", "--no-tied", "--early-stopping", "--no-early-stopping", "--help", "-h", "--html", "--no-html",
-             "--save", "--per-image", "--slerp", "--nll", "--version"}
-    # --plugin's module is a value: skipped like every option value.
-    words, skip = [], False
-    for arg in arguments:
-        if skip:
-            skip = False
-        elif arg.startswith("-"):
-            skip = arg not in flags and "=" not in arg
-        else:
-            words.append(arg)
-    return words
 
 
 def _model_in_config_file(path: str) -> str:
@@ -82,27 +85,32 @@ def _model_in_config_file(path: str) -> str:
     return str(values.get("model", "deep")) if isinstance(values, dict) else "deep"
 
 
-# Commands that never touch TensorFlow (no tf.data, no TensorBoard): on JAX, importing it would add seconds of
-# start-up and hundreds of MB to scoring a file.
-WITHOUT_TENSORFLOW = (("detect", "score"), ("detect", "report"), ("detect", "explain"), ("models",), ("datasets",))
-
-
-def prepare_command_line() -> None:
-    """In the ``aekit`` process: choose the backend for the command, then import the engines quietly."""
+def is_command_line() -> bool:
+    """Whether this process is the ``aekit`` command (``aekit``, ``python -m aekit``, ``python -m aekit.cli``), not
+    a program that imported it (tests, notebooks)."""
     program = Path(sys.argv[0])
-    # `aekit`, `python -m aekit` or `python -m aekit.cli` (while the package imports, argv[0] is still "-m").
-    ours = program.name == "aekit" or sys.argv[0] == "-m" or \
+    return program.name == "aekit" or sys.argv[0] == "-m" or \
         (program.name == "__main__.py" and program.parent.name in ("aekit", "cli"))
-    if not ours:
-        return  # imported by another program (tests, notebooks): nothing to choose here
-    arguments = sys.argv[1:]
-    choose_backend(backend_for_command(arguments))
-    words = tuple(_positionals(arguments))
-    import_engines_quietly(tensorflow=not any(words[:len(c)] == c for c in WITHOUT_TENSORFLOW))
 
 
-def import_engines_quietly(tensorflow: bool = True) -> None:
-    """Import Keras (and TensorFlow) with native stderr closed: their C++ start-up notes bury the CLI's output."""
+def prepare_command_line(group: click.Group, arguments: list[str]) -> None:
+    """In the ``aekit`` process, before click runs the command: choose the backend for it."""
+    choose_backend(backend_for_command(arguments, group))
+    _COMMAND[:] = [parse(group, arguments)[0]]
+
+
+_COMMAND: list[tuple[str, ...]] = []
+_STARTED: list[bool] = []
+
+
+def start_engines() -> None:
+    """Import Keras (and TensorFlow, unless the command never uses it) once, as a command starts, with native
+    stderr closed: their C++ start-up notes bury the command's output."""
+    if _STARTED or not is_command_line():
+        return
+    _STARTED.append(True)
+    path = _COMMAND[0] if _COMMAND else ()
+    tensorflow = installed("tensorflow") and not any(path[:len(c)] == c for c in WITHOUT_TENSORFLOW)
     if os.environ.get("AEKIT_DEBUG"):
         return
     sys.stderr.flush()
@@ -119,3 +127,19 @@ def import_engines_quietly(tensorflow: bool = True) -> None:
         os.close(saved)
 
 
+def backend_note():
+    """A Keras callback that says, as training starts, which Keras backend runs it and why (to stderr: it is no
+    result). At the start of training, not before: a refused setting's error must come first and alone. Once per
+    command, though a robust detector trains several times."""
+    import keras
+
+    class BackendNote(keras.callbacks.Callback):
+        said = False
+
+        def on_train_begin(self, logs=None):
+            if not self.said:
+                self.said = True
+                click.echo(f"Training on Keras {keras.__version__} with the {keras.backend.backend()} backend "
+                           f"({reason()}).", err=True)
+
+    return BackendNote()

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ..core.outputs import check_file
-from ..tasks.anomaly.columns import check_training_rows
-from ..tasks.anomaly.detector import DEFAULT_OVERRIDES, MIN_TRAINING_ROWS
+from ..tasks.anomaly.defaults import DEFAULT_OVERRIDES, MIN_TRAINING_ROWS
+from .backend import backend_note
 from .options import config_options, handle_errors, overwrite_option
 
 NAN_HELP = ("Empty/NaN feature cells: error (stop, naming the row and column), impute (training column mean) "
@@ -118,6 +118,8 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
     detector.check_params()
     check_run_dir(output, overwrite=overwrite, inputs=[data])
     dataset, labels = read_training_table(data, label_column, nan_policy, partial=use_labels)
+    from ..tasks.anomaly.columns import check_training_rows
+
     check_training_rows(dataset, MIN_TRAINING_ROWS)
     if labels is not None and not normal_only and not use_labels and labels.any():
         click.echo(f"Warning: training on all {len(labels):,} rows, including the {int(labels.sum()):,} labelled as "
@@ -125,7 +127,7 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
     train, validation = split_for_threshold(dataset, labels, normal_only, objective, validation_fraction,
                                             seed=int(params.get("seed", 0)))
     started = time.perf_counter()
-    detector.fit(train, labels if use_labels else None)
+    detector.fit(train, labels if use_labels else None, callbacks=[backend_note()])
     if objective:
         detector.fit_threshold(validation.X, validation.y, objective=strategy, target=target)
     detector.save(output, overwrite=True)  # checked before training

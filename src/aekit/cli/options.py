@@ -13,9 +13,12 @@ from typing import Any
 
 import click
 
-from .. import models  # noqa: F401 - registers the built-in families, whose parameters become flags
 from ..core import params as family_params
 from ..core.config import CHOICES, Config
+from ..models.declared import declare_builtin_params
+from .backend import start_engines
+
+declare_builtin_params()  # the built-in families' parameters become flags, with no engine imported
 
 
 def _int_list(value):
@@ -58,8 +61,9 @@ def _flag(name: str, value_type, help_text: str, choices=None, aliases: tuple[st
         return click.Option([f"{flag}/--no-{flag[2:]}", name], default=None, help=help_text)
     if value_type is list:
         return click.Option(names, default=None, callback=lambda c, p, v: _int_list(v), help=help_text)
-    if choices:
-        return click.Option(names, type=click.Choice([str(c) for c in choices]), default=None, help=help_text)
+    if choices:  # the command line gives text: back to the declared type (--upscale 2 is the integer 2)
+        return click.Option(names, type=click.Choice([str(c) for c in choices]), default=None, help=help_text,
+                            callback=lambda context, option, value: None if value is None else value_type(value))
     return click.Option(names, type=value_type, default=None, help=help_text)
 
 
@@ -139,19 +143,25 @@ def debugging() -> bool:
     return bool(os.environ.get("AEKIT_DEBUG")) or (context is not None and context.find_root().params.get("debug"))
 
 
-def handle_errors(function):
-    """Print AekitErrors as one paragraph and exit 2; --debug (or AEKIT_DEBUG=1) adds the traceback."""
+def handle_errors(function=None, *, engines: bool = True):
+    """Print AekitErrors as one paragraph and exit 2; --debug (or AEKIT_DEBUG=1) adds the traceback. A command
+    (``engines``) starts Keras first, quietly (see :func:`aekit.cli.backend.start_engines`)."""
 
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        from ..core.errors import AekitError
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            from ..core.errors import AekitError
 
-        try:
-            return function(*args, **kwargs)
-        except AekitError as exc:
-            if debugging():
-                traceback.print_exc()
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(2)
+            if engines:
+                start_engines()
+            try:
+                return function(*args, **kwargs)
+            except AekitError as exc:
+                if debugging():
+                    traceback.print_exc()
+                click.echo(f"Error: {exc}", err=True)
+                sys.exit(2)
 
-    return wrapper
+        return wrapper
+
+    return decorate(function) if function is not None else decorate

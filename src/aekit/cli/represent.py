@@ -311,8 +311,3 @@ def projector(run, positional, source, max_points, seed, output, overwrite):
 
 
 COMMANDS = (compare, embed, probe, classify, projector)
-
-
-def register(group: click.Group) -> None:
-    for command in COMMANDS:
-        group.add_command(command)

@@ -11,6 +11,7 @@ from click.core import ParameterSource
 
 from ..core.config import Config
 from ..core.outputs import check_file
+from .backend import backend_note
 from .options import config_options, handle_errors, load_autoencoder, overwrite_option
 from .sources import DATA_KEYS, DataSource, data_options
 
@@ -93,7 +94,7 @@ def train(config_file, source, output, overwrite, resume, quiet, workers, worker
 def train_into(estimator, dataset, resume: bool = False):
     """Fit ``estimator`` (whose ``run_dir`` is the run) and say what was written; returns it."""
     output = estimator.run_dir
-    estimator.fit(dataset, resume=resume)
+    estimator.fit(dataset, resume=resume, callbacks=[backend_note()])
     if estimator.run_dir_ is None:  # a worker of a group: the chief wrote the run
         click.echo(f"Worker done: {len(estimator.history_.get('loss', []))} epochs, final loss "
                    f"{estimator.history_['loss'][-1]:.6g}; the chief (worker 0) writes the run directory.")

@@ -108,7 +108,7 @@ def unpack(data: bytes, source: str = "the data") -> Container:
 
 def encode_symbols(symbols: np.ndarray, tables: np.ndarray, low: int) -> np.ndarray:
     """Integer symbols ``(n, h, w, c)`` -> the range coder's words, channel by channel."""
-    import constriction
+    constriction = _range_coder()
 
     encoder = constriction.stream.queue.RangeEncoder()
     for channel, table in enumerate(tables):
@@ -118,7 +118,7 @@ def encode_symbols(symbols: np.ndarray, tables: np.ndarray, low: int) -> np.ndar
 
 
 def decode_symbols(words: np.ndarray, tables: np.ndarray, low: int, shape: tuple[int, ...]) -> np.ndarray:
-    import constriction
+    constriction = _range_coder()
 
     decoder = constriction.stream.queue.RangeDecoder(np.ascontiguousarray(words, np.uint32))
     per_channel = int(np.prod(shape[:-1]))
@@ -126,8 +126,20 @@ def decode_symbols(words: np.ndarray, tables: np.ndarray, low: int, shape: tuple
     return np.stack(channels, axis=-1).reshape(shape).astype(np.int32) + low
 
 
+def _range_coder():
+    try:
+        import constriction
+    except ImportError:
+        from ..core.errors import ConfigError
+
+        raise ConfigError("Compressing to .aez files needs the range coder constriction, which is not installed: "
+                          "`pip install 'aekit[codec]'` (on Linux aarch64 it is built from source and needs Rust).") \
+            from None
+    return constriction
+
+
 def _model(table: np.ndarray):
-    import constriction
+    constriction = _range_coder()
 
     # Integer frequencies over a power-of-two total: exact in float64, so both sides build the same model.
     return constriction.stream.model.Categorical(table.astype(np.float64) / table.sum(), perfect=False)

@@ -1,4 +1,5 @@
-"""Seeded train/validation splits and the tf.data input pipeline used for training."""
+"""Seeded train/validation splits, and the batches training takes from arrays in memory: the same batches on every
+backend, with TensorFlow (tf.data) or without it (NumPy)."""
 
 from __future__ import annotations
 
@@ -24,71 +25,170 @@ def fingerprint(X: np.ndarray) -> str:
     return digest.hexdigest()[:16]
 
 
+def epoch_order(n: int, batch_size: int, seed: int, epoch: int) -> np.ndarray:
+    """The order of the ``n`` rows in ``epoch``: a permutation drawn from (seed, epoch) alone, filled up to whole
+    batches with the first rows of that order (every batch has the same number of rows)."""
+    order = np.random.default_rng([int(seed) % (2**31), int(epoch)]).permutation(n)
+    fill = -n % batch_size
+    return np.concatenate([order, order[:fill]]) if fill else order
+
+
 class EpochShuffledDataset:
-    """A tf.data pipeline whose shuffle order is a pure function of (seed, epoch).
+    """Training batches whose order is a pure function of (seed, epoch) (:func:`epoch_order`).
 
-    The order does not depend on how many epochs this process has already run, so a run
-    resumed at epoch k sees exactly the batches an uninterrupted run sees at epoch k.
-    The pipeline is endless, one epoch after another from the epoch last given to :meth:`set_epoch`
-    (the trainer's callback calls it at each epoch's start; fit with ``steps_per_epoch=len(self)``).
-    Keras then keeps a single iterator for the whole fit: a new tf.data iterator per epoch cost
-    about 8 ms, more than the epoch itself for a small table.
+    The order does not depend on how many epochs this process has already run, so a run resumed at epoch k
+    (``set_epoch(k)`` before fitting) sees exactly the batches an uninterrupted run sees at epoch k. The batches
+    come endlessly, one epoch after another (fit with ``steps_per_epoch=len(self)``): Keras keeps one iterator
+    for the whole fit, where a new one per epoch cost about 8 ms, more than an epoch of a small table.
 
-    Every batch has the same number of rows: the last one is filled up with the first rows of the
-    epoch's order. A short last batch would be a second input shape, and so a second compilation of
-    the training step, which costs more than the whole training of a small model.
+    Every batch has the same number of rows: a short last batch would be a second input shape, and so a second
+    compilation of the training step, which costs more than the whole training of a small model.
+
+    ``dataset`` is what ``keras.Model.fit`` takes: on JAX (and wherever TensorFlow is absent) a
+    ``keras.utils.PyDataset`` that gathers batch i with NumPy; on TensorFlow a tf.data pipeline over the same
+    orders. ``part=(index, count)`` keeps one worker's share of every batch (multi-worker training).
     """
 
-    def __init__(self, X: np.ndarray, batch_size: int, seed: int, targets: np.ndarray | None = None):
-        import tensorflow as tf
-
+    def __init__(self, X: np.ndarray, batch_size: int, seed: int, targets: np.ndarray | None = None,
+                 part: tuple[int, int] = (0, 1)):
+        self.X, self.targets, self.seed = X, targets, seed
         self.n = len(X)
-        self.batch_size = batch_size = max(1, min(int(batch_size), self.n))
-        fill = -self.n % batch_size
-        self._epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
-        features = tf.constant(X)
-        labels = None if targets is None else tf.constant(targets)
-        seed_value = tf.constant(int(seed) % (2**31), tf.int64)
-        epoch = self._epoch
-        n = self.n
-
-        def one_epoch(number):
-            order = tf.random.experimental.stateless_shuffle(
-                tf.range(n, dtype=tf.int64), seed=tf.stack([seed_value, number]))
-            if fill:
-                order = tf.concat([order, order[:fill]], axis=0)
-            return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
-
-        def epochs_from_current(_):
-            return tf.data.Dataset.range(epoch.read_value(), tf.int64.max).flat_map(one_epoch)
-
-        def gather(idx):
-            batch = tf.gather(features, idx)
-            return batch if targets is None else (batch, tf.gather(labels, idx))
-
-        # One sequential gather per batch and a private one-thread pool: on a 2-core machine, tf.data's
-        # parallel map and autotuning steal the cores the training step needs (measured ~30% slower).
-        options = tf.data.Options()
-        options.threading.private_threadpool_size = 1
-        options.autotune.enabled = False
-        self.dataset = (
-            tf.data.Dataset.range(1)
-            .flat_map(epochs_from_current)
-            .map(gather)
-            .prefetch(2)
-            .with_options(options)
-        )
+        self.batch_size = max(1, min(int(batch_size), self.n))
+        self.part = part
+        self.start_epoch = 0
+        self._dataset = None
 
     def set_epoch(self, epoch: int) -> None:
-        self._epoch.assign(epoch)
+        """The epoch the batches start at (a resumed run's): set before fitting."""
+        self.start_epoch = int(epoch)
+        if self._dataset is not None and hasattr(self._dataset, "start"):
+            self._dataset.start.assign(self.start_epoch)
 
     def __len__(self) -> int:
         return -(-self.n // self.batch_size)
 
+    def rows(self, epoch: int, step: int) -> np.ndarray:
+        """The rows of batch ``step`` of ``epoch`` (this worker's share of it)."""
+        order = self._order(epoch)
+        batch = order[step * self.batch_size:(step + 1) * self.batch_size]
+        index, count = self.part
+        share = len(batch) // count
+        return batch[index * share:(index + 1) * share]
 
-def batched(X: np.ndarray, batch_size: int, targets: np.ndarray | None = None, drop_remainder: bool = False):
-    """An unshuffled tf.data pipeline for validation and inference (x alone: the model's target is x)."""
+    def _order(self, epoch: int) -> np.ndarray:
+        cached = getattr(self, "_cached_order", None)
+        if cached is None or cached[0] != epoch:
+            cached = (epoch, epoch_order(self.n, self.batch_size, self.seed, epoch))
+            self._cached_order = cached
+        return cached[1]
+
+    @property
+    def dataset(self):
+        if self._dataset is None:
+            self._dataset = _tf_batches(self) if _backend() == "tensorflow" else _numpy_batches(self)
+        return self._dataset
+
+
+def _numpy_batches(source: EpochShuffledDataset):
+    """Batch ``i`` of the fit: epoch ``start + i // steps``, its batch ``i % steps``, gathered by NumPy."""
+    import keras
+
+    class Batches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__(workers=1, use_multiprocessing=False)
+
+        @property
+        def num_batches(self):
+            return None  # endless: Keras keeps one iterator for the whole fit
+
+        def __getitem__(self, i):
+            steps = len(source)
+            rows = source.rows(source.start_epoch + i // steps, i % steps)
+            return (source.X[rows],) if source.targets is None else (source.X[rows], source.targets[rows])
+
+    return Batches()
+
+
+def _tf_batches(source: EpochShuffledDataset):
+    """The same batches as tf.data: the orders come from :func:`epoch_order`, one NumPy call per epoch."""
     import tensorflow as tf
 
+    start = tf.Variable(source.start_epoch, dtype=tf.int64, trainable=False)
+    features = tf.constant(source.X)
+    labels = None if source.targets is None else tf.constant(source.targets)
+    size, index, count = len(source) * source.batch_size, *source.part
+
+    def one_epoch(number):
+        order = tf.numpy_function(lambda e: epoch_order(source.n, source.batch_size, source.seed, int(e)), [number],
+                                  tf.int64)
+        order.set_shape([size])
+        return tf.data.Dataset.from_tensor_slices(order).batch(source.batch_size)
+
+    def epochs_from_start(_):
+        return tf.data.Dataset.range(start.read_value(), tf.int64.max).flat_map(one_epoch)
+
+    def gather(rows):
+        share = tf.shape(rows)[0] // count
+        rows = rows[index * share:(index + 1) * share]
+        batch = tf.gather(features, rows)
+        return batch if labels is None else (batch, tf.gather(labels, rows))
+
+    # One sequential gather per batch and a private one-thread pool: on a 2-core machine, tf.data's parallel map
+    # and autotuning steal the cores the training step needs (measured ~30% slower).
+    options = tf.data.Options()
+    options.threading.private_threadpool_size = 1
+    options.autotune.enabled = False
+    dataset = tf.data.Dataset.range(1).flat_map(epochs_from_start).map(gather).prefetch(2).with_options(options)
+    dataset.start = start
+    return dataset
+
+
+def batched(X: np.ndarray, batch_size: int, targets: np.ndarray | None = None, drop_remainder: bool = False,
+            part: tuple[int, int] = (0, 1)):
+    """Rows in order, in batches of ``batch_size`` (the last one partial, unless ``drop_remainder``), for validation
+    (x alone: the model's target is x): a ``keras.utils.PyDataset`` on JAX, tf.data on TensorFlow. ``part`` as for
+    :class:`EpochShuffledDataset`."""
+    if _backend() == "tensorflow":
+        return _tf_batched(X, batch_size, targets, drop_remainder, part)
+    import keras
+
+    starts = list(range(0, len(X) - (batch_size - 1 if drop_remainder else 0), batch_size))
+    index, count = part
+
+    class Validation(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__(workers=1, use_multiprocessing=False)
+
+        @property
+        def num_batches(self):
+            return len(starts)
+
+        def __getitem__(self, i):
+            rows = slice(starts[i], min(starts[i] + batch_size, len(X)))
+            share = (rows.stop - rows.start) // count
+            keep = slice(rows.start + index * share, rows.start + (index + 1) * share)
+            return (X[keep],) if targets is None else (X[keep], targets[keep])
+
+    return Validation()
+
+
+def _tf_batched(X, batch_size, targets, drop_remainder, part):
+    import tensorflow as tf
+
+    index, count = part
     data = X if targets is None else (X, targets)
-    return tf.data.Dataset.from_tensor_slices(data).batch(batch_size, drop_remainder).prefetch(tf.data.AUTOTUNE)
+    dataset = tf.data.Dataset.from_tensor_slices(data).batch(batch_size, drop_remainder)
+    if count > 1:
+        def share(*tensors):
+            size = tf.shape(tensors[0])[0] // count
+            parts = [t[index * size:(index + 1) * size] for t in tensors]
+            return parts[0] if len(parts) == 1 else tuple(parts)
+
+        dataset = dataset.map(share)
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _backend() -> str:
+    import keras
+
+    return keras.backend.backend()

@@ -122,6 +122,9 @@ def image_file_blocks(stream, files, block_rows: int, numbered: bool):
 def write_tfrecord(path, X, feature_names=None) -> None:
     """Write a table ``(rows, columns)`` as one ``tf.train.Example`` per row (a float feature per column), or
     uint8 images ``(n, h, w, c)`` as PNG bytes under ``image``: the format a TFRecord stream reads."""
+    from ..core.backend import require_tensorflow
+
+    require_tensorflow("Writing TFRecord files")
     import tensorflow as tf
 
     X = np.asarray(X)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.backend import installed, require_tensorflow
 from ..core.errors import DataError
 from .images import IMAGE_SUFFIXES
 from .paths import expand, images_in, is_pattern, missing
@@ -130,7 +131,10 @@ def should_stream(spec: str) -> bool:
     suffixes = {p.suffix.lower() for p in paths}
     if not suffixes <= set(TABLE_FORMATS) | IMAGE_SUFFIXES:
         return False
-    return bool(suffixes & {".tfrecord", ".tfrecords"}) or sum(p.stat().st_size for p in paths) > AUTO_STREAM_BYTES
+    if suffixes & {".tfrecord", ".tfrecords"}:
+        return True
+    # Without TensorFlow, large data is read into memory unless --stream asks (which then names the extra).
+    return installed("tensorflow") and sum(p.stat().st_size for p in paths) > AUTO_STREAM_BYTES
 
 
 def open_stream(spec: str, label_column: str | None = None, image_size=None, cache: str | None = None) -> Stream:
@@ -139,6 +143,7 @@ def open_stream(spec: str, label_column: str | None = None, image_size=None, cac
     ``cache``: None reads the files again every epoch; ``"memory"`` keeps the decoded training rows in memory
     after the first epoch (when they fit); a path prefix keeps them in files there (fast local disk).
     """
+    require_tensorflow("Streaming data (--stream, TFRecord files, data larger than memory)")
     stream = _open(spec, label_column, image_size)
     stream.cache = cache
     return stream

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -61,8 +63,63 @@ class Autoencoder(TransformerMixin, BaseEstimator):
     RUN_DESCRIPTION = "an autoencoder run (`aekit train`)"
     RUN_HINT = "Use it with `aekit evaluate`, `encode`, `reconstruct`, `embed`, `probe` and the other commands."
 
-    def __init__(self, **params):
-        assign_params(self, params)
+    if TYPE_CHECKING:  # generated: aekit.estimator.signature.stub; checked by tests/test_packaging.py
+        def __init__(
+            self,
+            *,
+            model: str = 'deep',
+            preset: str | None = None,
+            latent_dim: int | None = None,
+            hidden: list[int] | None = None,
+            filters: list[int] | None = None,
+            kernel_size: int = 3,
+            activation: str = 'elu',
+            code_activation: str = 'linear',
+            output_activation: str = 'auto',
+            kernel_initializer: str = 'glorot_uniform',
+            l1: float = 0.0,
+            l2: float = 0.0,
+            activity_l1: float = 0.0,
+            dropout: float = 0.0,
+            noise: str = 'none',
+            noise_level: float = 0.2,
+            tied: bool = False,
+            scaling: str = 'auto',
+            loss: str = 'auto',
+            optimizer: str = 'adam',
+            learning_rate: float = 0.001,
+            momentum: float = 0.9,
+            schedule: str = 'cosine',
+            epochs: int | str = 'auto',
+            batch_size: int | str = 'auto',
+            validation_split: float = 0.1,
+            early_stopping: bool = True,
+            patience: int = 10,
+            seed: int = 0,
+            code: Literal['spatial', 'vector'] = 'spatial',
+            downsample: Literal[2, 4, 8, 16] = 4,
+            vector_depth: Literal['auto', 'lean', 'deep'] = 'auto',
+            lmbda: float = 0.01,
+            binarizer: Literal['noise', 'straight_through'] = 'noise',
+            code_noise: float = 4.0,
+            balance_weight: float = 0.1,
+            decorrelation_weight: float = 0.1,
+            neighbour_weight: float = 0.0,
+            neighbour_targets: int = 10,
+            similarity_weight: float = 0.0,
+            upscale_factor: Literal[1, 2, 4] = 1,
+            likelihood: Literal['bernoulli', 'gaussian'] = 'bernoulli',
+            beta: float = 1.0,
+            kl_warmup: int = 0,
+            decoder_std: float = 0.0,
+            binarize: bool = False,
+            run_dir: str | os.PathLike[str] | None = None,
+            overwrite: bool = False,
+            verbose: int | str = 0,
+        ) -> None: ...
+    else:
+        def __init__(self, **params):
+            assign_params(self, params)
 
     # -- configuration -------------------------------------------------------------------------
     def config(self) -> Config:
@@ -77,8 +134,10 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         return cached[1]
 
     # -- fitting -------------------------------------------------------------------------------
-    def fit(self, X, y=None, *, resume: bool = False) -> "Autoencoder":
-        """Train on ``X`` (``y`` is ignored). ``resume=True`` continues the run in ``run_dir``.
+    def fit(self, X, y=None, *, resume: bool = False, callbacks: list | None = None) -> "Autoencoder":
+        """Train on ``X`` (``y`` is ignored). ``resume=True`` continues the run in ``run_dir``. ``callbacks`` are
+        Keras callbacks (``keras.callbacks.Callback``: loggers such as W&B's or MLflow's, pruning, your own
+        stopping rule), run after aekit's own each epoch.
 
         ``X`` may be an :func:`aekit.data.stream` of files larger than memory: they are read again every epoch.
         Arrays and streams go through the same steps (:mod:`aekit.training.sources`).
@@ -105,7 +164,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
             train, validation, preview = source.pipelines(config, scaler)
             started = time.perf_counter()
             history = fit_batches(model, train, validation, config, run_dir=run_dir, resume=resume,
-                                  verbose=self.verbose, preview=preview)
+                                  verbose=self.verbose, preview=preview, callbacks=callbacks)
             set_fitted(self, model, scaler, units, config, history, kind=source.kind,
                        feature_names=source.feature_names, data_fingerprint=source.fingerprint())
             self.training_seconds_ = time.perf_counter() - started
@@ -281,4 +340,5 @@ class Autoencoder(TransformerMixin, BaseEstimator):
                                  "one with aekit.load(path).")
 
 
-install_signature(Autoencoder, trailing={"run_dir": None, "overwrite": False, "verbose": 0})
+install_signature(Autoencoder, trailing={"run_dir": None, "overwrite": False, "verbose": 0},
+                  types={"run_dir": "str | os.PathLike[str] | None", "overwrite": "bool", "verbose": "int | str"})

@@ -9,6 +9,7 @@ then see every parameter. A plugin that declares new parameters regenerates the 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from typing import Any
 
@@ -27,8 +28,10 @@ def config_parameters(overrides: dict[str, Any] | None = None, exclude: tuple[st
 
 
 def install_signature(cls: type, *, leading: dict[str, Any] | None = None, trailing: dict[str, Any] | None = None,
-                      overrides: dict[str, Any] | None = None, exclude: tuple[str, ...] = ()) -> type:
-    """Give ``cls.__init__`` the signature: ``leading``, the config parameters, then ``trailing``."""
+                      overrides: dict[str, Any] | None = None, exclude: tuple[str, ...] = (),
+                      types: dict[str, str] | None = None) -> type:
+    """Give ``cls.__init__`` the signature: ``leading``, the config parameters, then ``trailing`` (``types``: the
+    annotations of the leading and trailing ones, for :func:`stub`)."""
 
     def refresh() -> None:
         defaults = {**(leading or {}), **config_parameters(overrides, exclude), **(trailing or {})}
@@ -36,6 +39,7 @@ def install_signature(cls: type, *, leading: dict[str, Any] | None = None, trail
         signature += [inspect.Parameter(name, _KEYWORD, default=value) for name, value in defaults.items()]
         cls.__init__.__signature__ = inspect.Signature(signature)
         cls._param_defaults = defaults
+        cls._param_types = types or {}
 
     refresh()
     family_params.on_change(refresh)
@@ -52,3 +56,38 @@ def assign_params(estimator, given: dict[str, Any]) -> None:
                             "`aekit models NAME` for the parameters.")
     for name, default in defaults.items():
         setattr(estimator, name, given.get(name, default))
+
+
+def annotation(cls: type, name: str) -> str:
+    """The type of one parameter of ``cls``, as source text: declared, or a config key's, or a family's."""
+    if name in cls._param_types:
+        return cls._param_types[name]
+    fields = {f.name: f for f in dataclasses.fields(Config)}
+    if name in fields:
+        return str(fields[name].type)
+    param = family_params.family_params()[name]
+    if param.choices is not None:
+        return "Literal[" + ", ".join(repr(choice) for choice in param.choices) + "]"
+    return "float" if param.value_type is float else param.value_type.__name__
+
+
+def stub(cls: type) -> str:
+    """The ``__init__`` that IDEs and type checkers read (a ``TYPE_CHECKING`` block in the class): the generated
+    signature with its types, for the built-in families (a plugin's parameters are left out). Regenerate it with
+    ``python -c "import aekit; from aekit.estimator.signature import stub; print(stub(aekit.Autoencoder))"``
+    (and ``aekit.AnomalyDetector``); tests/test_packaging.py fails when it is out of date.
+    """
+    lines = ["    if TYPE_CHECKING:  # generated: aekit.estimator.signature.stub; checked by tests/test_packaging.py",
+             "        def __init__(", "            self,", "            *,"]
+    from ..models.declared import BUILTIN
+
+    builtin = {param.name for params in BUILTIN.values() for param in params}
+    plugins = set(family_params.family_params()) - builtin  # a plugin's parameters are not the package's
+    for name, default in cls._param_defaults.items():
+        if name in plugins:
+            continue
+        lines.append(f"            {name}: {annotation(cls, name)} = {default!r},")
+    lines += ["        ) -> None: ...", "    else:", "        def __init__(self, **params):",
+              "            assign_params(self, params)", ""]
+    return "\n".join(lines)
+

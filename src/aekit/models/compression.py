@@ -21,21 +21,15 @@ from keras import ops
 from ..core import budget
 from ..core.config import AUTO, Config
 from ..core.errors import ConfigError
-from ..core.params import Param
 from .base import AutoencoderModel, reconstruction_of
-from .conv import DOWNSAMPLE, decoder_stages, encoder_stages, stage_filters
+from .conv import decoder_stages, encoder_stages, stage_filters
 from .declare import register_model
+from .declared import COMPRESSION_PARAMS
 from .entropy import SYMBOL_RADIUS, FactorizedDensity
 from .factory import layer_options
 from .losses import mean_reconstruction_loss
 from .naming import PACKAGE
 
-PARAMS = [
-    Param("lmbda", 0.01, "Rate-distortion trade-off: the loss is bits per pixel + lmbda * 255^2 * MSE, so a larger "
-          "lmbda gives better images in more bytes; useful values run from about 0.0003 to 0.05.",
-          minimum=0.0),
-    DOWNSAMPLE,
-]
 DEFAULT_LATENT_CHANNELS = 32
 # Rate-distortion training gains more from many small steps than from large batches (Ballé's and CompressAI's
 # recipes use 8 to 16 images): on 12,800 MNIST training images, one epoch at batch 32 took the time of one at
@@ -102,7 +96,7 @@ def settle_batch_size(config: Config, samples: int) -> Config:
 
 @register_model("compression", "Learned image codec (Ballé et al. 2017): a conv autoencoder trained on bits + "
                 "lmbda * distortion; `aekit compress` / `decompress` write and read .aez files.",
-                model_class=CompressionModel, input_kinds=("image",), params=PARAMS,
+                model_class=CompressionModel, input_kinds=("image",), params=COMPRESSION_PARAMS,
                 default_latent_dim=lambda shape, config: DEFAULT_LATENT_CHANNELS, for_data=settle_batch_size)
 def build_compression(config: Config, input_shape: tuple[int, ...], data_range: str):
     if data_range != "unit":

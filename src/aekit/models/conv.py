@@ -21,9 +21,9 @@ import keras
 
 from ..core.config import Config
 from ..core.errors import ConfigError
-from ..core.params import Param
 from .base import AutoencoderModel
 from .declare import register_model
+from .declared import CONV_PARAMS
 from .factory import code_layer, layer_options, output_activation
 from .naming import PACKAGE
 
@@ -104,10 +104,6 @@ class ConvModel(AutoencoderModel):
         return "vector" if config.code == "vector" else "grid"
 
 
-VECTOR_DEPTH = Param("vector_depth", "auto", "code=vector: deep (two convolutions per halving, and Dense layers "
-                     "of `hidden` units, default 512, beside the code) or lean (one convolution per halving, the code "
-                     "straight from the grid); auto: deep from 10,000 training images, lean below.",
-                     choices=("auto", "lean", "deep"))
 
 
 def settle_vector_depth(config: Config, samples: int) -> Config:
@@ -122,17 +118,6 @@ def _deep(config: Config) -> bool:
     return config.vector_depth == "deep"
 
 
-# Shared with the compression family, whose code is a grid too.
-DOWNSAMPLE = Param("downsample", 4, "A spatial code's grid is this many times smaller than the image on each side.",
-                   choices=(2, 4, 8, 16))
-CONV_PARAMS = [
-    Param("code", "spatial", "spatial: a grid of latent_dim channels, downsample times smaller than the image "
-          "(fully convolutional, the classic convolutional autoencoder); vector: a Dense code of latent_dim numbers "
-          "after as many halvings as bring the image to at most 7 pixels (see vector_depth).",
-          choices=("spatial", "vector")),
-    DOWNSAMPLE,
-    VECTOR_DEPTH,
-]
 
 
 def _default_latent_dim(input_shape, config: Config) -> int:

@@ -23,29 +23,13 @@ from keras import ops
 
 from ..core.config import Config
 from ..core.errors import ConfigError
-from ..core.params import Param
 from .base import AutoencoderModel, reconstruction_of
 from .declare import register_model
+from .declared import HASHING_PARAMS
 from .factory import dense_encoder_decoder, layer_options, output_activation
 from .losses import mean_reconstruction_loss
 from .naming import PACKAGE
 
-PARAMS = [
-    Param("binarizer", "noise", "How the code is made binary while training: noise (Gaussian noise on the logits "
-          "before the sigmoid, as semantic hashing did) or straight_through (threshold forward, sigmoid gradient "
-          "backward).", choices=("noise", "straight_through")),
-    Param("code_noise", 4.0, "binarizer=noise: standard deviation of the noise on the code's logits.", minimum=0.0),
-    Param("balance_weight", 0.1, "Weight of the balance term (each bit on for half the samples).", minimum=0.0),
-    Param("decorrelation_weight", 0.1, "Weight of the decorrelation term (bits uncorrelated).", minimum=0.0),
-    Param("neighbour_weight", 0.0, "Weight of the neighbour term: each input's code should agree more with the code "
-          "of its nearest other input in the batch (by distance between the inputs) than with the others'.",
-          minimum=0.0),
-    Param("neighbour_targets", 10, "Reconstruct, instead of each input, the mean of it and its k nearest training "
-          "inputs (Euclidean, in a 64-dimensional PCA space), so that the bits keep what neighbours share; "
-          "0 reconstructs the input itself (the original semantic hashing).", minimum=0),
-    Param("similarity_weight", 0.0, "Weight of the similarity term: pairs of inputs in a batch should agree in as "
-          "many bits as their centred inputs' cosine similarity says.", minimum=0.0),
-]
 DEFAULT_HIDDEN = [512, 256]
 NEIGHBOUR_DIMS = 64
 NEIGHBOUR_CHUNK = 4096  # query rows per batch of the neighbour search, to bound its memory
@@ -162,7 +146,7 @@ def _similarity_gap(x, probabilities):
 
 
 @register_model("hashing", "Semantic hashing: a dense autoencoder whose code is latent_dim bits (8 to 256), for "
-                "Hamming search (aekit.tasks.retrieval).", model_class=HashingModel, params=PARAMS,
+                "Hamming search (aekit.tasks.retrieval).", model_class=HashingModel, params=HASHING_PARAMS,
                 default_latent_dim=lambda shape, config: 32)
 def build_hashing(config: Config, input_shape: tuple[int, ...], data_range: str):
     if not 1 <= config.latent_dim <= 1024:

@@ -21,9 +21,9 @@ from keras import ops
 
 from ..core.config import Config
 from ..core.errors import ConfigError, DataError
-from ..core.params import Param
 from .base import AutoencoderModel
 from .declare import register_model
+from .declared import UNET_PARAMS
 from .factory import layer_options
 from .naming import PACKAGE
 
@@ -151,12 +151,6 @@ def bicubic_downscale(images: np.ndarray, factor: int) -> np.ndarray:
     return small
 
 
-UNET_PARAMS = [
-    # Named upscale_factor because Autoencoder.upscale is the method that applies it; the flag is --upscale.
-    Param("upscale_factor", 1, "Super-resolution: learn to enlarge images this many times (pairs made with "
-          "bicubic downscaling); 1 = same size in and out (denoising with noise=...).", choices=(1, 2, 4),
-          flag_aliases=("--upscale",)),
-]
 
 
 def _conv(x, filters: int, config: Config, name: str, strides: int = 1):

@@ -26,26 +26,16 @@ from keras import ops
 
 from ..core.config import Config
 from ..core.errors import ConfigError
-from ..core.params import Param
 from .base import AutoencoderModel
-from .conv import VECTOR_DEPTH, settle_vector_depth, stage_filters, vector_decoder, vector_features
+from .conv import settle_vector_depth, stage_filters, vector_decoder, vector_features
 from .declare import register_model
+from .declared import VARIATIONAL_PARAMS, VECTOR_DEPTH
 from .factory import dense_encoder_decoder, layer_options, output_activation
 from .naming import PACKAGE
 
 LOG_VAR_LIMIT = 10.0
 HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
 
-PARAMS = [
-    Param("likelihood", "bernoulli", "Reconstruction term: bernoulli (binary cross-entropy, data in [0, 1]) or "
-          "gaussian (squared error over a learned or fixed variance).", choices=("bernoulli", "gaussian")),
-    Param("beta", 1.0, "Weight of the KL term (beta-VAE; 1 is the ELBO).", minimum=0.0),
-    Param("kl_warmup", 0, "Epochs over which the KL weight rises linearly from 0 to beta.", minimum=0),
-    Param("decoder_std", 0.0, "Gaussian likelihood: the decoder's fixed standard deviation, in scaled units; "
-          "0 learns one per value.", minimum=0.0),
-    Param("binarize", False, "Dynamic binarisation: train on a fresh Bernoulli draw of each image (values in "
-          "[0, 1]) at every step."),
-]
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
@@ -164,7 +154,7 @@ DEFAULT_HIDDEN = [512, 256]
 
 
 @register_model("variational", "Variational autoencoder, dense: a Gaussian code (transform gives its means), "
-                "sample, interpolate, negative ELBO scores.", model_class=VariationalModel, params=PARAMS)
+                "sample, interpolate, negative ELBO scores.", model_class=VariationalModel, params=VARIATIONAL_PARAMS)
 def build_variational(config: Config, input_shape: tuple[int, ...], data_range: str):
     _check(config, data_range)
     return dense_encoder_decoder(config, input_shape, config.hidden or DEFAULT_HIDDEN,
@@ -173,7 +163,7 @@ def build_variational(config: Config, input_shape: tuple[int, ...], data_range: 
 
 @register_model("variational_conv", "Variational autoencoder, convolutional (images): the conv family's "
                 "encoder to a Gaussian code.", model_class=VariationalModel, input_kinds=("image",),
-                params=[*PARAMS, VECTOR_DEPTH], for_data=settle_vector_depth)
+                params=[*VARIATIONAL_PARAMS, VECTOR_DEPTH], for_data=settle_vector_depth)
 def build_variational_conv(config: Config, input_shape: tuple[int, ...], data_range: str):
     _check(config, data_range)
     filters = stage_filters(config, input_shape)

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..core.errors import ConfigError
 from .registry import register_estimator
 
-__all__ = ["as_estimator", "load", "register_estimator", "save_artifact"]
+__all__ = ["as_estimator", "load", "read_history", "register_estimator", "save_artifact"]
 
 
 def load(path, plugins=(), expect: type | None = None):
@@ -25,6 +25,13 @@ def load(path, plugins=(), expect: type | None = None):
     from .directory import load as load_run
 
     return load_run(path, plugins=plugins, expect=expect)
+
+
+def read_history(path) -> dict[str, list[float]]:
+    """A run's ``history.csv`` as ``{column: values by epoch}``."""
+    from .directory import read_history as read
+
+    return read(Path(path))
 
 
 def save_artifact(estimator, path, overwrite: bool = False) -> Path:

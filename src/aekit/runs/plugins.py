@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
+from .. import models
 from ..core.errors import ArtifactError
-from ..models import available_models, load_plugin
 
 ENV = "AEKIT_PLUGINS"
 _ALLOWED: list[str] = []
@@ -23,7 +23,7 @@ def env_plugins() -> list[str]:
 def allow(modules) -> None:
     """Import plugin modules now (their families register) and allow runs that name them to load."""
     for module in modules:
-        load_plugin(module)
+        models.load_plugin(module)
         if module not in _ALLOWED:
             _ALLOWED.append(module)
 
@@ -34,7 +34,7 @@ def allowed(extra=()) -> list[str]:
 
 def ensure_family(family: str, recorded: list[str], where: str, extra_allowed=()) -> None:
     """Make sure the family a run was trained with is registered, importing its plugin only if allowed."""
-    if family in available_models():
+    if family in models.available_models():
         return
     how = ("allow its module: `aekit --plugin MODULE ...`, AEKIT_PLUGINS=MODULE, or "
            "aekit.load(path, plugins=['MODULE'])")
@@ -49,7 +49,7 @@ def ensure_family(family: str, recorded: list[str], where: str, extra_allowed=()
                 f"a module because a run directory names it (its files are untrusted input). If you trust "
                 f"{module!r}, {how.replace('MODULE', module)}."
             )
-        load_plugin(module)
-    if family not in available_models():
+        models.load_plugin(module)
+    if family not in models.available_models():
         raise ArtifactError(f'{where} names model "{family}", but importing {", ".join(recorded)} did not register '
                             "it. Check that the plugin version matches the one the run was trained with.")

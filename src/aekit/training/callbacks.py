@@ -1,4 +1,4 @@
-"""Training callbacks: epoch seeding, learning-rate logging, NaN guard, image summaries, resumable checkpoints."""
+"""Training callbacks: epoch seeding, learning-rate logging, the NaN guard, resumable early stopping and checkpoints."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import keras
 import numpy as np
 
 from ..core.atomic import atomic_write_text
-from ..models.base import reconstruction_of
 
 
 def seed_generators(model: keras.Model):
@@ -21,15 +20,15 @@ def seed_generators(model: keras.Model):
 
 
 class EpochSeeder(keras.callbacks.Callback):
-    """Makes each epoch's shuffle order and dropout/noise draws a function of (seed, epoch) only, and tells the
-    model the epoch starts (``AutoencoderModel.on_epoch_begin``), so its own schedules follow resumes too."""
+    """Makes each epoch's dropout and noise draws a function of (seed, epoch) only (the batches' order is one
+    already, see :mod:`aekit.data.pipeline`), and tells the model the epoch starts
+    (``AutoencoderModel.on_epoch_begin``), so its own schedules follow resumes too."""
 
-    def __init__(self, dataset, seed: int):
+    def __init__(self, seed: int):
         super().__init__()
-        self.dataset, self.seed = dataset, seed
+        self.seed = seed
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.dataset.set_epoch(epoch)
         for i, generator in enumerate(seed_generators(self.model)):
             state = np.array([(self.seed * 1_000_003 + epoch * 7919 + i) % (2**31), 0])
             generator.state.assign(state.astype(generator.state.dtype))
@@ -71,37 +70,6 @@ class NanGuard(keras.callbacks.TerminateOnNaN):
                                              for k, v in logs.items() if "loss" in k):
             self.failed_epoch, self.failed_logs = epoch, dict(logs)
             self.model.stop_training = True
-
-
-class ImageSummary(keras.callbacks.Callback):
-    """Each epoch, writes originals above their reconstructions as a TensorBoard image summary.
-
-    For models trained on pairs, the originals are the clean targets of the inputs.
-    """
-
-    def __init__(self, images: np.ndarray, log_dir: str | Path, targets: np.ndarray | None = None):
-        super().__init__()
-        self.images = images
-        self.targets = images if targets is None else targets
-        self.log_dir = str(log_dir)
-        self._writer = None
-
-    def on_epoch_end(self, epoch, logs=None):
-        import tensorflow as tf
-
-        from ..core.plots import comparison_grid
-
-        if self._writer is None:
-            self._writer = tf.summary.create_file_writer(self.log_dir)
-        reconstructions = keras.ops.convert_to_numpy(reconstruction_of(self.model(self.images, training=False)))
-        grid = comparison_grid(self.targets, reconstructions)
-        with self._writer.as_default():
-            tf.summary.image("originals_above_reconstructions", grid[None], step=epoch)
-        self._writer.flush()
-
-    def on_train_end(self, logs=None):
-        if self._writer is not None:
-            self._writer.close()
 
 
 class ResumableEarlyStopping(keras.callbacks.EarlyStopping):

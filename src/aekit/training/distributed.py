@@ -119,20 +119,11 @@ def validation_batch(batch_size: int, rows: int) -> tuple[int, bool]:
     return max(batch, 0), True
 
 
-def local_batches(dataset):
-    """``dataset`` of global batches -> this worker's slice of each (rows ``i*b/n`` to ``(i+1)*b/n``)."""
+def local_part() -> tuple[int, int]:
+    """``(index, count)``: this worker's place among the workers; each keeps rows ``i*b/n`` to ``(i+1)*b/n`` of
+    every global batch of ``b`` rows (the pipelines cut them, see :mod:`aekit.data.pipeline`)."""
     workers = _STARTED.get("workers")
-    if workers is None:
-        return dataset
-    import tensorflow as tf
-
-    count, index = workers.count, workers.index
-
-    def part(*tensors):
-        sliced = [t[index * (tf.shape(t)[0] // count):(index + 1) * (tf.shape(t)[0] // count)] for t in tensors]
-        return sliced[0] if len(sliced) == 1 else tuple(sliced)
-
-    return dataset.map(part)
+    return (0, 1) if workers is None else (workers.index, workers.count)
 
 
 def finish_training(model) -> None:

@@ -11,7 +11,8 @@ import numpy as np
 from ..core.config import Config
 from ..core.errors import TrainingError
 from ..data.pipeline import EpochShuffledDataset, batched
-from .callbacks import Checkpointer, EpochSeeder, ImageSummary, LearningRateLogger, NanGuard, ResumableEarlyStopping
+from .callbacks import Checkpointer, EpochSeeder, LearningRateLogger, NanGuard, ResumableEarlyStopping
+from .tensorboard import TensorBoardLogger
 
 SUMMARY_IMAGES = 8
 MAX_STEPS_PER_EXECUTION = 8
@@ -50,13 +51,13 @@ def array_pipelines(x_train: np.ndarray, x_val: np.ndarray | None, config: Confi
     """``(train_data, validation, preview)`` for :func:`fit_batches` from arrays in memory: an endless pipeline
     epoch-shuffled from (seed, epoch), fixed-size validation batches, and for images the samples TensorBoard
     draws. With ``y_*`` the model learns to map ``x`` to ``y`` (pairs), else to reconstruct ``x``."""
-    from .distributed import validation_batch
+    from .distributed import local_part, validation_batch
 
-    train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed, targets=y_train)
+    train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed, targets=y_train, part=local_part())
     n_val = 0 if x_val is None else len(x_val)
     val_batch, drop = validation_batch(max(config.batch_size, 256), n_val)
     has_val = val_batch > 0
-    validation = batched(x_val, val_batch, targets=y_val, drop_remainder=drop) if has_val else None
+    validation = batched(x_val, val_batch, targets=y_val, drop_remainder=drop, part=local_part()) if has_val else None
     preview = None
     if images:
         inputs, targets = (x_val, y_val) if has_val else (x_train, y_train)
@@ -79,12 +80,13 @@ def fit(model: keras.Model, x_train: np.ndarray, x_val: np.ndarray | None, confi
 
 def fit_batches(model: keras.Model, train_data, validation, config: Config, *, run_dir: str | Path | None = None,
                 resume: bool = False, verbose: int | str = "auto", preview=None,
-                on_epoch=None) -> dict[str, list[float]]:
+                on_epoch=None, callbacks: list | None = None) -> dict[str, list[float]]:
     """The one training body, for arrays and streams alike: ``train_data`` has ``dataset``, ``len`` (steps per
     epoch) and ``set_epoch``; ``validation`` is a finite tf.data dataset or None; ``preview`` is ``(inputs,
     targets or None)`` for TensorBoard's image summaries. With ``run_dir``, TensorBoard logs and a checkpoint per
     epoch are written there, and ``resume=True`` continues from the last finished epoch. Returns the full
-    history (resumed epochs included)."""
+    history (resumed epochs included). ``callbacks`` (Keras callbacks of the caller's) run after aekit's own, so
+    they see the epoch's full logs (learning rate included) and may stop training."""
     from . import distributed
 
     distributed.check_batch(train_data.batch_size)
@@ -93,30 +95,28 @@ def fit_batches(model: keras.Model, train_data, validation, config: Config, *, r
     has_val = validation is not None
 
     nan_guard = NanGuard()
-    callbacks: list[keras.callbacks.Callback] = [EpochSeeder(train_data, config.seed), LearningRateLogger(), nan_guard]
+    hooks: list[keras.callbacks.Callback] = [EpochSeeder(config.seed), LearningRateLogger(), nan_guard]
     early = None
     if config.early_stopping:
         early = ResumableEarlyStopping(monitor="val_loss" if has_val else "loss", patience=config.patience,
                                        restore_best_weights=True)
-        callbacks.append(early)
+        hooks.append(early)
     checkpointer = Checkpointer(Path(run_dir or ".") / "checkpoint", early, on_epoch=on_epoch,
                                 write=run_dir is not None and chief)
-    callbacks.append(checkpointer)
+    hooks.append(checkpointer)
     initial_epoch, finished = 0, False
     if run_dir is not None:
         if chief:
-            log_dir = Path(run_dir) / "tensorboard"
-            callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False))
-            if preview is not None:
-                callbacks.append(ImageSummary(preview[0], log_dir / "images", preview[1]))
+            hooks.append(TensorBoardLogger(Path(run_dir) / "tensorboard", preview))
         if resume:  # every worker reads the chief's checkpoint
             initial_epoch, finished = checkpointer.restore(model)
+    hooks.extend(callbacks or [])
     verbose = verbose if chief else 0
 
     if initial_epoch < config.epochs and not finished:
-        model.fit(distributed.local_batches(train_data.dataset), steps_per_epoch=len(train_data),
-                  validation_data=None if validation is None else distributed.local_batches(validation),
-                  epochs=config.epochs, initial_epoch=initial_epoch, callbacks=callbacks, verbose=verbose,
+        train_data.set_epoch(initial_epoch)  # the batches start where the run stopped
+        model.fit(train_data.dataset, steps_per_epoch=len(train_data), validation_data=validation,
+                  epochs=config.epochs, initial_epoch=initial_epoch, callbacks=hooks, verbose=verbose,
                   shuffle=False)
     elif early is not None:
         early.set_model(model)

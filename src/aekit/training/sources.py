@@ -24,6 +24,7 @@ from ..data.pipeline import fingerprint, split_indices
 from ..data.scaling import Scaler
 from ..data.streaming import Stream
 from ..data.units import Units
+from .distributed import local_part
 from .fit import SUMMARY_IMAGES, array_pipelines
 from .streaming import StreamBatches, check_streamable_family, survey, validation_batches, validation_period
 
@@ -116,9 +117,9 @@ class StreamSource:
     def pipelines(self, config, scaler: Scaler):
         found = self.found
         train = StreamBatches(self.data, found.train_rows, config.batch_size, config.seed, self.period, scaler,
-                              self.data.cache)
+                              self.data.cache, part=local_part())
         validation = validation_batches(self.data, self.period, found.validation_rows, max(config.batch_size, 256),
-                                        scaler) if found.validation_rows else None
+                                        scaler, part=local_part()) if found.validation_rows else None
         preview = (self.kept[:SUMMARY_IMAGES], None) if self.kind == "image" and len(self.kept) else None
         return train, validation, preview
 

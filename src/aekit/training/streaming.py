@@ -100,7 +100,7 @@ class StreamBatches:
     (``dataset``, ``len``, ``set_epoch``): an endless tf.data pipeline, epoch after epoch from the one set."""
 
     def __init__(self, stream: Stream, train_rows: int, batch_size: int, seed: int, period: int, scaler,
-                 cache: str | None = None):
+                 cache: str | None = None, part: tuple[int, int] = (0, 1)):
         import tensorflow as tf
 
         self.batch_size = batch_size = max(1, min(int(batch_size), train_rows))
@@ -141,7 +141,7 @@ class StreamBatches:
             return tf.data.Dataset.range(epoch.read_value(), tf.int64.max).flat_map(one_epoch)
 
         self.dataset = (tf.data.Dataset.range(1).flat_map(epochs_from_current).map(transform)
-                        .prefetch(tf.data.AUTOTUNE))
+                        .map(_worker_share(part)).prefetch(tf.data.AUTOTUNE))
 
     def set_epoch(self, epoch: int) -> None:
         self._epoch.assign(epoch)
@@ -150,7 +150,7 @@ class StreamBatches:
         return self.steps
 
 
-def validation_batches(stream: Stream, period: int, rows: int, batch_size: int, scaler):
+def validation_batches(stream: Stream, period: int, rows: int, batch_size: int, scaler, part: tuple[int, int] = (0, 1)):
     """The validation rows, scaled, in file order; their count is declared (the survey counted them), so Keras
     knows where an epoch of validation ends."""
     import tensorflow as tf
@@ -162,9 +162,22 @@ def validation_batches(stream: Stream, period: int, rows: int, batch_size: int, 
         return None
     held_out = stream.blocks(numbered=True).map(
         lambda x, f, r: tf.boolean_mask(x, validation_mask(x, f, r, period)))
-    batches = held_out.rebatch(batch_size, drop_remainder=drop).map(_scaling_op(scaler))
+    batches = held_out.rebatch(batch_size, drop_remainder=drop).map(_scaling_op(scaler)).map(_worker_share(part))
     count = rows // batch_size if drop else -(-rows // batch_size)
     return batches.apply(tf.data.experimental.assert_cardinality(count)).prefetch(2)
+
+
+def _worker_share(part: tuple[int, int]):
+    """tf: one worker's rows of a global batch (``i*b/n`` to ``(i+1)*b/n``)."""
+    import tensorflow as tf
+
+    index, count = part
+
+    def share(batch):
+        size = tf.shape(batch)[0] // count
+        return batch[index * size:(index + 1) * size]
+
+    return share
 
 
 def _scaling_op(scaler):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -14,6 +15,15 @@ from ...estimator.signature import assign_params, config_parameters, install_sig
 from ...runs import register_estimator, save_artifact
 from .architecture import auto_architecture, auto_batch_size, auto_epochs
 from .columns import check_training_rows
+from .defaults import (
+    DEFAULT_OVERRIDES,
+    EXCLUDED,
+    MIN_TRAINING_ROWS,
+    OWN_PARAMS,
+    OWN_TYPES,
+    ROBUST_FIRST_SHARE,
+    ROBUST_ROUNDS,
+)
 from .labels import check_label_mode, check_partial_labels, fit_label_part
 from .neighbours import NeighbourModel
 from .persist import extra_meta, restore_extra_files, restore_extra_meta, save_extra_files
@@ -25,19 +35,6 @@ from .thresholds import (
     threshold_for_objective,
     unsupervised_threshold,
 )
-
-MIN_TRAINING_ROWS = 10
-# robust=True: the first model trains for this share of the epochs, then ROBUST_ROUNDS trim-and-retrain rounds.
-ROBUST_FIRST_SHARE = 0.25
-ROBUST_ROUNDS = 1  # a second round cost another full training and gained nothing measurable
-# The detector's own parameters, then the Autoencoder's architecture and training parameters (derived from
-# the same declarations, see aekit.estimator_params) with the defaults of a short fixed-budget run. ``scaling``
-# is the detector's ``standardize``.
-OWN_PARAMS = {"contamination": 0.1, "threshold": "contamination", "k": 1.0, "standardize": True, "robust": False,
-              "score_method": "auto", "neighbours": "auto", "labels": "ignore"}
-DEFAULT_OVERRIDES = {"learning_rate": 3e-3, "epochs": "auto", "batch_size": "auto", "validation_split": 0.0,
-                     "early_stopping": False}
-EXCLUDED = ("scaling",)
 
 
 @register_estimator
@@ -89,8 +86,68 @@ class AnomalyDetector(BaseEstimator):
     RUN_DESCRIPTION = "an anomaly-detector run (`aekit detect fit`)"
     RUN_HINT = "Use it with `aekit detect score`, `report` or `explain`."
 
-    def __init__(self, **params):
-        assign_params(self, params)
+    if TYPE_CHECKING:  # generated: aekit.estimator.signature.stub; checked by tests/test_packaging.py
+        def __init__(
+            self,
+            *,
+            contamination: float | str = 0.1,
+            threshold: str | float = 'contamination',
+            k: float = 1.0,
+            standardize: bool = True,
+            robust: bool = False,
+            score_method: str = 'auto',
+            neighbours: str | int = 'auto',
+            labels: str = 'ignore',
+            model: str = 'deep',
+            preset: str | None = None,
+            latent_dim: int | None = None,
+            hidden: list[int] | None = None,
+            filters: list[int] | None = None,
+            kernel_size: int = 3,
+            activation: str = 'elu',
+            code_activation: str = 'linear',
+            output_activation: str = 'auto',
+            kernel_initializer: str = 'glorot_uniform',
+            l1: float = 0.0,
+            l2: float = 0.0,
+            activity_l1: float = 0.0,
+            dropout: float = 0.0,
+            noise: str = 'none',
+            noise_level: float = 0.2,
+            tied: bool = False,
+            loss: str = 'auto',
+            optimizer: str = 'adam',
+            learning_rate: float = 0.003,
+            momentum: float = 0.9,
+            schedule: str = 'cosine',
+            epochs: int | str = 'auto',
+            batch_size: int | str = 'auto',
+            validation_split: float = 0.0,
+            early_stopping: bool = False,
+            patience: int = 10,
+            seed: int = 0,
+            code: Literal['spatial', 'vector'] = 'spatial',
+            downsample: Literal[2, 4, 8, 16] = 4,
+            vector_depth: Literal['auto', 'lean', 'deep'] = 'auto',
+            lmbda: float = 0.01,
+            binarizer: Literal['noise', 'straight_through'] = 'noise',
+            code_noise: float = 4.0,
+            balance_weight: float = 0.1,
+            decorrelation_weight: float = 0.1,
+            neighbour_weight: float = 0.0,
+            neighbour_targets: int = 10,
+            similarity_weight: float = 0.0,
+            upscale_factor: Literal[1, 2, 4] = 1,
+            likelihood: Literal['bernoulli', 'gaussian'] = 'bernoulli',
+            beta: float = 1.0,
+            kl_warmup: int = 0,
+            decoder_std: float = 0.0,
+            binarize: bool = False,
+            verbose: int | str = 0,
+        ) -> None: ...
+    else:
+        def __init__(self, **params):
+            assign_params(self, params)
 
     # -- fitting -------------------------------------------------------------------------------
     def check_params(self) -> float:
@@ -112,8 +169,9 @@ class AnomalyDetector(BaseEstimator):
         Autoencoder(**params).config()
         return contamination
 
-    def fit(self, X, y=None) -> "AnomalyDetector":
-        """Train on ``X`` (normal rows, or contaminated ones with ``robust=True``).
+    def fit(self, X, y=None, *, callbacks: list | None = None) -> "AnomalyDetector":
+        """Train on ``X`` (normal rows, or contaminated ones with ``robust=True``). ``callbacks`` (Keras callbacks)
+        run in the autoencoder's training, in each of its rounds with ``robust=True``.
 
         ``y`` is ignored unless ``labels="use"``: then it gives each row as 0 (normal), 1 (anomaly) or -1 (unknown);
         known anomalies are kept out of the model of normal data and feed the label part of the score and the
@@ -133,9 +191,9 @@ class AnomalyDetector(BaseEstimator):
         started = time.perf_counter()
         kept = np.ones(len(dataset), dtype=bool)
         if self.robust:
-            autoencoder, kept = self._fit_trimmed(dataset, params, contamination, method)
+            autoencoder, kept = self._fit_trimmed(dataset, params, contamination, method, callbacks)
         else:
-            autoencoder = Autoencoder(**params).fit(dataset)
+            autoencoder = Autoencoder(**params).fit(dataset, callbacks=callbacks)
         self.autoencoder_ = autoencoder
         self.error_model_, self.decision_scores_ = training_scores(autoencoder, dataset.X, kept, method)
         self.reconstruction_scale_, self.neighbour_model_, self.label_model_ = 1.0, None, None
@@ -183,7 +241,7 @@ class AnomalyDetector(BaseEstimator):
         self._set_threshold(info["threshold"], "labels:f1")
         self.threshold_info_ = info
 
-    def _fit_trimmed(self, dataset, params: dict, contamination: float, method: str):
+    def _fit_trimmed(self, dataset, params: dict, contamination: float, method: str, callbacks: list | None):
         """Robust training on contaminated rows: returns the final autoencoder and the rows it trained on.
 
         A briefly trained model has learned the bulk of the data but not yet its rare rows (networks fit the
@@ -192,12 +250,12 @@ class AnomalyDetector(BaseEstimator):
         every training row, so a row dropped early can come back).
         """
         short = dict(params, epochs=max(1, int(params["epochs"] * ROBUST_FIRST_SHARE)))
-        autoencoder = Autoencoder(**short).fit(dataset)
+        autoencoder = Autoencoder(**short).fit(dataset, callbacks=callbacks)
         kept = np.ones(len(dataset), dtype=bool)
         for _ in range(ROBUST_ROUNDS):
             _, scores = training_scores(autoencoder, dataset.X, kept, method)
             kept = scores <= np.quantile(scores, 1 - contamination)
-            autoencoder = Autoencoder(**params).fit(dataset.subset(kept))
+            autoencoder = Autoencoder(**params).fit(dataset.subset(kept), callbacks=callbacks)
         return autoencoder, kept
 
     def fit_threshold(self, X, y, objective: str = "f1", target: float | None = None) -> "AnomalyDetector":
@@ -358,4 +416,4 @@ for _name in AUTOENCODER_STATE:
     setattr(AnomalyDetector, _name, _delegated(_name))
 
 install_signature(AnomalyDetector, leading=OWN_PARAMS, trailing={"verbose": 0}, overrides=DEFAULT_OVERRIDES,
-                  exclude=EXCLUDED)
+                  exclude=EXCLUDED, types={**OWN_TYPES, "verbose": "int | str"})

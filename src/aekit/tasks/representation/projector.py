@@ -2,7 +2,7 @@
 
 The folder written is a TensorBoard log directory (``tensorboard --logdir DIR``, then the
 "Projector" tab) holding:
-  - ``embedding.ckpt-1.*`` + ``checkpoint``: a ``tf.train.Checkpoint`` of one ``tf.Variable``, the codes;
+  - ``tensor.tsv``: the codes, one row per sample, tab separated (the projector reads it; no TensorFlow needed);
   - ``metadata.tsv``: one label per line (single-column metadata has no header, as the projector expects);
   - ``sprite.png``: the original images tiled in the order of the codes, shown in place of the points;
   - ``projector_config.pbtxt``: ties the three together, with paths relative to the folder, so
@@ -19,9 +19,8 @@ from ...core.errors import ConfigError
 from ._common import as_dataset, png_bytes, resolve_autoencoder, sprite, subsample
 
 SPRITE_LIMIT_PIXELS = 8192  # the projector refuses sprite sheets wider or taller than this
-TENSOR_NAME = "embedding/.ATTRIBUTES/VARIABLE_VALUE"  # where tf.train.Checkpoint(embedding=...) stores it
-PROJECTOR_FILES = ("checkpoint", "embedding.ckpt-1.index", "embedding.ckpt-1.data-00000-of-00001", "metadata.tsv",
-                   "sprite.png", "projector_config.pbtxt")
+TENSOR_NAME = "codes"
+PROJECTOR_FILES = ("tensor.tsv", "metadata.tsv", "sprite.png", "projector_config.pbtxt")
 
 
 def export_projector(codes: np.ndarray, output_dir, *, labels=None, images=None, max_points: int = 10_000,
@@ -31,7 +30,6 @@ def export_projector(codes: np.ndarray, output_dir, *, labels=None, images=None,
     At most ``max_points`` points are kept (a seeded random subset), and fewer when the images
     would not fit one 8192 x 8192 sprite sheet.
     """
-    import tensorflow as tf
     from tensorboard.plugins import projector
 
     from ...core.outputs import check_folder, staged
@@ -53,18 +51,15 @@ def export_projector(codes: np.ndarray, output_dir, *, labels=None, images=None,
         limit = min(limit, per_side * per_side)
     keep = subsample(len(codes), limit, seed)
 
-    output_dir = check_folder(output_dir, overwrite=overwrite, names=PROJECTOR_FILES)
-    if (output_dir / "aekit.json").is_file():
-        raise ConfigError(f"{output_dir} is a run directory; the projector's files (a `checkpoint` among them) "
-                          "would clash with the run's. Write them into a folder of their own, e.g. "
-                          f"-o {output_dir}/projector.")
+    output_dir = check_folder(output_dir, overwrite=overwrite, names=PROJECTOR_FILES, what="projector folder")
     with staged(output_dir) as staging:
-        # The projector finds the checkpoint through the `checkpoint` state file, which save() writes
-        # with a relative path: that is what lets the staged files be renamed into place.
-        tf.train.Checkpoint(embedding=tf.Variable(codes[keep], name="embedding")).save(str(staging / "embedding.ckpt"))
+        # Paths in the config are relative to the folder: the staged files can be renamed into place.
+        np.savetxt(staging / "tensor.tsv", codes[keep], delimiter="\t", fmt="%.7g")
         config = projector.ProjectorConfig()
         embedding = config.embeddings.add()
         embedding.tensor_name = TENSOR_NAME
+        embedding.tensor_path = "tensor.tsv"
+        embedding.tensor_shape.extend([int(len(keep)), int(codes.shape[1])])
         if labels is not None:
             rows = [str(v).replace("\t", " ").replace("\n", " ") for v in np.asarray(labels)[keep]]
             (staging / "metadata.tsv").write_text("\n".join(rows) + "\n")
