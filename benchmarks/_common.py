@@ -128,6 +128,18 @@ def kept_parts(name: str, parts: tuple[str, ...], measured: dict) -> dict:
     return kept
 
 
+def run_worker(module: str, arguments: list[str], env: dict, what: str) -> dict:
+    """Run ``python -m benchmarks.MODULE ARGUMENTS`` (a worker that prints its result as JSON on its last line) in
+    its own process; raise RuntimeError with the end of its stderr when it fails."""
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-m", f"benchmarks.{module}", *arguments], env=env, capture_output=True,
+                            text=True, cwd=ROOT)
+    if result.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def load_mnist(split: str):
     """MNIST pixels scaled to [0, 1] as float32 (n, 784), from the IDX files aekit reads."""
     os.environ.setdefault("AEKIT_DATA_DIR", data_dir())

@@ -19,13 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 
 import numpy as np
 
-from ._common import RESULTS, ROOT, data_dir, kept_parts, write_result
+from ._common import RESULTS, data_dir, kept_parts, run_worker, write_result
 
 SEED, TEST_SEED = 0, 1234
 PUBLISHED = {"VAE, 1 stochastic layer, k=1 (Burda et al. 2015)": 86.76,
@@ -89,13 +87,10 @@ def part_nll(epochs: int, minutes: float, quick: bool) -> dict:
 def run_part(name: str, args) -> dict:
     """Each part in its own process, on its backend (JAX for dense models, TensorFlow for convolutions)."""
     backend = "tensorflow" if name == "fashion" else "jax"
-    command = [sys.executable, "-m", "benchmarks.generative", "--part", name, "--epochs", str(args.epochs), "--minutes",
-               str(args.minutes)] + (["--quick"] if args.quick else [])
+    arguments = ["--part", name, "--epochs", str(args.epochs), "--minutes", str(args.minutes)] + \
+        (["--quick"] if args.quick else [])
     env = {**os.environ, "KERAS_BACKEND": backend, "AEKIT_DATA_DIR": data_dir(), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
-    if result.returncode != 0:
-        raise RuntimeError(f"part {name} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_worker("generative", arguments, env, f"part {name}")
 
 
 def main() -> None:

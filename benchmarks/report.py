@@ -30,49 +30,6 @@ def mnist_hinton(result: dict) -> str:
     return "\n".join(lines) + "\n\n" + _machine(result)
 
 
-def throughput(result: dict) -> str:
-    names = {"aekit": "aekit", "keras": "plain keras.Model.fit", "torch": "PyTorch, eager",
-             "torch-1-thread": "PyTorch, eager, 1 thread", "torch-channels-last": "PyTorch, eager, channels-last",
-             "torch-compile": "PyTorch, torch.compile",
-             "aekit-default-conv": "aekit's default `conv` model (its own layers)",
-             "aekit-no-jit": "aekit without XLA/jit (ablation)",
-             "aekit-one-step-per-call": "aekit, one step per call (ablation)",
-             "aekit-bf16": "aekit, bf16 mixed precision (ablation)"}
-    titles = {"dense": "784-1000-500-250-30 (hinton2006), MNIST, batch 256",
-              "conv28": "conv 32-64 / Dense 32 / convT, 28x28 MNIST, batch 128",
-              "conv64": "conv 32-64 / Dense 32 / convT, 64x64 Fashion-MNIST, batch 128"}
-    if "fp32_peak_gflops" not in result:  # measured by the earlier, dense-only script: keep its table
-        return None
-    peak = result["fp32_peak_gflops"]
-    lines = [f"fp32 peak (4096x4096 matrix product, NumPy BLAS, 2 cores): **{peak:.0f} GFLOP/s**.", "",
-             "| model | trainer | backend | median s/epoch | samples/s | GFLOP/s | share of peak |",
-             "|---|---|---|---:|---:|---:|---:|"]
-    kept = result.get("kept_from") or {}
-    for row in result["rows"]:
-        share = "bf16: not vs the fp32 peak" if row["share_of_fp32_peak"] is None else \
-            f"{row['share_of_fp32_peak']:.0%}"
-        mark = " ¹" if row["model"] in kept.get("models", ()) else ""
-        lines.append(f"| {titles[row['model']]}{mark} | {names[row['trainer']]} | {row['backend']} | "
-                     f"{row['median_epoch_seconds']:.2f} | {row['samples_per_second']:,} | "
-                     f"{row['gflops_per_second']:.0f} | {share} |")
-    lines.append("")
-    for failure in result.get("failed", []):
-        lines += [f"Failed: {names[failure['trainer']]} on {failure['backend']}, {failure['model']}: "
-                  f"{failure['error']}", ""]
-    if kept:
-        lines += [f"¹ Kept from the run of {kept['date'][:10]} at commit {(kept.get('commit') or '?')[:10]} (shares "
-                  f"of that run's measured peak, {kept['fp32_peak_gflops']:.0f} GFLOP/s); `--only` measured the "
-                  "other rows.", ""]
-    for model, summary in result["summary"].items():
-        line = (f"- {titles[model]}: aekit's default path ({summary['aekit_default_backend']}) reaches "
-                f"{summary['aekit_share_of_peak']:.0%} of the fp32 peak")
-        if "vs_fastest_torch" in summary:
-            line += (f" and {summary['vs_fastest_torch']:.2f}x the samples/s of the fastest PyTorch variant "
-                     f"({names[summary['fastest_torch']]})")
-        lines.append(line + ".")
-    return "\n".join(lines) + "\n\n" + _machine(result)
-
-
 def images(result: dict) -> str:
     out = []
     for case in result["cases"]:
@@ -142,17 +99,21 @@ def generative(result: dict) -> str:
 
 
 from .anomaly_tables import render as anomaly
+from .cli_startup import render as cli_startup
 from .compression_tables import render as compression
+from .gpu import render as gpu
 from .representation import render as representation
 from .representation_limits import render as representation_limits
 from .restoration_tables import render as restoration
 from .retrieval_tables import render as retrieval
 from .scale_tables import render as scale
+from .throughput_tables import render as throughput
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
              "representation_limits": representation_limits, "anomaly": anomaly, "images": images,
              "generative": generative, "retrieval": retrieval, "restoration": restoration,
-             "compression": compression, "scale": scale}
+             "compression": compression, "scale": scale, "cli_startup": cli_startup,
+             "gpu": gpu, "gpu_on_cpu": gpu}
 
 
 def main() -> int:

@@ -1,16 +1,19 @@
-"""Training throughput: aekit vs plain Keras (both backends) vs PyTorch (eager and compiled) vs the fp32 peak.
+"""Training throughput: aekit vs PyTorch (eager and compiled) vs plain Keras (both backends) vs the machine's peak.
 
-Models (benchmarks/throughput_models.py): the hinton2006 dense stack on MNIST (batch 256), a small conv
-autoencoder on MNIST (28x28, batch 128) and the same on 64x64 Fashion-MNIST images (batch 128), plus
-aekit's default ``conv`` model on each image size. Every configuration runs in its own process, in
-``--rounds`` interleaved rounds (the machine is shared and noisy); each process's first epoch (compilation)
-is dropped and the median of the remaining epoch times is reported, as samples/s and achieved GFLOP/s. The
-fp32 peak is a 4096x4096 single-precision matrix product through NumPy's BLAS on all cores, measured in
-the same run. PyTorch gets every core (``torch.set_num_threads``; one thread too, for the dense model) and, for
-convolutions, the faster of the default and channels-last layouts. On the dense model, ablations show what
-each part of aekit's path buys: without XLA/jit, one step per call into the compiled program, and bf16 mixed
-precision (reported apart: never against the fp32 peak). ``--only`` keeps the other models' rows from the last
-result, stamped with when they were measured.
+Models (benchmarks/throughput_models.py): the hinton2006 dense stack on MNIST (batch 256), a small conv autoencoder
+on MNIST (28x28, batch 128) and the same on 64x64 Fashion-MNIST images (batch 128), plus aekit's default ``conv``
+model on each image size. Every configuration runs in its own process, in ``--rounds`` interleaved rounds (the
+machine is shared and noisy); each process's first epoch (compilation) is dropped and the median of the remaining
+epoch times is reported, as samples/s and achieved GFLOP/s (FLOPs counted exactly, see throughput_models). The peak
+is the best 4096x4096 fp32 matrix product of NumPy, JAX, TensorFlow and PyTorch on all cores, measured in every
+round, with the instruction set's theoretical peak beside it; for the dense model, also the bound its own matrix
+shapes allow (each product of a training step at the best speed any engine reaches on that shape;
+benchmarks/peak.py). PyTorch gets every core (``torch.set_num_threads``; one thread too, for the dense model) and,
+for convolutions, the faster of the default and channels-last layouts. On the dense model, ablations show what each
+part of aekit's path buys: without XLA/jit, one step per call into the compiled program, and bf16 mixed precision
+(reported apart: never against the fp32 peak), and tf.data instead of the NumPy batches (the input pipeline that
+training without TensorFlow uses). ``--only`` keeps the other models' rows from the last result, stamped with when
+they were measured.
 
     python -m benchmarks.throughput [--rounds 2] [--only dense,conv64]   # -> benchmarks/results/throughput.json
 """
@@ -20,12 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+from . import peak as machine_peak
 from ._common import load_mnist, median, write_result
+from ._common import run_worker as run_json_worker
 from .throughput_models import SPECS, keras_model, keras_parts, torch_model, training_flops_per_sample
 
 SEED = 0
@@ -45,6 +48,9 @@ TRAINERS = {  # name -> (backends, which models)
     "aekit-no-jit": (("jax",), ("dense",)),
     "aekit-one-step-per-call": (("jax",), ("dense",)),
     "aekit-bf16": (("jax", "tensorflow"), ("dense",)),
+    # The input pipeline: on JAX, aekit feeds NumPy batches (keras.utils.PyDataset); this row feeds the same
+    # batches through tf.data, as before TensorFlow became optional.
+    "aekit-tf-data": (("jax",), ("dense",)),
 }
 BF16_TRAINERS = ("aekit-bf16",)
 
@@ -115,6 +121,10 @@ def _apply_variant(trainer: str, training) -> None:
 
     if trainer == "aekit-bf16":
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    if trainer == "aekit-tf-data":
+        from aekit.data import pipeline
+
+        pipeline._backend = lambda: "tensorflow"
     if trainer in ("aekit-no-jit", "aekit-one-step-per-call"):
         def compile_model(model, config, steps_per_epoch):
             model.compile(optimizer=training.make_optimizer(config, steps_per_epoch),
@@ -153,32 +163,12 @@ def _torch_epochs(trainer: str, model: str, x, epochs: int) -> dict:
     return {"epoch_seconds": times, "flops_per_sample": None}
 
 
-def fp32_peak(repeats: int = 5) -> float:
-    """GFLOP/s of a 4096x4096 float32 matrix product (NumPy's BLAS, all cores): the best of ``repeats``."""
-    import numpy as np
-
-    a = np.random.default_rng(0).random((4096, 4096), dtype=np.float32)
-    b = np.random.default_rng(1).random((4096, 4096), dtype=np.float32)
-    a @ b
-    best = min(_timed(lambda: a @ b) for _ in range(repeats))
-    return 2 * 4096 ** 3 / best / 1e9
-
-
-def _timed(function) -> float:
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
-
-
 def run_worker(trainer: str, backend: str, model: str, epochs: int) -> dict:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     if backend != "-":
         env["KERAS_BACKEND"] = backend
-    result = subprocess.run([sys.executable, __file__, "--worker", trainer, "--model", model, "--epochs",
-                             str(epochs)], env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{trainer}/{backend}/{model} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_json_worker("throughput", ["--worker", trainer, "--model", model, "--epochs", str(epochs)], env,
+                           f"{trainer}/{backend}/{model}")
 
 
 def summarise(trainer: str, backend: str, model: str, runs: list[dict], flops_reference: int) -> dict:
@@ -215,8 +205,11 @@ def main() -> None:
     runs: dict = {config: [] for config in configs}
     failed: dict = {}
     peaks = []
+    dense = SPECS["dense"]
+    dense_shapes = machine_peak.step_shapes(dense["layers"], dense["batch"])
     for round_number in range(args.rounds):
-        peaks.append(fp32_peak())
+        peaks.append(machine_peak.measured(dense_shapes))
+        print(round_number, "peak", peaks[-1]["peak_gflops"], "GFLOP/s by", peaks[-1]["peak_engine"], flush=True)
         for config in configs:
             if config in failed:
                 continue
@@ -231,14 +224,22 @@ def main() -> None:
     reference = {model: next(r for c, rs in runs.items() if c[2] == model for r in rs if r["flops_per_sample"])
                  ["flops_per_sample"] for model in models}
     rows = [summarise(*config, runs[config], reference[config[2]]) for config in configs]
-    peak = median(peaks)
+    peak = median([p["peak_gflops"] for p in peaks])
+    best_by_shape = {shape: median([p["best_by_shape"][shape] for p in peaks]) for shape in peaks[0]["best_by_shape"]}
+    dense_bound = dense["batch"] / machine_peak.bound_seconds(dense_shapes, best_by_shape)
     for row in rows:  # bf16 runs on other units at another peak: never compared with the fp32 one
-        row["share_of_fp32_peak"] = None if row["trainer"] in BF16_TRAINERS else round(
-            row["gflops_per_second"] / peak, 3)
+        fp32 = row["trainer"] not in BF16_TRAINERS
+        row["share_of_fp32_peak"] = round(row["gflops_per_second"] / peak, 3) if fp32 else None
+        if row["model"] == "dense" and fp32:
+            row["share_of_shape_bound"] = round(row["samples_per_second"] / dense_bound, 3)
     kept = _rows_kept(models)
     payload = {"models": {m: {**SPECS[m], "epoch_samples": EPOCH_SAMPLES[m]} for m in models}, "seed": SEED,
                "epochs_per_process": args.epochs, "rounds": args.rounds, "fp32_peak_gflops": round(peak, 1),
-               "fp32_peak_runs": [round(p, 1) for p in peaks], "rows": rows + kept["rows"],
+               "peak": {"engine": [p["peak_engine"] for p in peaks], "by_engine_4096": [
+                   {e: v["4096x4096x4096"] for e, v in p["by_engine"].items()} for p in peaks],
+                   "failed_engines": peaks[0]["failed"], "theoretical": machine_peak.theoretical(),
+                   "dense_best_by_shape": best_by_shape, "dense_shape_bound_samples_per_second": round(dense_bound)},
+               "fp32_peak_runs": [round(p["peak_gflops"], 1) for p in peaks], "rows": rows + kept["rows"],
                "summary": {**_summary(rows, models), **kept["summary"]}, "kept_from": kept["measured"],
                "failed": [{"trainer": t, "backend": b, "model": m, "error": e} for (t, b, m), e in failed.items()]}
     path = write_result("throughput", payload, started)
@@ -256,6 +257,7 @@ def _rows_kept(models: list[str]) -> dict:
     summary = {m: v for m, v in previous.get("summary", {}).items() if m not in models}
     measured = previous.get("kept_from") or ({"date": previous["date"], "commit": previous["code"].get("commit"),
                                               "fp32_peak_gflops": previous.get("fp32_peak_gflops"),
+                                              "machine": previous["machine"]["cpu"],
                                               "models": sorted(summary)} if rows else None)
     return {"rows": rows, "summary": summary, "measured": measured}
 

@@ -1,0 +1,92 @@
+"""How long the command line takes to answer when it has no work to do: ``--help``, ``--version``, a command's
+help and a shell-completion TAB. Each is a fresh process, run ``--runs`` times after one warm-up (the median
+is reported); beside them, what importing the engines alone costs, which these commands no longer pay.
+
+Goal: the median of 5 runs of ``aekit --help`` under 0.5 s on 2 cores. Run it alone on the machine.
+
+    python -m benchmarks.cli_startup [--runs 5] [--before CHECKOUT]   # writes results/cli_startup.json
+
+``--before`` times ``aekit --help`` from another checkout's ``src`` too (e.g. ``git worktree add /tmp/old c26ffca``),
+with the same Python and packages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ._common import median, write_result
+
+GOAL_SECONDS = 0.5
+AEKIT = str(Path(sys.executable).with_name("aekit"))
+COMPLETION = {"_AEKIT_COMPLETE": "bash_complete", "COMP_WORDS": "aekit tr", "COMP_CWORD": "1"}
+COMMANDS = {
+    "aekit --help": ([AEKIT, "--help"], {}),
+    "aekit --version": ([AEKIT, "--version"], {}),
+    "aekit train --help": ([AEKIT, "train", "--help"], {}),
+    "aekit detect fit --help": ([AEKIT, "detect", "fit", "--help"], {}),
+    "completion of `aekit tr<TAB>`": ([AEKIT], COMPLETION),
+    "python -m aekit --help": ([sys.executable, "-m", "aekit", "--help"], {}),
+    # What the commands above paid before: the engines, imported first.
+    "reference: python -c 'import keras' (JAX)": ([sys.executable, "-c", "import keras"], {"KERAS_BACKEND": "jax"}),
+    "reference: python -c 'import tensorflow, keras'": ([sys.executable, "-c", "import tensorflow, keras"],
+                                                         {"KERAS_BACKEND": "tensorflow"}),
+}
+
+
+def seconds_of(command: list[str], env: dict) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, env={**os.environ, **env, "TF_CPP_MIN_LOG_LEVEL": "3"}, capture_output=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{command} failed: {result.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", type=Path, help="a checkout of an earlier commit, timed beside this one")
+    args = parser.parse_args()
+    started = time.time()
+    rows = []
+    commands = dict(COMMANDS)
+    if args.before:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=args.before, capture_output=True,
+                                text=True).stdout.strip()
+        commands[f"before: aekit --help at {commit}"] = ([AEKIT, "--help"],
+                                                          {"PYTHONPATH": str(args.before.resolve() / "src")})
+    for name, (command, env) in commands.items():
+        seconds_of(command, env)  # warm-up: the file system cache, as for a user's second command
+        times = [seconds_of(command, env) for _ in range(args.runs)]
+        rows.append({"command": name, "median_seconds": round(median(times), 3),
+                     "runs_seconds": [round(t, 3) for t in times]})
+        print(f"{name:<50} median {median(times):.3f} s  ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
+    help_seconds = rows[0]["median_seconds"]
+    payload = {"runs": args.runs, "goal_seconds": GOAL_SECONDS, "rows": rows,
+               "goal_met": help_seconds < GOAL_SECONDS,
+               "speedup_vs_importing_tensorflow": round(rows[len(COMMANDS) - 1]["median_seconds"] / help_seconds, 1)}
+    print("wrote", write_result("cli_startup", payload, started))
+
+
+def render(result: dict) -> str:
+    from .stamps import machine_line
+
+    lines = ["| command | median of {} runs |".format(result["runs"]), "|---|---:|"]
+    for row in result["rows"]:
+        lines.append(f"| {row['command']} | {row['median_seconds']:.2f} s |")
+    verdict = "met" if result["goal_met"] else "**missed**"
+    before = [row for row in result["rows"] if row["command"].startswith("before:")]
+    ratio = f"{before[0]['median_seconds'] / result['rows'][0]['median_seconds']:.0f} times faster than before; " \
+        if before else ""
+    lines += ["", f"Goal: `aekit --help` under {result['goal_seconds']} s: {verdict} ({ratio}it imported TensorFlow "
+              "and Keras first)."]
+    return "\n".join(lines) + "\n\n" + machine_line(result)
+
+
+if __name__ == "__main__":
+    main()
