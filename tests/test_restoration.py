@@ -202,3 +202,50 @@ def test_cli_denoise_says_when_the_model_was_not_trained_to_and_keeps_float_mode
     assert "Warning: This model was trained without input noise" in result.output
     with Image.open(tmp_path / "o" / "a.png") as image:
         assert np.abs(np.asarray(image, np.float32) - gradient).mean() < 25  # not saturated to white
+
+
+def _validation_rows(n: int) -> np.ndarray:
+    from aekit.data.pipeline import split_indices
+
+    return split_indices(n, 0.1, 0)[1]
+
+
+def test_a_denoisers_validation_figures_measure_restoring_corrupted_inputs(denoiser, mnist_small):
+    """The noise layer is the identity at inference: validated on clean inputs, a denoiser is scored on copying them,
+    which a residual network learns at once, and early stopping ends training before it denoises (issue 29)."""
+    model, _ = denoiser
+    images = mnist_small[0].X
+    clean = model.scale(images[_validation_rows(len(images))])
+    noisy = model.model_.corruption.corrupted_copy(clean, (0, 0))
+    restored = model.reconstruct_scaled(noisy)
+    reported = model.metrics_["validation"]["mse_per_value"]
+    assert reported == pytest.approx(float(np.mean((restored.astype(np.float64) - clean) ** 2)), rel=1e-5)
+    copied = float(np.mean((model.reconstruct_scaled(clean).astype(np.float64) - clean) ** 2))
+    assert reported > 1.5 * copied  # what the figure said before: the far easier task
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "masking", "salt_pepper"])
+def test_every_noise_kind_validates_on_one_fixed_corrupted_copy(digits, kind):
+    train = digits[0].X
+    fit = lambda: aekit.Autoencoder(model="deep", hidden=[32], latent_dim=8, noise=kind, noise_level=0.3,  # noqa: E731
+                                    epochs=2, batch_size=64, seed=0).fit(train)
+    first, second = fit(), fit()
+    assert first.history_["val_loss"] == second.history_["val_loss"]  # the same draw every run
+    clean = first.scale(train[_validation_rows(len(train))])
+    noisy = first.model_.corruption.corrupted_copy(clean, (0, 0))
+    expected = float(np.mean((first.reconstruct_scaled(noisy).astype(np.float64) - clean) ** 2))
+    assert first.metrics_["validation"]["mse_per_value"] == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "masking", "salt_pepper"])
+def test_the_fixed_corrupted_copy_draws_the_training_corruption(kind):
+    layer = Corruption(kind, 0.2, 0.0, 1.0, seed=0, clip=False)
+    clean = np.full((200, 50), 0.5, np.float32)
+    copy = layer.corrupted_copy(clean, (3, 1))
+    trained = np.asarray(layer(clean, training=True))
+    np.testing.assert_array_equal(copy, layer.corrupted_copy(clean, (3, 1)))
+    assert not np.array_equal(copy, layer.corrupted_copy(clean, (3, 2)))
+    if kind == "gaussian":
+        assert np.std(copy - clean) == pytest.approx(np.std(trained - clean), rel=0.05)
+    else:
+        assert np.mean(copy != clean) == pytest.approx(np.mean(trained != clean), abs=0.02)

@@ -10,7 +10,9 @@ from PIL import Image
 import aekit
 from aekit.data.streaming import open_stream
 from aekit.errors import DataError
-from aekit.training.streaming import StreamBatches, survey, validation_period
+from aekit.models import Corruption
+from aekit.training.sources import held_out_corruption
+from aekit.training.streaming import StreamBatches, survey, validation_batches, validation_period
 from tests.conftest import run_cli
 
 COLUMNS = [f"f{j}" for j in range(6)]
@@ -107,6 +109,24 @@ def test_training_on_a_stream_matches_in_memory_scaling_and_saves_a_usable_run(s
     loaded = aekit.load(tmp_path / "run")
     codes = loaded.encode(whole[COLUMNS].to_numpy())
     assert codes.shape == (len(whole), 2) and np.isfinite(codes).all()
+
+
+def test_a_streamed_denoiser_validates_on_corrupted_rows_the_same_every_epoch(shards):
+    folder, _, _ = shards
+    stream = aekit.data.stream(str(folder / "part-*.csv"), label_column="Class", cache="memory")
+    found, period = survey(stream, 0.1), validation_period(0.1)
+    corrupt = held_out_corruption(Corruption("gaussian", 0.5, seed=0), seed=0)
+    batches = lambda: list(validation_batches(stream, period, found.validation_rows, 64,  # noqa: E731
+                                              aekit.data.Scaler("none"), corrupt=corrupt))
+    first, second = batches(), batches()
+    assert sum(len(clean) for _, clean in first) == found.validation_rows
+    noise = np.concatenate([np.asarray(noisy) - np.asarray(clean) for noisy, clean in first])
+    assert np.std(noise) == pytest.approx(0.5, rel=0.1)
+    for (noisy, _), (again, _) in zip(first, second):
+        np.testing.assert_array_equal(noisy, again)  # one fixed draw, not a new one each epoch
+    fit = lambda: aekit.Autoencoder(hidden=[16], latent_dim=2, noise="gaussian", noise_level=0.5,  # noqa: E731
+                                    epochs=2, seed=0).fit(stream)
+    assert fit().history_["val_loss"] == fit().history_["val_loss"]
 
 
 def test_stream_errors_say_what_to_fix(shards, tmp_path):

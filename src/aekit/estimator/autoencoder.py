@@ -161,7 +161,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         source.prepare(get_spec(config.model).model_class, config, scaler)
         model = build_model(config, source.model_shape, scaler.output_range)
         with training_run(run_dir, self.get_params(), source.data, resume=resume):
-            train, validation, preview = source.pipelines(config, scaler)
+            train, validation, preview = source.pipelines(config, scaler, getattr(model, "corruption", None))
             started = time.perf_counter()
             history = fit_batches(model, train, validation, config, run_dir=run_dir, resume=resume,
                                   verbose=self.verbose, preview=preview, callbacks=callbacks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
 
 from .initializers import HostZeros
@@ -41,6 +42,23 @@ class Corruption(keras.layers.Layer):
         salt = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator) < 0.5
         noise = ops.where(salt, self.high, self.low)
         return ops.where(hit, ops.cast(noise, inputs.dtype), inputs)
+
+    def corrupted_copy(self, x: np.ndarray, seed: int | tuple[int, ...]) -> np.ndarray:
+        """``x`` corrupted as in training, drawn by a NumPy generator of ``seed``: the same copy for every epoch,
+        run and backend. Validation inputs are corrupted this way, since the layer is the identity at inference and
+        a model would otherwise be validated on restoring clean inputs, which a residual network learns at once."""
+        x = np.asarray(x, np.float32)
+        if self.level == 0 or not x.size:
+            return x
+        rng = np.random.default_rng(seed)
+        if self.kind == "gaussian":
+            noisy = x + np.float32(self.level) * rng.standard_normal(x.shape, dtype=np.float32)
+            return np.clip(noisy, self.low, self.high) if self.clip else noisy
+        hit = rng.random(x.shape, dtype=np.float32) < self.level
+        if self.kind == "masking":
+            return np.where(hit, np.float32(0), x)
+        salt = rng.random(x.shape, dtype=np.float32) < 0.5
+        return np.where(hit, np.where(salt, np.float32(self.high), np.float32(self.low)), x)
 
     def compute_output_shape(self, input_shape):
         return input_shape

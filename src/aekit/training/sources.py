@@ -8,9 +8,13 @@ The estimator's one fit body asks a source, in this order:
    training data (see :mod:`aekit.data.units`);
 3. ``prepare(model_class, config, scaler)``: the scaled inputs (and, for families that learn pairs, the targets),
    and ``model_shape``, the shape of one input the model is built for;
-4. ``pipelines(config, scaler)`` once the model is built: the endless training batches, the validation batches
-   and the TensorBoard preview, for :func:`aekit.training.fit.fit_batches`;
+4. ``pipelines(config, scaler, corruption)`` once the model is built: the endless training batches, the
+   validation batches and the TensorBoard preview, for :func:`aekit.training.fit.fit_batches`;
 5. ``held_out()``: ``(inputs, targets)`` of held-out rows, for the metrics the run reports and its previews.
+
+A model that corrupts its inputs while training (a denoiser: ``noise``) is validated on corrupted inputs too
+(:meth:`aekit.models.layers.Corruption.corrupted_copy`, one fixed draw from the run's seed) against the clean
+targets, so that early stopping, the reported validation figures and the previews measure its task.
 """
 
 from __future__ import annotations
@@ -62,16 +66,20 @@ class ArraySource:
         self.paired = self.inputs is not self.goals
         self.model_shape = tuple(self.inputs.shape[1:])  # a super-resolution model takes the smaller copies
 
-    def pipelines(self, config, scaler: Scaler):
-        train, val, paired = self.train_index, self.val_index, self.paired
-        return array_pipelines(self.inputs[train], self.inputs[val], config,
-                               y_train=self.goals[train] if paired else None,
-                               y_val=self.goals[val] if paired else None, images=self.kind == "image")
+    def pipelines(self, config, scaler: Scaler, corruption=None):
+        train, val = self.train_index, self.val_index
+        self.corrupt = held_out_corruption(corruption, config.seed)
+        x_val = self.corrupt(self.inputs[val])
+        pairs = self.paired or corruption is not None
+        return array_pipelines(self.inputs[train], x_val, config,
+                               y_train=self.goals[train] if self.paired else None,
+                               y_val=self.goals[val] if pairs else None, images=self.kind == "image")
 
     def held_out(self) -> tuple[str, np.ndarray, np.ndarray]:
         """``(split, inputs, targets)``: the validation rows, or the training rows when none are held out."""
         rows = self.val_index if len(self.val_index) else self.train_index
-        return ("validation" if len(self.val_index) else "training"), self.inputs[rows], self.targets[rows]
+        split = "validation" if len(self.val_index) else "training"
+        return split, self.corrupt(self.inputs[rows]), self.targets[rows]
 
     def fingerprint(self) -> str:
         return fingerprint(self.data.X)
@@ -114,19 +122,23 @@ class StreamSource:
         self.kept = scaler.transform(kept[0]) if kept else np.zeros((0, *self.sample_shape), np.float32)
         self.model_shape = self.sample_shape
 
-    def pipelines(self, config, scaler: Scaler):
+    def pipelines(self, config, scaler: Scaler, corruption=None):
         found = self.found
+        self.corrupt = held_out_corruption(corruption, config.seed)
         train = StreamBatches(self.data, found.train_rows, config.batch_size, config.seed, self.period, scaler,
                               self.data.cache, part=local_part())
         validation = validation_batches(self.data, self.period, found.validation_rows, max(config.batch_size, 256),
-                                        scaler, part=local_part()) if found.validation_rows else None
-        preview = (self.kept[:SUMMARY_IMAGES], None) if self.kind == "image" and len(self.kept) else None
+                                        scaler, part=local_part(),
+                                        corrupt=None if corruption is None else self.corrupt) \
+            if found.validation_rows else None
+        preview = (self.corrupt(self.kept[:SUMMARY_IMAGES]), self.kept[:SUMMARY_IMAGES]) \
+            if self.kind == "image" and len(self.kept) else None
         return train, validation, preview
 
     def held_out(self) -> tuple[str, np.ndarray, np.ndarray]:
         """The validation rows the survey kept (up to ``streaming.KEPT_ROWS``; training rows when none are held
         out)."""
-        return ("validation" if self.found.validation_rows else "training"), self.kept, self.kept
+        return ("validation" if self.found.validation_rows else "training"), self.corrupt(self.kept), self.kept
 
     def fingerprint(self) -> str:
         return self.data.fingerprint()
@@ -136,3 +148,10 @@ class StreamSource:
         return {"train_rows": found.train_rows, "validation_rows": found.validation_rows,
                 "files": len(self.data.paths), "bytes": self.data.nbytes, "seconds": found.seconds}
 
+
+def held_out_corruption(corruption, seed: int):
+    """The function that corrupts held-out inputs for a model with ``corruption`` (the identity for one without),
+    a fixed draw from ``seed`` (and ``index``, a stream's batch number) for any one array: see the module docs."""
+    if corruption is None:
+        return lambda x, index=0: x
+    return lambda x, index=0: corruption.corrupted_copy(x, (seed, index))

@@ -150,9 +150,11 @@ class StreamBatches:
         return self.steps
 
 
-def validation_batches(stream: Stream, period: int, rows: int, batch_size: int, scaler, part: tuple[int, int] = (0, 1)):
+def validation_batches(stream: Stream, period: int, rows: int, batch_size: int, scaler, part: tuple[int, int] = (0, 1),
+                       corrupt=None):
     """The validation rows, scaled, in file order; their count is declared (the survey counted them), so Keras
-    knows where an epoch of validation ends."""
+    knows where an epoch of validation ends. ``corrupt(batch, number)``, for a model that corrupts its inputs,
+    gives ``(corrupted batch, clean batch)`` pairs, the same draw every epoch (see :mod:`aekit.training.sources`)."""
     import tensorflow as tf
 
     from .distributed import validation_batch
@@ -163,8 +165,22 @@ def validation_batches(stream: Stream, period: int, rows: int, batch_size: int, 
     held_out = stream.blocks(numbered=True).map(
         lambda x, f, r: tf.boolean_mask(x, validation_mask(x, f, r, period)))
     batches = held_out.rebatch(batch_size, drop_remainder=drop).map(_scaling_op(scaler)).map(_worker_share(part))
+    if corrupt is not None:
+        batches = batches.enumerate().map(_corrupting_op(corrupt))
     count = rows // batch_size if drop else -(-rows // batch_size)
     return batches.apply(tf.data.experimental.assert_cardinality(count)).prefetch(2)
+
+
+def _corrupting_op(corrupt):
+    """tf: ``(number, batch)`` -> ``(corrupt(batch, number), batch)``."""
+    import tensorflow as tf
+
+    def pair(number, batch):
+        noisy = tf.numpy_function(lambda b, n: corrupt(b, int(n)), [batch, number], tf.float32, stateful=False)
+        noisy.set_shape(batch.shape)
+        return noisy, batch
+
+    return pair
 
 
 def _worker_share(part: tuple[int, int]):
