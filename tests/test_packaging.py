@@ -43,6 +43,7 @@ def _compile(requirements: Path, platform: str, *extras: str) -> subprocess.Comp
     ("aarch64-apple-darwin", ("tensorflow",), ("jax==", "keras==", "tensorflow==", "constriction==")),
     ("x86_64-pc-windows-msvc", ("tensorflow",), ("jax==", "tensorflow-cpu==")),
     ("x86_64-manylinux_2_28", ("cuda",), ("jax-cuda12-plugin==",)),
+    ("aarch64-apple-darwin", ("export",), ("tensorflow==", "tf2onnx==", "onnx==")),
 ])
 def test_the_dependencies_resolve_to_wheels_on_each_platform(platform, extras, expected):
     result = _compile(ROOT / "pyproject.toml", platform, *extras)

@@ -17,6 +17,7 @@ from .compress import COMMANDS as COMPRESS_COMMANDS
 from .detect import detect
 from .generate import COMMANDS as GENERATE_COMMANDS
 from .index import COMMANDS as INDEX_COMMANDS
+from .inspect import COMMANDS as INSPECT_COMMANDS
 from .options import add_plugin_flags, handle_errors, overwrite_option
 from .represent import COMMANDS as REPRESENT_COMMANDS
 from .restore import COMMANDS as RESTORE_COMMANDS
@@ -57,7 +58,7 @@ def cli(debug, plugins):
 
 
 for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS, *RESTORE_COMMANDS, *COMPRESS_COMMANDS,
-                 *REPRESENT_COMMANDS, detect):
+                 *REPRESENT_COMMANDS, *INSPECT_COMMANDS, detect):
     cli.add_command(_command)
 
 

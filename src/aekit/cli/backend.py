@@ -94,9 +94,14 @@ def is_command_line() -> bool:
 
 
 def prepare_command_line(group: click.Group, arguments: list[str]) -> None:
-    """In the ``aekit`` process, before click runs the command: choose the backend for it."""
-    choose_backend(backend_for_command(arguments, group))
-    _COMMAND[:] = [parse(group, arguments)[0]]
+    """In the ``aekit`` process, before click runs the command: choose the backend for it. ``aekit export`` runs on
+    TensorFlow wherever it is installed, GPU or not: its converters write every format from TensorFlow graphs."""
+    path = parse(group, arguments)[0]
+    if path == ("export",) and installed("tensorflow"):
+        choose_backend(DEFAULT_BACKEND, because="exporting: TensorFlow's converters write every format")
+    else:
+        choose_backend(backend_for_command(arguments, group))
+    _COMMAND[:] = [path]
 
 
 _COMMAND: list[tuple[str, ...]] = []

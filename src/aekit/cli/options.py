@@ -129,6 +129,19 @@ def overwrite_option(function):
     return click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)(function)
 
 
+def json_option(function):
+    """``--json``: the command's results as one JSON document on stdout, and nothing else there (notes go to
+    stderr), for scripts."""
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print the results as JSON on stdout (notes go to stderr).")(function)
+
+
+def quiet_option(function):
+    """``--quiet``: no progress bars or notes; results and errors still print."""
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bars or notes; results and errors still "
+                        "print.")(function)
+
+
 def load_autoencoder(run):
     """The Autoencoder in a run directory (a clear error for a detector run, or no run): see
     :func:`aekit.runs.as_estimator`."""

@@ -83,8 +83,9 @@ def machine_backend(preferred: str | None = None) -> tuple[str, str]:
                      "set KERAS_BACKEND to choose")
 
 
-def choose_backend(preferred: str | None = None) -> str:
+def choose_backend(preferred: str | None = None, *, because: str | None = None) -> str:
     """Set ``KERAS_BACKEND`` for this machine (see the module docs) unless the user chose one or Keras is loaded.
+    With ``because``, ``preferred`` is taken whatever the machine (a command that needs that engine), for that reason.
 
     A backend aekit chose in a parent process is kept by ``import aekit`` (a worker of ``--jobs`` runs on its
     parent's backend); only a command line of its own (``preferred``) may choose again."""
@@ -97,7 +98,7 @@ def choose_backend(preferred: str | None = None) -> str:
     if configured is not None and current is None:
         _REASON[:] = ["~/.keras/keras.json"]
         return configured
-    backend, why = machine_backend(preferred)
+    backend, why = (preferred, because) if because and preferred else machine_backend(preferred)
     os.environ["KERAS_BACKEND"] = os.environ[CHOSEN_MARK] = backend
     _REASON[:] = [why]
     return backend

@@ -77,3 +77,17 @@ def recorded_family(run_dir, resuming: bool = False) -> str | None:
     section = (values.get("params") if resuming else values.get("config")) if isinstance(values, dict) else None
     family = (section or {}).get("model", "deep" if resuming else None)
     return str(family) if family is not None else None
+
+
+def run_summary(path: Path) -> dict:
+    """What ``aekit info`` shows of a run, from its files alone: ``aekit.json`` (checked), where the command line
+    read its data, how many epochs its history holds, and the files it holds."""
+    meta = read_meta(path)
+    summary = {"path": str(path), **meta, "files": sorted(entry.name + ("/" if entry.is_dir() else "")
+                                                         for entry in Path(path).iterdir())}
+    try:
+        summary["data_source"] = read_data_source(path)
+    except (ArtifactError, OSError, ValueError):
+        summary["data_source"] = None
+    summary.setdefault("code", None)
+    return summary
