@@ -9,6 +9,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def loggers_left_as_they_were():
+    """import-linter's command configures logging with dictConfig, which disables every logger that exists (the
+    `aekit` logger too) for the rest of the session; put them back."""
+    import logging
+
+    loggers = [lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    states = [(logger, logger.disabled) for logger in loggers]
+    yield
+    for logger, disabled in states:
+        logger.disabled = disabled
+
+
 def test_the_import_contracts_hold():
     from importlinter.cli import lint_imports
 

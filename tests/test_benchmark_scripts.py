@@ -42,9 +42,12 @@ def test_the_theoretical_peak_names_how_it_was_computed():
 
 def test_the_gpu_benchmark_runs_on_the_cpu(tmp_path):
     """benchmarks/gpu.py through aekit's training path with --device cpu (JAX on the CPU), on a few images."""
+    # One conv row of the two: they share their code path, and a convolution compiles slowly on JAX's CPU backend.
     result = subprocess.run([sys.executable, "-m", "benchmarks.gpu", "--device", "cpu", "--no-torch", "--epochs", "2",
-                             "--samples", "512", "--no-write"], capture_output=True, text=True, cwd=ROOT, timeout=900)
+                             "--samples", "256", "--only", "hinton2006,conv-spatial", "--no-write"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout[result.stdout.index("{"):result.stdout.rindex("}") + 1])
     assert summary["device"] == "cpu" and summary["hinton2006_epoch_seconds"] > 0
-    assert all(f"{row} " in result.stdout for row in ("hinton2006", "conv-vector", "conv-spatial"))
+    assert all(f"{row} " in result.stdout for row in ("hinton2006", "conv-spatial"))
+    assert "conv-vector " not in result.stdout

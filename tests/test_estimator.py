@@ -64,7 +64,8 @@ def test_tables_are_standardised_and_round_trip(digits_flat):
     assert model.scaler_.method == "standard" and model.kind_ == "table"
     assert model.model_.decoder.layers[-1].activation.__name__ == "linear"
     assert model.fit_transform(X).shape == (len(X), 8)
-    assert model.score(X) == pytest.approx(-model.score_samples(X).mean())
+    assert model.score(X) == pytest.approx(model.score_samples(X).mean()) == pytest.approx(
+        -model.reconstruction_error(X).mean())
     with pytest.raises(DataError, match="samples of shape \\(10,\\).*trained on samples of shape \\(64,\\)"):
         model.transform(X[:, :10])
     with pytest.raises(DataError, match="expected \\(n, 8\\)"):

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from .core.backend import choose_backend as _choose_backend
 from .core.backend import quiet_tensorflow_logs as _quiet_tensorflow_logs
-from .core.errors import AekitError, ArtifactError, ConfigError, DataError, NotFittedError, OutputError, TrainingError
+from .core.errors import AekitError, ArtifactError, ConfigError, DataError, OutputError, TrainingError
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on first use (__getattr__)
     from .core.config import Config
+    from .core.errors import NotFittedError
     from .estimator import Autoencoder, compress, decompress
     from .tasks.anomaly import AnomalyDetector
     from .tasks.representation import Classifier
@@ -37,8 +38,9 @@ def _version() -> str:
 
 __version__ = _version()
 
-_LAZY = {"Config": ".core.config", "Autoencoder": ".estimator", "AnomalyDetector": ".tasks.anomaly",
-         "Classifier": ".tasks.representation", "compress": ".estimator", "decompress": ".estimator"}
+_LAZY = {"Config": ".core.config", "NotFittedError": ".core.errors", "Autoencoder": ".estimator",
+         "AnomalyDetector": ".tasks.anomaly", "Classifier": ".tasks.representation", "compress": ".estimator",
+         "decompress": ".estimator"}
 
 __all__ = ["AekitError", "AnomalyDetector", "ArtifactError", "Autoencoder", "Classifier", "Config", "ConfigError",
            "DataError", "NotFittedError", "OutputError", "TrainingError", "__version__", "compress", "decompress",

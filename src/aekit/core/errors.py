@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 
 class AekitError(Exception):
@@ -26,9 +30,6 @@ class ConfigError(AekitError, ValueError):
 class ArtifactError(AekitError, ValueError):
     """A saved model or run directory is missing, truncated or inconsistent."""
 
-
-class NotFittedError(AekitError, AttributeError):
-    """A method that needs a fitted estimator was called before ``fit``."""
 
 
 class TrainingError(AekitError, RuntimeError):
@@ -52,3 +53,24 @@ def unknown_name_error(kind: str, name: str, choices: Iterable[str], cls=ConfigE
         f'Unknown {kind} "{name}".{did_you_mean(name, choices)} '
         f"Available {kind}s: {', '.join(choices)}."
     )
+
+
+def __getattr__(name: str):
+    # NotFittedError subclasses scikit-learn's, so `except sklearn.exceptions.NotFittedError` catches aekit's too;
+    # made on first use, because importing scikit-learn takes a second that `aekit --help` must not spend.
+    if name == "NotFittedError":
+        from sklearn.exceptions import NotFittedError as sklearn_not_fitted
+
+        class NotFittedError(AekitError, sklearn_not_fitted):
+            """A method that needs a fitted estimator was called before ``fit`` (a
+            :class:`sklearn.exceptions.NotFittedError`, so also a ValueError and an AttributeError)."""
+
+        NotFittedError.__module__, NotFittedError.__qualname__ = __name__, name
+        globals()[name] = NotFittedError
+        return NotFittedError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    class NotFittedError(AekitError, _SklearnNotFittedError):
+        ...

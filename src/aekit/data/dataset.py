@@ -43,19 +43,27 @@ def from_array(X, y=None, name: str = "array") -> Dataset:
 
     2-D arrays are tables; 3-D arrays are grayscale images; 4-D arrays are images with channels.
     """
+    if hasattr(X, "tocsr") or hasattr(X, "todense"):  # scipy.sparse matrices and arrays
+        raise DataError(f"Received a sparse {type(X).__name__}; sparse input is not supported (the network takes "
+                        "dense arrays). Convert it with X.toarray() if it fits in memory.")
     try:
         X = np.asarray(X)
     except (TypeError, ValueError) as exc:
         raise DataError(f"Could not turn the input into a numeric array: {exc}") from None
-    if X.dtype == object or not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
+    if np.iscomplexobj(X):
+        raise DataError(f"Received complex numbers (dtype {X.dtype}). Complex data not supported: pass the real and "
+                        "imaginary parts as separate features: np.concatenate([X.real, X.imag], axis=1).")
+    if X.dtype == object:
+        X = _numbers_of_objects(X)
+    if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
         raise DataError(
             f"Received an array of dtype {X.dtype}; expected numbers. "
             "Convert text columns to numbers or drop them before fitting."
         )
     if X.ndim == 1:
         raise DataError(
-            f"Received a 1-D array of shape {X.shape}; expected 2-D (samples, features) or images. "
-            "Use X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for a single sample."
+            f"Received a 1-D array of shape {X.shape}; expected 2-D (samples, features) or images. Reshape your "
+            "data with X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for a single sample."
         )
     if X.ndim == 3:
         X = X[..., None]
@@ -68,13 +76,27 @@ def from_array(X, y=None, name: str = "array") -> Dataset:
     return dataset
 
 
+class ObjectDataError(DataError, TypeError):
+    """An array of Python objects that are not numbers (as NumPy raises a TypeError for them)."""
+
+
+def _numbers_of_objects(X: np.ndarray) -> np.ndarray:
+    """An object array of numbers as floats (what scikit-learn accepts); anything else refused."""
+    try:
+        return X.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ObjectDataError(f"Received an array of dtype object holding values that are not numbers ({exc}); "
+                              "expected numbers. Convert text columns to numbers or drop them first.") from None
+
+
 def check_dataset(dataset: Dataset) -> Dataset:
     """Reject empty data, non-finite values and label arrays of the wrong length."""
     X = dataset.X
     if len(X) == 0 or X.size == 0:
+        features = int(np.prod(X.shape[1:])) if X.ndim > 1 else 0
         raise DataError(
-            f"The dataset {dataset.name!r} is empty (shape {X.shape}); expected at least one sample "
-            "with at least one feature. Check the path, glob or filter that selected it."
+            f"The dataset {dataset.name!r} is empty: {len(X)} sample(s) and {features} feature(s) (shape={X.shape}) "
+            "while a minimum of 1 is required of each. Check the path, glob or filter that selected it."
         )
     if np.issubdtype(X.dtype, np.floating) and not np.isfinite(X).all():
         bad = ~np.isfinite(X.reshape(len(X), -1))
@@ -188,5 +210,7 @@ def sample_shape_error(shape: tuple, expected: tuple, what: str = "The data") ->
         return DataError(f"{what} holds {shape[0]}x{shape[1]} images, but this model was trained on "
                          f"{expected[0]}x{expected[1]} images. Resize them to {expected[0]}x{expected[1]} first "
                          "(--image-size on the command line); denoise and upscale take images of any size.")
+    counts = (f" (X has {shape[0]} features, but it is expecting {expected[0]} features as input)"
+              if len(shape) == len(expected) == 1 else "")
     return DataError(f"{what} has samples of shape {shape}, but this model was trained on samples of shape "
-                     f"{expected}. Pass data with the same features (or image size) as the training data.")
+                     f"{expected}{counts}. Pass data with the same features (or image size) as the training data.")

@@ -13,14 +13,17 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from ..core import budget
 from ..core.config import Config
 from ..core.errors import ConfigError, DataError, NotFittedError
+from ..core.log import note
 from ..data.units import CODE_SAMPLE_ROWS, check_codes
 from ..models import AutoencoderModel, build_model, get_spec, reconstruction_of
 from ..runs import register_estimator, save_artifact
 from ..runs.lifecycle import check_resumable, check_run_dir, save_trained, training_run
+from ..runs.pickling import PicklesAsRun
 from ..training.fit import fit_batches
 from ..training.sources import training_source
 from . import codec, generation, restoration
 from .abilities import require
+from .conventions import SklearnConventions, seed_of
 from .inference import predict_fixed_batches, predict_method
 from .inputs import as_model_input
 from .metrics import per_sample_report, reconstruction_report
@@ -29,18 +32,20 @@ from .signature import assign_params, install_signature
 
 
 @register_estimator
-class Autoencoder(TransformerMixin, BaseEstimator):
+class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstimator):
     """An autoencoder with the scikit-learn estimator contract.
 
     ``fit(X)`` trains on a NumPy array (tables ``(n, features)``, images ``(n, h, w)`` or ``(n, h, w, c)``), a
     pandas DataFrame, an :class:`aekit.data.Dataset` or a stream of files (:func:`aekit.data.stream`);
-    ``transform`` encodes, ``inverse_transform`` decodes, ``reconstruct`` does both and ``score_samples`` gives
-    each sample's reconstruction error (mean squared error per value, in the scaled space; higher means worse),
-    or the family's own score (a variational model's negative ELBO).
+    ``transform`` encodes, ``inverse_transform`` decodes, ``reconstruct`` does both and ``reconstruction_error``
+    gives each sample's error (mean squared error per value, in the scaled space; higher means worse), or the
+    family's own (a variational model's negative ELBO); ``score_samples`` is its negative, higher = more typical,
+    as scikit-learn's estimators score.
     The parameters are every key of :class:`aekit.core.config.Config` that describes the model or its training,
     every model family's own parameters (``aekit models NAME`` lists them), ``run_dir`` (write a run
     directory with checkpoints, TensorBoard logs, plots and the saved model), ``overwrite`` (let ``run_dir`` be a
-    folder that holds files aekit did not write; see :mod:`aekit.core.outputs`) and ``verbose``.
+    folder that holds files aekit did not write; see :mod:`aekit.core.outputs`), ``random_state`` (scikit-learn's
+    name for ``seed``; an integer, which wins over ``seed`` when given) and ``verbose``.
 
     Inputs are taken in the units of the training data, which the model records (``units_``): arrays in other
     units (images scaled to [0, 1] for a model trained on 8-bit files, or the reverse) are refused with a message
@@ -115,6 +120,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
             binarize: bool = False,
             run_dir: str | os.PathLike[str] | None = None,
             overwrite: bool = False,
+            random_state: int | None = None,
             verbose: int | str = 0,
         ) -> None: ...
     else:
@@ -127,6 +133,8 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         resolved here, once for the parameters the estimator holds."""
         keys = set(Config.estimator_keys())
         values = {k: v for k, v in self.get_params().items() if k in keys}
+        if self.random_state is not None:
+            values["seed"] = seed_of(self.random_state)
         cached = self.__dict__.get("_config_for")
         if cached is None or cached[0] != values:
             cached = (values, Config.from_dict(values).resolved())
@@ -134,16 +142,19 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         return cached[1]
 
     # -- fitting -------------------------------------------------------------------------------
-    def fit(self, X, y=None, *, resume: bool = False, callbacks: list | None = None) -> "Autoencoder":
-        """Train on ``X`` (``y`` is ignored). ``resume=True`` continues the run in ``run_dir``. ``callbacks`` are
-        Keras callbacks (``keras.callbacks.Callback``: loggers such as W&B's or MLflow's, pruning, your own
-        stopping rule), run after aekit's own each epoch.
+    def fit(self, X, y=None, *, validation_data=None, callbacks: list | None = None,
+            resume: bool = False) -> "Autoencoder":
+        """Train on ``X`` (``y`` is ignored). ``validation_data`` (samples like ``X``) is validated on instead of
+        a ``validation_split`` of ``X``: the validation loss, early stopping and the run's validation metrics use
+        it. ``callbacks`` are Keras callbacks (``keras.callbacks.Callback``: W&B's or MLflow's loggers, Optuna's
+        pruning, your own stopping rule), run after aekit's own each epoch. ``resume=True`` continues the run in
+        ``run_dir``.
 
         ``X`` may be an :func:`aekit.data.stream` of files larger than memory: they are read again every epoch.
         Arrays and streams go through the same steps (:mod:`aekit.training.sources`).
         """
         requested = self.config()
-        source = training_source(X)
+        source = training_source(X, validation_data)
         run_dir = Path(self.run_dir) if self.run_dir is not None else None
         if run_dir is not None and not resume:
             check_run_dir(run_dir, overwrite=self.overwrite)
@@ -154,8 +165,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         rows = source.train_rows
         config = budget.resolve(get_spec(requested.model).settle(requested, rows), rows)
         self.training_plan_ = budget.describe(requested, config, rows)
-        if self.verbose:
-            print(f"aekit: {source.describe(self.training_plan_)}.", flush=True)
+        note(f"{source.describe(self.training_plan_)}.", self.verbose)
         scaler = source.fit_scaler(config.scaling)
         units = source.units(scaler)
         source.prepare(get_spec(config.model).model_class, config, scaler)
@@ -219,8 +229,8 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         """Reconstructions of ``X`` in its original units and shape (restoration models: the restored ``X``)."""
         return self.scaler_.inverse_transform(self.reconstruct_scaled(self.scale(X)))
 
-    def score_samples(self, X) -> np.ndarray:
-        """Per-sample score, higher = worse: the mean squared error per value in the scaled space, unless the
+    def reconstruction_error(self, X) -> np.ndarray:
+        """Per-sample error, higher = worse: the mean squared error per value in the scaled space, unless the
         family scores otherwise (a variational model's negative ELBO in nats)."""
         scaled = self.scale(X)
         if self.can("own_score"):
@@ -228,9 +238,15 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         diff = (scaled - self.reconstruct_scaled(scaled)).reshape(len(scaled), -1)
         return np.mean(diff.astype(np.float64) ** 2, axis=1)
 
+    def score_samples(self, X) -> np.ndarray:
+        """Per-sample score as scikit-learn defines it, higher = more typical of the training data: minus
+        :meth:`reconstruction_error` (for a variational model, the ELBO, a lower bound of the log-likelihood, as
+        a density estimator's ``score_samples`` gives the log-likelihood)."""
+        return -self.reconstruction_error(X)
+
     def score(self, X, y=None) -> float:
-        """Negative mean of ``score_samples`` (higher is better, as scikit-learn's model selection expects)."""
-        return -float(np.mean(self.score_samples(X)))
+        """Mean of ``score_samples`` (higher is better, as scikit-learn's model selection expects)."""
+        return float(np.mean(self.score_samples(X)))
 
     def evaluate(self, X) -> dict:
         """Reconstruction error report (squared error per sample, MSE per value; mean PSNR and SSIM for images),
@@ -301,6 +317,16 @@ class Autoencoder(TransformerMixin, BaseEstimator):
 
         return codec.decompress_container(self, aez.unpack(data, source), source)
 
+    def export(self, path, format: str = "saved_model", part: str = "encoder", overwrite: bool = False) -> Path:
+        """Write the encoder, decoder or whole model as a standalone graph with the scaling folded in: a TensorFlow
+        SavedModel folder (``format="saved_model"``), an ONNX file (``"onnx"``, needs ``aekit[export]``) or a
+        LiteRT ``.tflite`` file (``"litert"``). ``part="encoder"`` takes data in its own units and gives what
+        ``transform`` gives; ``"decoder"`` gives ``inverse_transform``, ``"model"`` gives ``reconstruct``. See
+        :mod:`aekit.estimator.export` for which format each backend writes."""
+        from .export import export_model
+
+        return export_model(self, path, format=format, part=part, overwrite=overwrite)
+
     # -- saving ----------------------------------------------------------------------------------
     def save(self, path, overwrite: bool = False) -> Path:
         """Write the run directory; reload it with :func:`aekit.load`.
@@ -334,11 +360,15 @@ class Autoencoder(TransformerMixin, BaseEstimator):
             return predict_fixed_batches(model.encoder if method == "encode" else model.decoder, x)
         return predict_method(model, method, x)
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return "model_" in self.__dict__
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
             raise NotFittedError(f"This {type(self).__name__} is not fitted yet. Call fit(X) first, or load a saved "
                                  "one with aekit.load(path).")
 
 
-install_signature(Autoencoder, trailing={"run_dir": None, "overwrite": False, "verbose": 0},
-                  types={"run_dir": "str | os.PathLike[str] | None", "overwrite": "bool", "verbose": "int | str"})
+install_signature(Autoencoder, trailing={"run_dir": None, "overwrite": False, "random_state": None, "verbose": 0},
+                  types={"run_dir": "str | os.PathLike[str] | None", "overwrite": "bool", "random_state": "int | None",
+                         "verbose": "int | str"})

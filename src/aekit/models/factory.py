@@ -34,7 +34,8 @@ def build_model(config: Config, input_shape: tuple[int, ...], data_range: str = 
     latent_dim = config.latent_dim or spec.latent_dim_for(input_shape, config)
     if latent_dim >= input_size and spec.model_class.code_kind_for(config) in ("vector", "gaussian"):
         raise ConfigError(
-            f"Received latent_dim={latent_dim}, but the input has only {input_size} values per sample. "
+            f"Received latent_dim={latent_dim}, but the input has only {input_size} values per sample "
+            f"(n_features = {input_size}). "
             f"An autoencoder must compress: choose latent_dim < {input_size}."
         )
     config = config.replace(latent_dim=latent_dim)

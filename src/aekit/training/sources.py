@@ -23,7 +23,8 @@ import math
 
 import numpy as np
 
-from ..data.dataset import Dataset, as_dataset
+from ..core.errors import DataError
+from ..data.dataset import Dataset, as_dataset, sample_shape_error
 from ..data.pipeline import fingerprint, split_indices
 from ..data.scaling import Scaler
 from ..data.streaming import Stream
@@ -33,20 +34,43 @@ from .fit import SUMMARY_IMAGES, array_pipelines
 from .streaming import StreamBatches, check_streamable_family, survey, validation_batches, validation_period
 
 
-def training_source(X):
-    """The source for ``X``: a :class:`~aekit.data.streaming.Stream` of files, or anything array-like."""
-    return StreamSource(X) if isinstance(X, Stream) else ArraySource(as_dataset(X))
+def training_source(X, validation=None):
+    """The source for ``X``: a :class:`~aekit.data.streaming.Stream` of files, or anything array-like; with
+    ``validation``, the rows to validate on instead of a split of ``X`` (arrays only)."""
+    if isinstance(X, Stream):
+        if validation is not None:
+            raise DataError("Received validation_data with a stream of files; a stream holds its validation rows "
+                            "itself (validation_split picks them by their place in their file). Pass "
+                            "validation_split, or arrays for both.")
+        return StreamSource(X)
+    return ArraySource(as_dataset(X), None if validation is None else as_dataset(validation, name="validation_data"))
 
 
 class ArraySource:
-    """A :class:`~aekit.data.dataset.Dataset` in memory, split into training and validation rows by a seed."""
+    """A :class:`~aekit.data.dataset.Dataset` in memory, split into training and validation rows by a seed, or
+    validated on rows of its own (``validation_data``: appended after the training rows, so that every step
+    below treats them as a split's held-out rows; the scaler and units still come from the training rows)."""
 
-    def __init__(self, dataset: Dataset):
+    def __init__(self, dataset: Dataset, validation: Dataset | None = None):
+        self.training_X = dataset.X
+        self.given_validation = 0
+        if validation is not None:
+            validation = as_dataset(validation, feature_names=dataset.feature_names, name="validation_data")
+            if validation.sample_shape != dataset.sample_shape:
+                raise sample_shape_error(validation.sample_shape, dataset.sample_shape, "validation_data")
+            self.given_validation = len(validation)
+            dataset = Dataset(np.concatenate([dataset.X, validation.X.astype(dataset.X.dtype, copy=False)]), None,
+                              dataset.kind, dataset.name, dataset.feature_names, dict(dataset.meta))
         self.data = dataset
         self.kind, self.sample_shape, self.feature_names = dataset.kind, dataset.sample_shape, dataset.feature_names
 
     def survey(self, validation_split: float, seed: int) -> None:
-        self.train_index, self.val_index = split_indices(len(self.data), validation_split, seed)
+        if self.given_validation:
+            rows = len(self.data)
+            self.train_index = np.arange(rows - self.given_validation)
+            self.val_index = np.arange(rows - self.given_validation, rows)
+        else:
+            self.train_index, self.val_index = split_indices(len(self.data), validation_split, seed)
         self.train_rows, self.validation_rows = len(self.train_index), len(self.val_index)
 
     def describe(self, plan: str) -> str:
@@ -82,7 +106,7 @@ class ArraySource:
         return split, self.corrupt(self.inputs[rows]), self.targets[rows]
 
     def fingerprint(self) -> str:
-        return fingerprint(self.data.X)
+        return fingerprint(self.training_X)
 
     def summary(self) -> dict | None:
         return None

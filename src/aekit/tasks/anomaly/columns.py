@@ -10,7 +10,7 @@ def check_training_rows(dataset: Dataset, minimum: int) -> None:
     check_dataset(dataset)
     if len(dataset) < minimum:
         raise DataError(
-            f"Received {len(dataset)} training row{'s' if len(dataset) != 1 else ''}; the detector needs at "
-            f"least {minimum} to learn what normal data looks like. Fit on more rows (a single row can be "
-            "scored, not learned from)."
+            f"Received {len(dataset)} training row{'s' if len(dataset) != 1 else ''}; the detector needs at least "
+            f"{minimum} to learn what normal data looks like (n_samples = {len(dataset)}). Fit on more rows (a single "
+            "row can be scored, not learned from)."
         )

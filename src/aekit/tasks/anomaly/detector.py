@@ -6,13 +6,14 @@ import time
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, OutlierMixin
 
 from ...core.errors import ConfigError, NotFittedError
 from ...data.dataset import as_dataset
 from ...estimator import Autoencoder
 from ...estimator.signature import assign_params, config_parameters, install_signature
 from ...runs import register_estimator, save_artifact
+from ...runs.pickling import PicklesAsRun
 from .architecture import auto_architecture, auto_batch_size, auto_epochs
 from .columns import check_training_rows
 from .defaults import (
@@ -38,12 +39,15 @@ from .thresholds import (
 
 
 @register_estimator
-class AnomalyDetector(BaseEstimator):
+class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
     """Flags rows (or images) that an autoencoder trained on normal data reconstructs badly.
 
     Follows PyOD's detector API: ``fit(X)`` then ``decision_function(X)`` (higher = more anomalous),
-    ``predict(X)`` (1 = anomaly, 0 = normal) and ``predict_proba(X)`` (``(n, 2)``: normal, anomaly);
-    after fitting, ``decision_scores_`` (training scores), ``threshold_`` and ``labels_`` (training labels).
+    ``predict(X)`` (1 = anomaly, 0 = normal), ``predict_proba(X)`` (``(n, 2)``: normal, anomaly) and
+    ``predict_confidence(X)``; after fitting, ``decision_scores_`` (training scores), ``threshold_`` and
+    ``labels_`` (training labels). It is a scikit-learn ``OutlierMixin`` (an outlier detector to
+    ``GridSearchCV`` and pipelines) whose ``score_samples`` has scikit-learn's direction (higher = more normal);
+    its ``predict`` keeps PyOD's 0/1 rather than scikit-learn's -1/1.
 
     The score of a table row has two parts, each divided by its mean over the training rows so that both
     average 1 on normal data: the reconstruction part turns the row's residual (in the scaled space) into one
@@ -143,6 +147,7 @@ class AnomalyDetector(BaseEstimator):
             kl_warmup: int = 0,
             decoder_std: float = 0.0,
             binarize: bool = False,
+            random_state: int | None = None,
             verbose: int | str = 0,
         ) -> None: ...
     else:
@@ -228,7 +233,7 @@ class AnomalyDetector(BaseEstimator):
         """Add the neighbour part; both parts are divided by their training means (over the kept rows)."""
         self.reconstruction_scale_ = float(np.mean(self.decision_scores_[kept])) or 1.0
         scaled = self.scaler_.transform(dataset.X).reshape(len(dataset), -1)
-        self.neighbour_model_, part = NeighbourModel.fit(scaled, kept, neighbours, self.seed)
+        self.neighbour_model_, part = NeighbourModel.fit(scaled, kept, neighbours, self.config_.seed)
         self.decision_scores_ = self.decision_scores_ / self.reconstruction_scale_ + part
 
     def _threshold_from_labels(self, known: np.ndarray, anomaly_scores: np.ndarray) -> None:
@@ -282,7 +287,7 @@ class AnomalyDetector(BaseEstimator):
 
     def _autoencoder_params(self, dataset) -> dict:
         params = {name: getattr(self, name) for name in config_parameters(exclude=EXCLUDED)}
-        params["verbose"] = self.verbose
+        params["verbose"], params["random_state"] = self.verbose, self.random_state
         if dataset.kind == "table":
             params["scaling"] = "standard" if self.standardize else "none"
             if self.preset is None and self.model in ("deep", "dense"):
@@ -316,6 +321,19 @@ class AnomalyDetector(BaseEstimator):
         if self.label_model_ is not None:
             parts = parts + self.label_model_.contributions(scaled.reshape(len(scaled), -1), parts)
         return parts
+
+    def score_samples(self, X) -> np.ndarray:
+        """scikit-learn's outlier score, higher = more normal: minus :meth:`decision_function`."""
+        return -self.decision_function(X)
+
+    def predict_confidence(self, X) -> np.ndarray:
+        """How sure each :meth:`predict` answer is, in [0, 1] (ExCeeD, as PyOD computes it): see
+        :mod:`aekit.tasks.anomaly.confidence`."""
+        from .confidence import exceed_confidence
+
+        self._check_fitted()
+        return exceed_confidence(self.decision_scores_, self.decision_function(X), self.threshold_,
+                                 check_contamination(self.contamination))
 
     def predict(self, X) -> np.ndarray:
         """1 for anomalies (score above ``threshold_``), 0 for normal rows; shape ``(n,)``."""
@@ -397,6 +415,9 @@ class AnomalyDetector(BaseEstimator):
             raise AttributeError("not fitted")  # hasattr(detector, "model_") is False, as for an unfitted estimator
         return inner
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return "autoencoder_" in self.__dict__
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "autoencoder_"):
             raise NotFittedError(f"This {type(self).__name__} is not fitted yet. Call fit(X) first, or load a saved "
@@ -415,5 +436,6 @@ AUTOENCODER_STATE = ("model_", "encoder_", "decoder_", "scaler_", "units_", "his
 for _name in AUTOENCODER_STATE:
     setattr(AnomalyDetector, _name, _delegated(_name))
 
-install_signature(AnomalyDetector, leading=OWN_PARAMS, trailing={"verbose": 0}, overrides=DEFAULT_OVERRIDES,
-                  exclude=EXCLUDED, types={**OWN_TYPES, "verbose": "int | str"})
+install_signature(AnomalyDetector, leading=OWN_PARAMS, trailing={"random_state": None, "verbose": 0},
+                  overrides=DEFAULT_OVERRIDES, exclude=EXCLUDED,
+                  types={**OWN_TYPES, "random_state": "int | None", "verbose": "int | str"})

@@ -91,7 +91,7 @@ def fit_label_part(detector, training_X: np.ndarray, kept: np.ndarray, anomalies
     training = scaler.transform(training_X).reshape(len(training_X), -1)
     reference = detector.neighbour_model_
     if reference is None:
-        reference, _ = NeighbourModel.fit(training, kept, 1, detector.seed)
+        reference, _ = NeighbourModel.fit(training, kept, 1, detector.config_.seed)
     known = scaler.transform(anomalies_X).reshape(len(anomalies_X), -1)
     model = label_model(known, reference.references, float(np.quantile(detector.decision_scores_, SCALE_QUANTILE)))
     model.training_part = np.concatenate([model.totals(training[i:i + 8192]) for i in range(0, len(training), 8192)])

@@ -13,11 +13,27 @@ from ...runs import as_estimator
 def require_labels(dataset: Dataset, what: str) -> np.ndarray:
     if dataset.y is None:
         raise DataError(
-            f"{what} needs labels, but the data {dataset.name!r} has none. Use a named dataset (mnist, "
+            f"{what} needs labels, but the data {dataset.name!r} has none (it requires y to be passed, but the "
+            "target y is None). Use a named dataset (mnist, "
             "fashion_mnist, digits), a table with --label-column COLUMN (label_column= in Python), "
             "an image folder with one sub-folder per class, or pass y."
         )
     return np.asarray(dataset.y)
+
+
+def check_class_labels(labels: np.ndarray) -> np.ndarray:
+    """The class labels as a 1-D array (a column vector is flattened with scikit-learn's DataConversionWarning);
+    targets that are not class labels (continuous values, several columns) are refused in scikit-learn's words."""
+    from sklearn.utils.multiclass import type_of_target
+    from sklearn.utils.validation import column_or_1d
+
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = column_or_1d(labels, warn=True)
+    kind = type_of_target(labels)
+    if kind not in ("binary", "multiclass"):
+        raise DataError(f"Unknown label type: {kind!r}. A classifier takes one class label per sample (binary or "
+                        "multiclass); for a continuous target, fit a regressor on the codes (Autoencoder.transform).")
+    return labels
 
 
 def resolve_autoencoder(source, *, allow_unfitted: bool = False):

@@ -11,10 +11,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ...core.errors import ConfigError, DataError, NotFittedError
-from ...data.dataset import Dataset
+from ...data.dataset import Dataset, sample_shape_error
 from ...data.scaling import Scaler
+from ...estimator.conventions import seed_of
 from ...estimator.inference import predict_fixed_batches
-from ._common import as_dataset, require_labels
+from ._common import as_dataset, check_class_labels, require_labels
 
 MODEL_FILE, META_FILE = "classifier.keras", "classifier.json"
 
@@ -48,7 +49,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, encoder=None, pretrained=True, freeze_epochs=10, epochs=30, head_learning_rate=1e-2,
                  fine_tune_learning_rate=3e-4, learning_rate=1e-3, optimizer="adam", batch_size=128, min_steps=500,
-                 dropout=0.0, validation_split=0.0, patience=10, scaling="auto", seed=0, verbose=0):
+                 dropout=0.0, validation_split=0.0, patience=10, scaling="auto", seed=0, random_state=None,
+                 verbose=0):
         self.encoder = encoder
         self.pretrained = pretrained
         self.freeze_epochs = freeze_epochs
@@ -64,6 +66,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         self.patience = patience
         self.scaling = scaling
         self.seed = seed
+        self.random_state = random_state
         self.verbose = verbose
 
     # -- fitting -------------------------------------------------------------------------------
@@ -76,21 +79,23 @@ class Classifier(ClassifierMixin, BaseEstimator):
         self._check_params()
         dataset = as_dataset(X, y)
         labels = require_labels(dataset, "Classifier.fit")
+        labels = check_class_labels(labels)
         self.classes_, targets = np.unique(labels, return_inverse=True)
         if len(self.classes_) < 2:
-            raise DataError(f"Received labels of a single class ({self.classes_[0]!r}); expected at least two.")
+            raise DataError(f"Received labels of 1 class ({self.classes_[0]!r}); expected at least two.")
+        seed = self._seed = self.seed if self.random_state is None else seed_of(self.random_state)
         started = time.perf_counter()
         encoder, scaler = self._source_encoder(dataset)
         self.scaler_ = scaler
         self.input_shape_ = tuple(int(d) for d in encoder.input_shape[1:])
         self.n_features_in_ = int(np.prod(self.input_shape_))
         x = self._scaled(dataset)
-        keras.utils.set_random_seed(self.seed)
+        keras.utils.set_random_seed(seed)
         # clone_model builds fresh layers: the caller's encoder is never trained or changed.
         self.encoder_ = keras.models.clone_model(encoder)
         if self.pretrained:
             self.encoder_.set_weights(encoder.get_weights())
-        train_index, val_index = split_indices(len(x), self.validation_split, self.seed)
+        train_index, val_index = split_indices(len(x), self.validation_split, seed)
         validation = (x[val_index], targets[val_index]) if len(val_index) else None
         x_train, y_train = x[train_index], targets[train_index]
         self.model_ = self._build(self.encoder_, len(self.classes_), x_train)
@@ -149,7 +154,8 @@ class Classifier(ClassifierMixin, BaseEstimator):
                 from ...models import build_model
 
                 scaler = Scaler.choose(source.scaling, dataset.kind, dataset.X).fit(dataset.X)
-                model = build_model(source.config(), dataset.sample_shape, scaler.output_range)
+                # The config of a copy: resolving it caches it on the estimator, and a parameter must stay as given.
+                model = build_model(clone(source).config(), dataset.sample_shape, scaler.output_range)
                 return model.encoder, scaler
             # Pretrain a copy: scikit-learn estimators never modify their parameters.
             self.autoencoder_ = clone(source).fit(Dataset(dataset.X, None, dataset.kind, dataset.name))
@@ -168,7 +174,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         x = keras.layers.Normalization(mean=codes.mean(axis=0), variance=codes.var(axis=0),
                                        name="code_standardisation")(encoder(inputs))
         if self.dropout:
-            x = keras.layers.Dropout(self.dropout, seed=self.seed, name="head_dropout")(x)
+            x = keras.layers.Dropout(self.dropout, seed=self._seed, name="head_dropout")(x)
         outputs = keras.layers.Dense(n_classes, activation="softmax", name="head")(x)
         return keras.Model(inputs, outputs, name="classifier")
 
@@ -211,8 +217,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         X = dataset.X
         if dataset.sample_shape != self.input_shape_:
             if int(np.prod(dataset.sample_shape)) != self.n_features_in_:
-                raise DataError(f"The data has samples of shape {dataset.sample_shape}, but the encoder takes "
-                                f"samples of shape {self.input_shape_}. Pass data like the encoder's training data.")
+                raise sample_shape_error(dataset.sample_shape, self.input_shape_)
             X = X.reshape(len(X), *self.input_shape_)  # e.g. flat (n, 784) rows for a (28, 28, 1) encoder
         return self.scaler_.transform(X)
 
