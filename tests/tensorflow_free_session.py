@@ -75,7 +75,7 @@ def main(out: Path) -> None:
 
     aekit_command("train", "--data", folder, "--model", "hashing", "--latent-dim", "16", *quick, "-o", out / "hash")
     aekit_command("index", "build", out / "hash", "--data", folder, "-o", out / "pngs.aeidx")
-    aekit_command("search", out / "pngs.aeidx", "--data", some[0], "--k", "3")
+    aekit_command("search", out / "pngs.aeidx", "--data", some[0], "--neighbours", "3")
 
     table = out / "table.csv"
     rows = np.random.default_rng(0).normal(size=(300, 6))

@@ -124,3 +124,18 @@ def test_notes_go_through_the_aekit_logger(pima, caplog):
     with caplog.at_level(logging.INFO, logger="aekit"):
         aekit.Autoencoder(**TINY).fit(pima[0])
     assert not [r for r in caplog.records if r.name == "aekit" and r.levelno >= logging.INFO]
+
+
+def test_plots_leave_pyplot_and_its_backend_alone(tmp_path):
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from aekit.core.plots import plot_loss
+
+    matplotlib.use("svg")  # a notebook's or a user's choice
+    figure = plot_loss({"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 1.5]}, tmp_path / "loss.png")
+    assert isinstance(figure, Figure) and (tmp_path / "loss.png").stat().st_size > 1000
+    assert matplotlib.get_backend() == "svg"
+    import matplotlib.pyplot as plt
+
+    assert plt.get_fignums() == []  # nothing left open in pyplot

@@ -89,10 +89,10 @@ def test_cli_builds_extends_and_searches_an_index(hashed, tmp_path):
     built = runner.invoke(cli, ["index", "build", str(run), "--dataset", "mnist", "--max-samples", "2000",
                                 "-o", index_file])
     assert built.exit_code == 0, built.output
-    added = runner.invoke(cli, ["index", "add", index_file, str(run), "--dataset", "mnist", "--split", "test",
+    added = runner.invoke(cli, ["index", "add", str(run), index_file, "--dataset", "mnist", "--split", "test",
                                 "--max-samples", "100"])
     assert added.exit_code == 0 and "now holds 2,100" in added.output, added.output
-    found = runner.invoke(cli, ["search", index_file, "--dataset", "mnist", "--max-samples", "3", "--k", "5",
+    found = runner.invoke(cli, ["search", index_file, "--dataset", "mnist", "--max-samples", "3", "--neighbours", "5",
                                 "--json", "--plot", str(tmp_path / "results.png")])
     assert found.exit_code == 0, found.output
     rows = json.loads(found.output[: found.output.rindex("]") + 1])
@@ -110,5 +110,5 @@ def test_cli_builds_extends_and_searches_an_index(hashed, tmp_path):
     mixed = runner.invoke(cli, ["search", index_file, "--run", str(other), "--dataset", "mnist", "--max-samples", "1"])
     assert mixed.exit_code == 2 and "built with another model" in mixed.output
     before = (tmp_path / "mnist.aeidx").read_bytes()
-    refused = runner.invoke(cli, ["index", "add", index_file, str(other), "--dataset", "mnist", "--max-samples", "5"])
+    refused = runner.invoke(cli, ["index", "add", str(other), index_file, "--dataset", "mnist", "--max-samples", "5"])
     assert refused.exit_code == 2 and (tmp_path / "mnist.aeidx").read_bytes() == before

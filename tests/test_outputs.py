@@ -154,9 +154,9 @@ def test_demo_refuses_a_folder_of_the_users_files_before_training(tmp_path):
 def test_index_add_changes_the_index_in_one_write_and_a_failure_leaves_it_as_it_was(runs, tmp_path):
     index = tmp_path / "d.aeidx"
     index.write_bytes(runs["aeidx"].read_bytes())
-    wrong = invoke("index", "add", index, runs["ae"], *DIGITS)  # not a hashing model
+    wrong = invoke("index", "add", runs["ae"], index, *DIGITS)  # not a hashing model
     assert wrong.exit_code == 2 and index.read_bytes() == runs["aeidx"].read_bytes()
-    added = invoke("index", "add", index, runs["hash"], *DIGITS)
+    added = invoke("index", "add", runs["hash"], index, *DIGITS)
     assert added.exit_code == 0, added.output
     assert aekit.tasks.retrieval.HammingIndex.load(index).ids.shape == (90,)
     assert [p.name for p in tmp_path.iterdir()] == ["d.aeidx"]

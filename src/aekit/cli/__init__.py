@@ -12,13 +12,14 @@ from pathlib import Path
 
 import click
 
+from . import detect_tune  # noqa: F401 - adds `detect threshold` and `detect maps` to the detect group
 from .backend import is_command_line, prepare_command_line
 from .compress import COMMANDS as COMPRESS_COMMANDS
 from .detect import detect
 from .generate import COMMANDS as GENERATE_COMMANDS
 from .index import COMMANDS as INDEX_COMMANDS
 from .inspect import COMMANDS as INSPECT_COMMANDS
-from .options import add_plugin_flags, handle_errors, overwrite_option
+from .options import add_plugin_flags, handle_errors, overwrite_option, quiet_option
 from .represent import COMMANDS as REPRESENT_COMMANDS
 from .restore import COMMANDS as RESTORE_COMMANDS
 from .train import COMMANDS as TRAIN_COMMANDS
@@ -97,7 +98,7 @@ def models(name):
 @click.option("-o", "--output", type=click.Path(file_okay=False), default="runs/demo", show_default=True,
               help="Run directory: a new or empty folder, or an aekit run (replaced).")
 @overwrite_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @handle_errors
 def demo(output, overwrite, quiet):
     """Train a deep autoencoder on the bundled 8x8 digits and write a full run directory (< 1 minute).

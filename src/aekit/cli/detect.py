@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -10,7 +11,15 @@ import click
 from ..core.outputs import check_file
 from ..tasks.anomaly.defaults import DEFAULT_OVERRIDES, MIN_TRAINING_ROWS
 from .backend import backend_note
-from .options import config_options, handle_errors, overwrite_option
+from .options import (
+    SectionedCommand,
+    config_options,
+    handle_errors,
+    json_option,
+    overwrite_option,
+    quiet_option,
+    renamed_option,
+)
 
 NAN_HELP = ("Empty/NaN feature cells: error (stop, naming the row and column), impute (training column mean) "
             "or drop (leave the row out).")
@@ -37,7 +46,7 @@ def load_detector(run):
     return as_estimator(run, AnomalyDetector)
 
 
-@detect.command("fit")
+@detect.command("fit", cls=SectionedCommand, own_section="Detection and output")
 @click.argument("data", type=click.Path())
 @click.option("--label-column", help="Column of 0/1 labels (1 = anomaly); kept aside as a feature. Without "
               "--normal-only the detector still trains on every row, anomalies included (a warning says so).")
@@ -47,7 +56,9 @@ def load_detector(run):
 @click.option("--threshold", "strategy", default="contamination", show_default=True,
               type=click.Choice(["contamination", "mean_std", "max", "f1", "recall", "precision"]),
               help="How to set the threshold; f1/recall/precision choose it on labelled rows.")
-@click.option("--k", type=float, default=1.0, show_default=True, help="For mean_std: mean + k * std.")
+@click.option("--std-multiplier", "k", type=float, default=1.0, show_default=True,
+              help="For --threshold mean_std: the threshold is the training scores' mean + this many std (k).")
+@renamed_option("--k", new="--std-multiplier", param="k", type=float)
 @click.option("--target", type=float, help="For --threshold recall/precision: the level to reach, e.g. 0.9.")
 @click.option("--validation-fraction", type=float, default=0.2, show_default=True,
               help="With f1/recall/precision: share of the labelled rows held out (never trained on) to set the "
@@ -70,10 +81,12 @@ def load_detector(run):
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Run directory to write: a new or empty folder, or an aekit run (replaced).")
 @overwrite_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
+@json_option
 @handle_errors
 def fit_command(data, label_column, normal_only, contamination, strategy, k, target, validation_fraction, robust,
-                use_labels, neighbours, no_standardize, score_method, nan_policy, output, overwrite, quiet, **flags):
+                use_labels, neighbours, no_standardize, score_method, nan_policy, output, overwrite, quiet, as_json,
+                **flags):
     """Train an anomaly detector on DATA and write a run directory.
 
     The run holds the model, the scaler, the threshold and the training column names and order;
@@ -112,8 +125,8 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
         except ValueError:
             raise click.UsageError(f"--neighbours {neighbours!r}: expected auto or a whole number such as 1.") from None
     params.update(contamination=contamination, threshold="contamination" if objective else strategy, k=k,
-                  robust=robust, standardize=not no_standardize, score_method=score_method, verbose=0 if quiet else 2,
-                  neighbours=neighbours, labels="use" if use_labels else "ignore")
+                  robust=robust, standardize=not no_standardize, score_method=score_method,
+                  verbose=0 if quiet or as_json else 2, neighbours=neighbours, labels="use" if use_labels else "ignore")
     detector = AnomalyDetector(**params)
     detector.check_params()
     check_run_dir(output, overwrite=overwrite, inputs=[data])
@@ -132,6 +145,12 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
         detector.fit_threshold(validation.X, validation.y, objective=strategy, target=target)
     detector.save(output, overwrite=True)  # checked before training
     seconds = time.perf_counter() - started
+    if as_json:
+        click.echo(json.dumps({"run": str(output), "rows": len(train), "seconds": seconds,
+                               "epochs": len(detector.history_.get("loss", [])), "threshold": detector.threshold_,
+                               "strategy": detector.threshold_strategy_, "flagged": float(np.mean(detector.labels_)),
+                               "held_out": detector.threshold_info_ if objective else None}, default=float))
+        return
     trained_on = f"{len(train):,} {'normal ' if normal_only else ''}rows x {len(dataset.feature_names or [])} columns"
     click.echo(f"Wrote {output}: trained on {trained_on} in {seconds:.1f} s "
                f"({len(detector.history_.get('loss', []))} epochs).")
@@ -155,8 +174,9 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Split the shards DATA matches across this many processes (one output, in shard order).")
 @overwrite_option
+@json_option
 @handle_errors
-def score_command(run, data, output, top, nan_policy, jobs, overwrite):
+def score_command(run, data, output, top, nan_policy, jobs, overwrite, as_json):
     """Score a CSV/Parquet file, or a glob of shards, in chunks: adds score, is_anomaly and top1..topN columns.
 
     Memory stays flat however large the data is. Columns are matched by name (order does not
@@ -181,6 +201,11 @@ def score_command(run, data, output, top, nan_policy, jobs, overwrite):
                                         Path(output)))
     seconds = time.perf_counter() - started
     rate = summary.rows_written / max(seconds, 1e-9)
+    if as_json:
+        click.echo(json.dumps({"output": str(output), "rows": summary.rows_written, "seconds": seconds,
+                               "flagged": summary.flagged, "copied_through": list(summary.passthrough),
+                               "rows_dropped": summary.dropped, "cells_imputed": summary.imputed}))
+        return
     click.echo(f"Scored {summary.rows_written:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s, {len(groups)} "
                f"process(es)); "
                f"{summary.flagged:,} flagged ({summary.flagged / summary.rows_written:.2%}). Wrote {output}.")
@@ -198,8 +223,9 @@ def score_command(run, data, output, top, nan_policy, jobs, overwrite):
 @overwrite_option
 @click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
               help=NAN_HELP)
+@json_option
 @handle_errors
-def report_command(run, data, label_column, output, overwrite, nan_policy):
+def report_command(run, data, label_column, output, overwrite, nan_policy, as_json):
     """Score DATA (a file or a glob of shards) and write metrics.json plus ROC, precision-recall, score-histogram
     and confusion-matrix PNGs.
 
@@ -221,6 +247,9 @@ def report_command(run, data, label_column, output, overwrite, nan_policy):
     scores = np.concatenate(summary.scores)
     labels = np.concatenate(summary.labels) if label_column else None
     result = write_report(scores, detector.threshold_, output, labels, overwrite=overwrite)
+    if as_json:
+        click.echo(json.dumps({**result, "folder": str(output)}, default=float))
+        return
     line = f"{result['rows']:,} rows, {result['flagged']:,} flagged at threshold {detector.threshold_:.6g}"
     if labels is not None and result.get("auc_roc") is not None:
         at = result["at_threshold"]
@@ -239,8 +268,9 @@ def report_command(run, data, label_column, output, overwrite, nan_policy):
 @click.option("--top", type=click.IntRange(1, 50), default=3, show_default=True, help="Columns per row.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the table to a CSV file.")
 @overwrite_option
+@json_option
 @handle_errors
-def explain_command(run, data, rows, count, top, output, overwrite):
+def explain_command(run, data, rows, count, top, output, overwrite, as_json):
     """Show which columns each row reconstructs worst, with its value and the model's expected value.
 
     \b
@@ -259,4 +289,7 @@ def explain_command(run, data, rows, count, top, output, overwrite):
 
         with atomic_path(output) as temporary:
             table.to_csv(temporary, index=False)
-    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if as_json:
+        click.echo(table.to_json(orient="records"))
+    else:
+        click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))

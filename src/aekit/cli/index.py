@@ -9,7 +9,7 @@ import click
 import numpy as np
 
 from ..core.outputs import check_file
-from .options import handle_errors, overwrite_option
+from .options import RENAMED_UNTIL, handle_errors, overwrite_option, renamed_option
 from .sources import DataSource, data_options
 
 ID_HELP = "Table column holding the items' ids (default: row numbers; image folders: file names)."
@@ -71,18 +71,19 @@ def build_command(run, source, id_column, output, overwrite):
 
 
 @index.command("add")
-@click.argument("index_file", type=click.Path(dir_okay=False))
 @click.argument("run", type=click.Path())
+@click.argument("index_file", type=click.Path())  # a folder here is the run of the old order (_run_first)
 @data_options
 @click.option("--id-column", help=ID_HELP)
 @handle_errors
-def add_command(index_file, run, source, id_column):
+def add_command(run, index_file, source, id_column):
     """Encode DATA with RUN (the model the index was built with) and add it to INDEX_FILE.
 
     \b
     Example:
-      aekit index add mnist.aeidx runs/hash32 --data new-digits.npy
+      aekit index add runs/hash32 mnist.aeidx --data new-digits.npy
     """
+    run, index_file = _run_first(run, index_file)
     from ..tasks.retrieval import HammingIndex
     from ..tasks.retrieval.build import check_same_model, encode_for_index, resolve_model
 
@@ -99,11 +100,22 @@ def add_command(index_file, run, source, id_column):
     click.echo(f"Added {len(dataset):,} items; {index_file} now holds {len(existing):,}.")
 
 
+def _run_first(run: str, index_file: str) -> tuple[str, str]:
+    """``(run, index_file)``, taking the order of aekit 0.1 (INDEX_FILE RUN) for one more release, with a warning."""
+    if Path(run).is_file() and Path(index_file).is_dir():
+        click.echo(f"Warning: `aekit index add INDEX_FILE RUN` is now `aekit index add RUN INDEX_FILE` (the run "
+                   f"first, as in every command); the old order goes in {RENAMED_UNTIL}.", err=True)
+        return index_file, run
+    return run, index_file
+
+
 @click.command()
 @click.argument("index_file", type=click.Path(dir_okay=False))
 @data_options(split_default="test")
 @click.option("--run", type=click.Path(), help="The hashing model to encode the queries [default: the index's].")
-@click.option("--k", type=click.IntRange(1), default=10, show_default=True, help="Nearest items per query.")
+@click.option("--neighbours", "k", type=click.IntRange(1), default=10, show_default=True,
+              help="Nearest items per query.")
+@renamed_option("--k", new="--neighbours", param="k", type=click.IntRange(1))
 @click.option("--radius", type=click.IntRange(0), default=None,
               help="Instead of the k nearest: every item within this many bit flips (hash-table lookup).")
 @click.option("--rerank", is_flag=True, help="With --radius: order what is found by the real-valued codes.")
@@ -116,7 +128,7 @@ def search(index_file, source, run, k, radius, rerank, plot, as_json, overwrite)
 
     \b
     Example:
-      aekit search mnist.aeidx --dataset mnist --split test --max-samples 3 --k 10 --plot results.png
+      aekit search mnist.aeidx --dataset mnist --split test --max-samples 3 --neighbours 10 --plot results.png
       aekit search mnist.aeidx --data query.png --radius 2 --rerank
     """
     from ..core.errors import ArtifactError

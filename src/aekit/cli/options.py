@@ -67,6 +67,37 @@ def _flag(name: str, value_type, help_text: str, choices=None, aliases: tuple[st
     return click.Option(names, type=value_type, default=None, help=help_text)
 
 
+class SectionedCommand(click.Command):
+    """A command whose --help lists its options in sections, as the config groups them: data, model, family
+    options, training, then the command's own (``own_section``; set with ``@click.command(cls=..., own_section=)``).
+    """
+
+    ORDER = ("Data", "Model", "Family options", "Training")
+
+    def __init__(self, *args, own_section: str = "Output and running", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own_section = own_section
+
+    def section_of(self, name: str) -> str:
+        from ..core.config import ARCHITECTURE, DATA, TRAINING
+
+        for group, title in ((DATA, "Data"), (ARCHITECTURE, "Model"), (TRAINING, "Training")):
+            if name in Config.keys(group):
+                return title
+        return "Family options" if name in family_params.family_params() else self.own_section
+
+    def format_options(self, ctx, formatter):
+        sections: dict[str, list] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx) if isinstance(param, click.Option) else None
+            if record is not None:
+                sections.setdefault(self.section_of(param.name), []).append(record)
+        for title in (*self.ORDER, self.own_section):
+            if sections.get(title):
+                with formatter.section(title):
+                    formatter.write_dl(sections[title])
+
+
 def config_flags(defaults: dict[str, Any] | None = None) -> list[click.Option]:
     """Flags for every estimator key: Config's architecture and training keys, then every family's parameters.
 
@@ -127,6 +158,31 @@ OVERWRITE_HELP = ("Write into an -o folder that holds files aekit did not write 
 def overwrite_option(function):
     """``--overwrite``: the one switch of the output rule (:mod:`aekit.core.outputs`)."""
     return click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)(function)
+
+
+# One release after a rename, the old spelling goes (CHANGELOG says which).
+RENAMED_UNTIL = "aekit 0.3"
+
+
+def renamed_option(*old_flags: str, new: str, param: str, **click_kwargs):
+    """An option's old spelling, hidden from --help, that still works for one release with a warning naming the
+    new one (``new``, given to the command as ``param``)."""
+
+    def decorate(function):
+        alias = f"renamed_{param}"
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            value = kwargs.pop(alias)
+            if value is not None:
+                click.echo(f"Warning: {'/'.join(old_flags)} is renamed {new}; the old spelling goes in "
+                           f"{RENAMED_UNTIL}.", err=True)
+                kwargs[param] = value
+            return function(*args, **kwargs)
+
+        return click.option(*old_flags, alias, hidden=True, default=None, **click_kwargs)(wrapper)
+
+    return decorate
 
 
 def json_option(function):

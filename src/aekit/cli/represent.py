@@ -12,7 +12,15 @@ from pathlib import Path
 import click
 
 from ..core.outputs import check_file, check_folder
-from .options import _int_list, handle_errors, load_autoencoder, overwrite_option
+from .options import (
+    _int_list,
+    handle_errors,
+    json_option,
+    load_autoencoder,
+    overwrite_option,
+    quiet_option,
+    renamed_option,
+)
 from .sources import data_options, read_data
 
 
@@ -99,11 +107,12 @@ def _labels_list(value):
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder for comparison.json, comparison.csv and comparison.png.")
 @overwrite_option
-@click.option("--quiet", is_flag=True, help="No progress bars.")
+@quiet_option
+@json_option
 @handle_errors
 def compare(source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
             test_fraction, latent_dims, models, preset, hidden, epochs, batch_size, learning_rate, seed, no_pca,
-            output, overwrite, quiet):
+            output, overwrite, quiet, as_json):
     """PCA vs autoencoders at several latent sizes: test reconstruction error and wall time.
 
     Trains PCA and each model once per latent size on the training split and reports the test split's
@@ -125,8 +134,11 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
                                 "learning_rate": learning_rate}.items() if v is not None}
     names = [m.strip() for m in models.split(",") if m.strip()]
     result = run_compare(train, test, latent_dims or [], names, pca=not no_pca, seed=seed,
-                         verbose=0 if quiet else 2, **params)
+                         verbose=0 if quiet or as_json else 2, **params)
     paths = result.save(output, overwrite=overwrite)
+    if as_json:
+        click.echo(json.dumps(result.rows, default=float))
+        return
     click.echo(f"{'method':<34} {'latent':>6} {'sq. error/sample':>16} {'MSE/value':>10} {'PSNR dB':>8} {'seconds':>8}")
     for row in result.rows:
         psnr = f"{row['psnr_db']:>8.2f}" if "psnr_db" in row else f"{'':>8}"
@@ -142,7 +154,9 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
 @click.option("--method", type=click.Choice(["latent", "tsne", "umap", "pca"]), default="tsne", show_default=True,
               help="latent: the code itself (latent_dim=2); tsne/umap/pca: reduce the codes to 2-D.")
 @click.option("--perplexity", type=float, default=30.0, show_default=True, help="t-SNE perplexity.")
-@click.option("--neighbors", type=int, default=15, show_default=True, help="UMAP n_neighbors.")
+@click.option("--umap-neighbours", "neighbors", type=int, default=15, show_default=True,
+              help="With --method umap: the nearest neighbours of each code in UMAP's graph (n_neighbors).")
+@renamed_option("--neighbors", new="--umap-neighbours", param="neighbors", type=int)
 @click.option("--html/--no-html", default=True, show_default=True,
               help="Also write a standalone interactive HTML map (hover shows the sample).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
@@ -182,7 +196,9 @@ def embed(run, positional, source, method, perplexity, neighbors, html, seed, ou
 @train_test_options
 @click.option("--baselines", default="pca,raw", show_default=True,
               help="Baselines to probe next to the codes: pca, raw (comma separated; '' for none).")
-@click.option("-k", "--neighbors", "k", type=int, default=5, show_default=True, help="k of the k-NN classifier.")
+@click.option("--neighbours", "k", type=int, default=5, show_default=True,
+              help="Nearest training codes the k-NN classifier votes with (its k).")
+@renamed_option("-k", "--neighbors", new="--neighbours", param="k", type=int)
 @click.option("--max-iter", type=int, default=1000, show_default=True, help="Logistic-regression iterations.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (also of the --data hold-out).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
@@ -243,10 +259,13 @@ def probe(run, source, dataset, data, label_column, image_size, data_dir, max_sa
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder for pretraining.json, .csv and .png (and classifier/ with --save).")
 @overwrite_option
+@json_option
+@quiet_option
 @handle_errors
 def classify(run, source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
              test_fraction, label_counts, freeze_epochs, epochs, head_learning_rate, fine_tune_learning_rate,
-             learning_rate, batch_size, min_steps, dropout, repeats, no_scratch, save, seed, output, overwrite):
+             learning_rate, batch_size, min_steps, dropout, repeats, no_scratch, save, seed, output, overwrite,
+             as_json, quiet):
     """Train a softmax classifier on the run's encoder with few and many labels, next to one from scratch.
 
     For each labelled set size, a class-balanced subset of the training split trains (1) the
@@ -274,11 +293,15 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
                              keep_models=save, **params)
     paths = save_curve(rows, output, train.name, settings={"run": str(run), "repeats": repeats, **params},
                        overwrite=overwrite)
-    click.echo(format_rows(rows))
-    if save:
-        saved = rows[-1]["models"]["pretrained"].save(Path(output) / "classifier", overwrite=overwrite)
-        click.echo(f"Saved the classifier trained on {rows[-1]['labels']:,} labels to {saved}.")
-    click.echo(f"Wrote {paths['json']}, {paths['csv']} and {paths['png']}.")
+    saved = rows[-1]["models"]["pretrained"].save(Path(output) / "classifier", overwrite=overwrite) if save else None
+    if as_json:
+        click.echo(json.dumps([{k: v for k, v in row.items() if k != "models"} for row in rows], default=float))
+        return
+    if not quiet:
+        click.echo(format_rows(rows))
+        if saved is not None:
+            click.echo(f"Saved the classifier trained on {rows[-1]['labels']:,} labels to {saved}.")
+        click.echo(f"Wrote {paths['json']}, {paths['csv']} and {paths['png']}.")
 
 
 @click.command()

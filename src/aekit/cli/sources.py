@@ -35,9 +35,6 @@ class _Reading:
         of their bit depth; a model trained on [0, 1] values gets them divided by 255, or 65535)."""
         from .. import data as data_module
 
-        if self.stream and not allow_stream:
-            raise click.UsageError("This command reads its data into memory; --stream works with `aekit train` and "
-                                   "`aekit encode`. Drop --stream (use --max-samples for a part of large data).")
         if allow_stream and self.data is not None and self.stream is not False:
             from ..data.streaming import open_stream, should_stream
 
@@ -75,18 +72,25 @@ DataSource = dataclasses.make_dataclass(
 DataSource.__module__ = __name__
 
 
-def data_options(command=None, *, split_default: str = "train"):
-    """--dataset/--data and friends; the command receives them as one ``source`` (a :class:`DataSource`)."""
+# The keys only commands that read data larger than memory take (the others read it into memory).
+STREAM_KEYS = ("stream", "stream_cache")
+
+
+def data_options(command=None, *, split_default: str = "train", streams: bool = False):
+    """--dataset/--data and friends; the command receives them as one ``source`` (a :class:`DataSource`).
+    ``streams``: the command can read a stream of files (``source.read(allow_stream=True)``) and shows --stream."""
 
     def decorate(cmd):
         @functools.wraps(cmd)
         def wrapper(*args, **kwargs):
-            values = {key: kwargs.pop(key) for key in DATA_KEYS}
+            values = {key: kwargs.pop(key) if key in kwargs else Config.default_for(key) for key in DATA_KEYS}
             values["image_size"] = tuple(values["image_size"]) if values["image_size"] else None
             values["image_shape"] = tuple(values["image_shape"]) if values["image_shape"] else None
             return cmd(*args, source=DataSource(**values), **kwargs)
 
         for key in reversed(DATA_KEYS):
+            if key in STREAM_KEYS and not streams:
+                continue
             flag = "--" + key.replace("_", "-")
             names = [f"{flag}/--no-{flag[2:]}"] if key == "stream" else [flag]
             default = split_default if key == "split" else Config.default_for(key)

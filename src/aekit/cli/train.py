@@ -12,13 +12,21 @@ from click.core import ParameterSource
 from ..core.config import Config
 from ..core.outputs import check_file
 from .backend import backend_note
-from .options import config_options, handle_errors, load_autoencoder, overwrite_option
+from .options import (
+    SectionedCommand,
+    config_options,
+    handle_errors,
+    json_option,
+    load_autoencoder,
+    overwrite_option,
+    quiet_option,
+)
 from .sources import DATA_KEYS, DataSource, data_options
 
 
-@click.command()
+@click.command(cls=SectionedCommand)
 @click.argument("config_file", required=False, type=click.Path(dir_okay=False))
-@data_options
+@data_options(streams=True)
 @config_options
 @click.option("-o", "--output", type=click.Path(file_okay=False),
               help="Run directory [default: runs/MODEL-TIME]: a new or empty folder, or an aekit run (replaced: "
@@ -26,7 +34,8 @@ from .sources import DATA_KEYS, DataSource, data_options
 @overwrite_option
 @click.option("--resume", is_flag=True, help="Continue the interrupted run in --output from its last epoch, with the "
               "settings and data it was started with (other flags are refused, --data-dir excepted).")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
+@json_option
 @click.option("--workers", metavar="HOST:PORT,HOST:PORT,...",
               help="Train on several machines (data-parallel, keras.distribution on JAX): every worker's address, "
                    "the first coordinating. Start the same command on each, with its --worker-index. "
@@ -34,7 +43,7 @@ from .sources import DATA_KEYS, DataSource, data_options
 @click.option("--worker-index", type=click.IntRange(0), help="This worker's place in --workers (0 = the chief, which "
               "writes the run directory). [default: $KERAS_DISTRIBUTION_PROCESS_ID]")
 @handle_errors
-def train(config_file, source, output, overwrite, resume, quiet, workers, worker_index, **flags):
+def train(config_file, source, output, overwrite, resume, quiet, as_json, workers, worker_index, **flags):
     """Train an autoencoder and write a run directory.
 
     CONFIG_FILE is an optional YAML file of config keys; flags override it. Model families add
@@ -84,15 +93,17 @@ def train(config_file, source, output, overwrite, resume, quiet, workers, worker
             raise click.UsageError("Give the training data: --dataset NAME or --data PATH "
                                    "(or put it in the config file).")
     output = Path(output or f"runs/{values.get('model', 'deep')}-{datetime.now():%Y%m%d-%H%M%S}")
-    estimator = Autoencoder(**values, run_dir=str(output), overwrite=overwrite, verbose=0 if quiet else "auto")
+    estimator = Autoencoder(**values, run_dir=str(output), overwrite=overwrite,
+                            verbose=0 if quiet or as_json else "auto")
     if not resume:
         estimator.config()  # the estimator checks every value before anything is read or written
         check_run_dir(output, overwrite=overwrite, inputs=[source.data])
-    train_into(estimator, source.read(allow_stream=True), resume=resume)
+    train_into(estimator, source.read(allow_stream=True), resume=resume, as_json=as_json)
 
 
-def train_into(estimator, dataset, resume: bool = False):
-    """Fit ``estimator`` (whose ``run_dir`` is the run) and say what was written; returns it."""
+def train_into(estimator, dataset, resume: bool = False, as_json: bool = False):
+    """Fit ``estimator`` (whose ``run_dir`` is the run) and say what was written (``as_json``: as one JSON
+    document on stdout); returns it."""
     output = estimator.run_dir
     estimator.fit(dataset, resume=resume, callbacks=[backend_note()])
     if estimator.run_dir_ is None:  # a worker of a group: the chief wrote the run
@@ -100,6 +111,12 @@ def train_into(estimator, dataset, resume: bool = False):
                    f"{estimator.history_['loss'][-1]:.6g}; the chief (worker 0) writes the run directory.")
         return estimator
     split, metrics = next(iter(estimator.metrics_.items()), ("validation", {}))
+    if as_json:
+        click.echo(json.dumps({"run": str(output), "epochs": len(estimator.history_.get("loss", [])),
+                               "plan": estimator.training_plan_, "seconds": estimator.training_seconds_,
+                               "scaling": estimator.scaler_.method, "metrics": estimator.metrics_,
+                               "stream": getattr(estimator, "stream_survey_", None)}, default=float))
+        return estimator
     click.echo(f"Wrote {output} ({len(estimator.history_.get('loss', []))} epochs run of "
                f"{estimator.training_plan_}; {estimator.training_seconds_:.1f} s; "
                f"scaling: {estimator.scaler_.method}).")
@@ -173,7 +190,7 @@ def _write_per_sample(values: dict, dataset, path) -> None:
 
 @click.command()
 @click.argument("run", type=click.Path())
-@data_options(split_default="test")
+@data_options(split_default="test", streams=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Codes file: .npy, .csv or .parquet.")
 @overwrite_option

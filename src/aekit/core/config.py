@@ -101,8 +101,8 @@ class Config:
     stream: bool | None = _key(None, DATA, "Read --data through tf.data block by block instead of into memory "
                                "[default: for TFRecord files and data over 512 MB]. For CSV/Parquet shards, "
                                "TFRecord, images.")
-    stream_cache: str | None = _key(None, DATA, "With a stream: keep the decoded training rows after the first "
-                                    "epoch, in memory or in files at this path prefix.")
+    stream_cache: str | None = _key(None, DATA, "With a stream: keep the decoded rows after the first pass (an "
+                                    "epoch), in memory or in files at this path prefix.")
     extra: dict[str, Any] = field(default_factory=dict, metadata={"group": "family", "help": ""})
 
     def __getattr__(self, name: str) -> Any:

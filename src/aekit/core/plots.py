@@ -1,21 +1,32 @@
-"""Matplotlib figures for run directories. Matplotlib is imported lazily, with a file-only backend."""
+"""Matplotlib figures for run directories, each on a ``matplotlib.figure.Figure`` of its own: pyplot's global
+state is never touched, so a notebook keeps its backend and its open figures (Matplotlib is imported lazily).
+The plotting functions return the figure they saved, for a notebook to show."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .atomic import atomic_path
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def _pyplot():
+
+def subplots(*args, figsize=None, **kwargs):
+    """``(figure, axes)`` as ``pyplot.subplots`` makes them, on a Figure that no pyplot state holds."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=figsize)
+    return figure, figure.subplots(*args, **kwargs)
+
+
+def colormap(name: str):
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return matplotlib.colormaps[name]
 
 
 def comparison_grid(originals: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
@@ -25,16 +36,16 @@ def comparison_grid(originals: np.ndarray, reconstructions: np.ndarray) -> np.nd
     return np.concatenate([top, bottom], axis=0).astype(np.float32)
 
 
-def save_figure(figure, path: str | Path) -> None:
+def save_figure(figure, path: str | Path):
+    """Write ``figure`` to ``path`` (atomically) and return it."""
     with atomic_path(path) as temporary:
         figure.savefig(temporary, dpi=110, bbox_inches="tight", format=Path(path).suffix.lstrip(".") or "png")
-    _pyplot().close(figure)
+    return figure
 
 
-def plot_loss(history: dict[str, list[float]], path: str | Path, title: str = "Training") -> None:
+def plot_loss(history: dict[str, list[float]], path: str | Path, title: str = "Training") -> "Figure":
     """Training vs validation loss by epoch."""
-    plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(6, 4))
+    figure, axis = subplots(figsize=(6, 4))
     epochs = np.arange(1, len(history.get("loss", [])) + 1)
     axis.plot(epochs, history.get("loss", []), label="training loss", marker="o", markersize=3)
     if history.get("val_loss"):
@@ -48,16 +59,15 @@ def plot_loss(history: dict[str, list[float]], path: str | Path, title: str = "T
         axis.set_yscale("log")
     axis.grid(alpha=0.3)
     axis.legend()
-    save_figure(figure, path)
+    return save_figure(figure, path)
 
 
 def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, path: str | Path,
-                         kind: str = "image", title: str | None = None) -> None:
+                         kind: str = "image", title: str | None = None) -> "Figure":
     """Originals in the top row, reconstructions below; tables are drawn as line profiles."""
-    plt = _pyplot()
     count = len(originals)
     if kind == "image":
-        figure, axes = plt.subplots(2, count, figsize=(1.2 * count, 2.7), squeeze=False)
+        figure, axes = subplots(2, count, figsize=(1.2 * count, 2.7), squeeze=False)
         for row, images in enumerate((originals, reconstructions)):
             for col in range(count):
                 image = np.clip(images[col], 0, 1)
@@ -67,7 +77,7 @@ def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, pat
                 axes[row, col].set_yticks([])
             axes[row, 0].set_ylabel("original" if row == 0 else "reconstructed")
     else:
-        figure, axes = plt.subplots(1, count, figsize=(2.4 * count, 2.4), squeeze=False)
+        figure, axes = subplots(1, count, figsize=(2.4 * count, 2.4), squeeze=False)
         for col in range(count):
             axes[0, col].plot(originals[col].ravel(), label="original")
             axes[0, col].plot(reconstructions[col].ravel(), label="reconstructed", linestyle="--")
@@ -75,7 +85,7 @@ def plot_reconstructions(originals: np.ndarray, reconstructions: np.ndarray, pat
         axes[0, 0].legend(fontsize=7)
     if title:
         figure.suptitle(title)
-    save_figure(figure, path)
+    return save_figure(figure, path)
 
 
 def tile(images: np.ndarray, columns: int, gap: int = 1) -> np.ndarray:

@@ -375,11 +375,12 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
 
         return error_maps(self, X)
 
-    def plot_error_maps(self, X, path, count: int = 8) -> None:
-        """For images: draw originals, reconstructions and error heat maps of the first ``count`` images."""
+    def plot_error_maps(self, X, path, count: int = 8):
+        """For images: draw originals, reconstructions and error heat maps of the first ``count`` images into
+        ``path``; returns the matplotlib Figure."""
         from .explain import plot_error_maps
 
-        plot_error_maps(self, X, path, count)
+        return plot_error_maps(self, X, path, count)
 
     def save(self, path, overwrite: bool = False):
         """Write the run directory (model, scaler, threshold, column names and order) under the output rule of

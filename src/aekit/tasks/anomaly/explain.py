@@ -9,11 +9,15 @@ data's own units.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...core.errors import ConfigError, DataError
 from ...data.dataset import as_dataset
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 EXPLAIN_COLUMNS = ["row", "score", "is_anomaly", "rank", "feature", "value", "expected", "contribution", "share"]
 
@@ -76,16 +80,15 @@ def error_maps(detector, X) -> np.ndarray:
     return errors.mean(axis=-1)
 
 
-def plot_error_maps(detector, X, path: str | Path, count: int = 8) -> None:
+def plot_error_maps(detector, X, path: str | Path, count: int = 8) -> "Figure":
     """Originals, reconstructions and error heat maps of the first ``count`` images, one column each."""
-    from ...core.plots import _pyplot, save_figure
+    from ...core.plots import save_figure, subplots
 
     subset = as_dataset(X).subset(slice(0, count))
     images = detector._scaled(subset)
     reconstructed = detector.autoencoder_.reconstruct_scaled(images)
     maps, scores = error_maps(detector, subset), detector.decision_function(subset)
-    plt = _pyplot()
-    figure, axes = plt.subplots(3, len(images), figsize=(1.4 * len(images), 4.4), squeeze=False)
+    figure, axes = subplots(3, len(images), figsize=(1.4 * len(images), 4.4), squeeze=False)
     top = float(maps.max()) or 1.0
     for col in range(len(images)):
         for row, (picture, cmap, vmax) in enumerate(((images[col], "gray", 1), (reconstructed[col], "gray", 1),
@@ -99,7 +102,7 @@ def plot_error_maps(detector, X, path: str | Path, count: int = 8) -> None:
     for row, label in enumerate(("original", "reconstructed", "squared error")):
         axes[row, 0].set_ylabel(label, fontsize=8)
     figure.suptitle("Score above each image (* = flagged)", fontsize=9)
-    save_figure(figure, path)
+    return save_figure(figure, path)
 
 
 def explain_table(detector, data, rows: str | None, count: int, top: int):

@@ -4,12 +4,15 @@ matrix (when labels exist) as PNGs, and the metrics as JSON."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...core.atomic import atomic_write_text
 from .thresholds import confusion
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 def metrics(scores: np.ndarray, threshold: float, labels: np.ndarray | None = None) -> dict:
     """Counts at the threshold, and with labels AUC-ROC, AUC-PR (average precision) and the confusion matrix."""
@@ -31,10 +34,9 @@ def metrics(scores: np.ndarray, threshold: float, labels: np.ndarray | None = No
     return result
 
 
-def plot_score_histogram(scores, threshold: float, path, labels=None, title: str = "Anomaly scores") -> None:
-    plt = _plt()
+def plot_score_histogram(scores, threshold: float, path, labels=None, title: str = "Anomaly scores") -> "Figure":
     scores = np.asarray(scores, dtype=np.float64)
-    figure, axis = plt.subplots(figsize=(6.4, 4))
+    figure, axis = _subplots(figsize=(6.4, 4))
     positive = scores[scores > 0]
     log = len(positive) == len(scores) and len(scores) > 1 and positive.max() / positive.min() > 100
     bins = (np.geomspace(positive.min(), positive.max(), 60) if log
@@ -54,31 +56,29 @@ def plot_score_histogram(scores, threshold: float, path, labels=None, title: str
     axis.set_xlabel("anomaly score (reconstruction error)")
     axis.set_title(title)
     axis.legend()
-    _save(figure, path)
+    return _save(figure, path)
 
 
-def plot_roc(labels, scores, path) -> None:
+def plot_roc(labels, scores, path) -> "Figure":
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    plt = _plt()
     fpr, tpr, _ = roc_curve(labels, scores)
-    figure, axis = plt.subplots(figsize=(4.8, 4.5))
+    figure, axis = _subplots(figsize=(4.8, 4.5))
     axis.plot(fpr, tpr, label=f"AUC-ROC {roc_auc_score(labels, scores):.3f}")
     axis.plot([0, 1], [0, 1], color="grey", linestyle=":", label="chance")
     axis.set_xlabel("false positive rate")
     axis.set_ylabel("true positive rate (recall)")
     axis.set_title("ROC curve")
     axis.legend(loc="lower right")
-    _save(figure, path)
+    return _save(figure, path)
 
 
-def plot_precision_recall(labels, scores, threshold: float, path) -> None:
+def plot_precision_recall(labels, scores, threshold: float, path) -> "Figure":
     from sklearn.metrics import average_precision_score, precision_recall_curve
 
-    plt = _plt()
     precision, recall, _ = precision_recall_curve(labels, scores)
     at = confusion(scores, labels, threshold)
-    figure, axis = plt.subplots(figsize=(4.8, 4.5))
+    figure, axis = _subplots(figsize=(4.8, 4.5))
     axis.plot(recall, precision, label=f"AUC-PR (AP) {average_precision_score(labels, scores):.3f}")
     axis.scatter([at["recall"]], [at["precision"]], color="black", zorder=3, label="at the threshold")
     axis.axhline(np.mean(labels), color="grey", linestyle=":", label="chance")
@@ -87,14 +87,13 @@ def plot_precision_recall(labels, scores, threshold: float, path) -> None:
     axis.set_ylim(0, 1.02)
     axis.set_title("Precision-recall curve")
     axis.legend(loc="lower left")
-    _save(figure, path)
+    return _save(figure, path)
 
 
-def plot_confusion(counts: dict, path) -> None:
-    plt = _plt()
+def plot_confusion(counts: dict, path) -> "Figure":
     matrix = np.array([[counts["true_negatives"], counts["false_positives"]],
                        [counts["false_negatives"], counts["true_positives"]]])
-    figure, axis = plt.subplots(figsize=(4.2, 3.8))
+    figure, axis = _subplots(figsize=(4.2, 3.8))
     axis.imshow(matrix, cmap="Blues")
     for (i, j), value in np.ndenumerate(matrix):
         axis.text(j, i, f"{value:,}", ha="center", va="center",
@@ -104,7 +103,7 @@ def plot_confusion(counts: dict, path) -> None:
     axis.set_xlabel("predicted")
     axis.set_ylabel("actual")
     axis.set_title("Confusion matrix at the threshold")
-    _save(figure, path)
+    return _save(figure, path)
 
 
 REPORT_FILES = ("metrics.json", "scores.png", "roc.png", "precision_recall.png", "confusion_matrix.png")
@@ -129,13 +128,13 @@ def write_report(scores, threshold: float, folder, labels=None, overwrite: bool 
     return result
 
 
-def _plt():
-    from ...core.plots import _pyplot
+def _subplots(**kwargs):
+    from ...core.plots import subplots
 
-    return _pyplot()
+    return subplots(**kwargs)
 
 
-def _save(figure, path) -> None:
+def _save(figure, path) -> "Figure":
     from ...core.plots import save_figure
 
-    save_figure(figure, path)
+    return save_figure(figure, path)

@@ -157,8 +157,8 @@ def label_colours(labels):
     values, inverse = np.unique(labels, return_inverse=True)
     if len(values) > CATEGORICAL_LIMIT and np.issubdtype(np.asarray(labels).dtype, np.number):
         return None
-    from ...core.plots import _pyplot
+    from ...core.plots import colormap
 
-    cmap = _pyplot().get_cmap("tab10" if len(values) <= 10 else "tab20")
+    cmap = colormap("tab10" if len(values) <= 10 else "tab20")
     palette = [cmap(i % cmap.N) for i in range(len(values))]
     return values, inverse, palette

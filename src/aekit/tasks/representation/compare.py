@@ -11,6 +11,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from ...core.atomic import atomic_write_text
 from ...core.errors import ConfigError
 from ...data.scaling import Scaler
 from ._common import as_dataset, check_latent_dims
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COMPARISON_FILES = ("comparison.json", "comparison.csv", "comparison.png")
 
@@ -151,13 +155,12 @@ def _pca_rows(train, test, dims: list[int], scaling: str, seed: int) -> list[dic
     return rows
 
 
-def plot_comparison(comparison: Comparison, path, reference: bool | None = None) -> None:
+def plot_comparison(comparison: Comparison, path, reference: bool | None = None) -> "Figure":
     """Error against latent size per method; Hinton 2006's MNIST figures as reference points."""
-    from ...core.plots import _pyplot, save_figure
+    from ...core.plots import save_figure, subplots
 
-    plt = _pyplot()
     frame = comparison.to_frame()
-    figure, axis = plt.subplots(figsize=(6.4, 4.4))
+    figure, axis = subplots(figsize=(6.4, 4.4))
     for method, group in frame.groupby("method", sort=False):
         group = group.sort_values("latent_dim")
         axis.plot(group["latent_dim"], group["squared_error_per_sample"], marker="o", label=method)
@@ -185,4 +188,4 @@ def plot_comparison(comparison: Comparison, path, reference: bool | None = None)
     axis.set_title(f"Reconstruction error vs latent size: {comparison.dataset}")
     axis.grid(alpha=0.3, which="both")
     axis.legend(fontsize=8)
-    save_figure(figure, path)
+    return save_figure(figure, path)

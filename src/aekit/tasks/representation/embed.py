@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...core.errors import ConfigError
 from ._common import as_dataset, code_size, label_colours, resolve_autoencoder, subsample
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 METHODS = ("latent", "tsne", "umap", "pca")
 
@@ -143,13 +147,12 @@ def embed(model, X, y=None, method: str = "tsne", *, max_samples: int | None = N
     return Embedding(coordinates, labels, index, method, dataset.name)
 
 
-def plot_embedding(embedding: Embedding, path) -> None:
-    from ...core.plots import _pyplot, save_figure
+def plot_embedding(embedding: Embedding, path) -> "Figure":
+    from ...core.plots import save_figure, subplots
 
-    plt = _pyplot()
     xy, labels = embedding.coordinates, embedding.labels
     size = float(np.clip(3000 / max(len(xy), 1), 1.0, 20.0))
-    figure, axis = plt.subplots(figsize=(7.2, 6.4))
+    figure, axis = subplots(figsize=(7.2, 6.4))
     if labels is None:
         axis.scatter(xy[:, 0], xy[:, 1], s=size, alpha=0.7, linewidths=0)
     else:
@@ -171,4 +174,4 @@ def plot_embedding(embedding: Embedding, path) -> None:
     axis.set_title(embedding._title())
     axis.set_xticks([])
     axis.set_yticks([])
-    save_figure(figure, path)
+    return save_figure(figure, path)

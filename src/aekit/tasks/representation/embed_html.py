@@ -43,12 +43,12 @@ def _colours(labels, n: int) -> dict:
         return {"names": [str(v) for v in values], "palette": [to_hex(c) for c in palette],
                 "group": inverse.tolist(), "labels": [str(v) for v in labels]}
     # Continuous labels: 8 quantile bins of the viridis map, so the legend still reads as ranges.
-    from ...core.plots import _pyplot
+    from ...core.plots import colormap
 
     values = np.asarray(labels, dtype=np.float64)
     edges = np.unique(np.quantile(values, np.linspace(0, 1, 9)))
     group = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, max(len(edges) - 2, 0))
-    cmap = _pyplot().get_cmap("viridis")
+    cmap = colormap("viridis")
     count = max(len(edges) - 1, 1)
     return {"names": [f"{edges[i]:.3g} to {edges[min(i + 1, len(edges) - 1)]:.3g}" for i in range(count)],
             "palette": [to_hex(cmap(i / max(count - 1, 1))) for i in range(count)], "group": group.tolist(),

@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...core.errors import ConfigError
 from ._common import as_dataset, balanced_subset, require_labels, resolve_autoencoder
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DEFAULT_LABEL_COUNTS = (100, 1000, None)  # None = every training label
 
@@ -122,11 +126,10 @@ def save_curve(rows: list[dict], output_dir, dataset: str = "data", settings: di
     return paths
 
 
-def plot_curve(rows: list[dict], path, dataset: str = "data") -> None:
-    from ...core.plots import _pyplot, save_figure
+def plot_curve(rows: list[dict], path, dataset: str = "data") -> "Figure":
+    from ...core.plots import save_figure, subplots
 
-    plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(6, 4.2))
+    figure, axis = subplots(figsize=(6, 4.2))
     counts = [row["labels"] for row in rows]
     axis.plot(counts, [100 * row["pretrained_accuracy"] for row in rows], marker="o", label="pretrained encoder")
     if rows and "scratch_accuracy" in rows[0]:
@@ -140,7 +143,7 @@ def plot_curve(rows: list[dict], path, dataset: str = "data") -> None:
     axis.set_title(f"Pretraining with an autoencoder: {dataset}")
     axis.grid(alpha=0.3)
     axis.legend()
-    save_figure(figure, path)
+    return save_figure(figure, path)
 
 
 def format_rows(rows: list[dict]) -> str:
