@@ -55,5 +55,4 @@ class SklearnConventions:
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float32"]  # the network computes, and answers, in float32
-        tags.non_deterministic = False  # every draw comes from the seed (tests/test_training.py)
         return tags

@@ -83,7 +83,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         self.classes_, targets = np.unique(labels, return_inverse=True)
         if len(self.classes_) < 2:
             raise DataError(f"Received labels of 1 class ({self.classes_[0]!r}); expected at least two.")
-        seed = self._seed = self.seed if self.random_state is None else seed_of(self.random_state)
+        seed = self.seed if self.random_state is None else seed_of(self.random_state)
         started = time.perf_counter()
         encoder, scaler = self._source_encoder(dataset)
         self.scaler_ = scaler
@@ -98,7 +98,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         train_index, val_index = split_indices(len(x), self.validation_split, seed)
         validation = (x[val_index], targets[val_index]) if len(val_index) else None
         x_train, y_train = x[train_index], targets[train_index]
-        self.model_ = self._build(self.encoder_, len(self.classes_), x_train)
+        self.model_ = self._build(self.encoder_, len(self.classes_), x_train, seed)
         self.history_ = {}
         steps_per_epoch = math.ceil(len(x_train) / min(self.batch_size, len(x_train)))
         stretch = max(1, math.ceil(self.min_steps / (steps_per_epoch * (self.freeze_epochs + self.epochs))))
@@ -163,7 +163,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         autoencoder = resolve_autoencoder(source)
         return autoencoder.encoder_, autoencoder.scaler_
 
-    def _build(self, encoder, n_classes: int, x_train: np.ndarray):
+    def _build(self, encoder, n_classes: int, x_train: np.ndarray, seed: int):
         import keras
 
         # A linear code has an arbitrary scale (MNIST codes reach +-10): standardising it with the training
@@ -174,7 +174,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         x = keras.layers.Normalization(mean=codes.mean(axis=0), variance=codes.var(axis=0),
                                        name="code_standardisation")(encoder(inputs))
         if self.dropout:
-            x = keras.layers.Dropout(self.dropout, seed=self._seed, name="head_dropout")(x)
+            x = keras.layers.Dropout(self.dropout, seed=seed, name="head_dropout")(x)
         outputs = keras.layers.Dense(n_classes, activation="softmax", name="head")(x)
         return keras.Model(inputs, outputs, name="classifier")
 
