@@ -210,7 +210,8 @@ def throughput(rows: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="aekit-throughput-") as folder:
         folder = Path(folder)
         write_csv(folder / "train.csv", 20_000, seed=1)
-        fit = subprocess.run([*aekit_cli, "detect", "fit", folder / "train.csv", "-o", folder / "run", "--quiet"],
+        fit = subprocess.run([*aekit_cli, "detect", "fit", "--data", folder / "train.csv", "-o", folder / "run",
+                              "--quiet"],
                              capture_output=True, text=True, env=env)
         if fit.returncode:
             raise RuntimeError(fit.stderr)
@@ -224,7 +225,8 @@ def throughput(rows: int) -> dict:
                  "print(r.stdout); print(r.stderr, file=sys.stderr); "
                  "print('WALL', time.perf_counter() - t); "
                  "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
-        command = [sys.executable, "-c", probe, *aekit_cli, "detect", "score", folder / "run", folder / "big.csv",
+        command = [sys.executable, "-c", probe, *aekit_cli, "detect", "score", folder / "run", "--data",
+                   folder / "big.csv",
                    "-o", folder / "scored.csv"]
         runs = [_timed_score(command, env) for _ in range(THROUGHPUT_REPEATS)]
         scored_rows = runs[0]["rows"]

@@ -140,13 +140,13 @@ def jobs_part(scratch: Path, repeats: int) -> dict:
         for _, line in zip(range(50_001), source):
             target.write(line)
     detector = scratch / "detector"
-    run_measured(aekit("detect", "fit", sample, "--label-column", "Class", "-o", detector))
+    run_measured(aekit("detect", "fit", "--data", sample, "--label-column", "Class", "-o", detector))
     autoencoder = scratch / f"run-{SIZES_GB[0]:g}gb"
     if not (autoencoder / "aekit.json").exists():
         run_measured(aekit("train", "--data", folder / "part-*.csv", "--label-column", "Class", "--stream",
                            "--epochs", 1, "--quiet", "-o", autoencoder))
     commands = {
-        "detect score": lambda jobs: aekit("detect", "score", detector, folder / "part-*.csv", "--jobs", jobs,
+        "detect score": lambda jobs: aekit("detect", "score", detector, "--data", folder / "part-*.csv", "--jobs", jobs,
                                            "-o", scratch / "scored.csv"),
         "encode": lambda jobs: aekit("encode", autoencoder, "--data", folder / "part-*.csv", "--label-column",
                                      "Class", "--stream", "--jobs", jobs, "-o", scratch / "codes.npy"),

@@ -80,8 +80,8 @@ def main(out: Path) -> None:
     table = out / "table.csv"
     rows = np.random.default_rng(0).normal(size=(300, 6))
     np.savetxt(table, rows, delimiter=",", header="a,b,c,d,e,f", comments="", fmt="%.5f")
-    aekit_command("detect", "fit", table, "--epochs", "2", "--quiet", "-o", out / "detector")
-    aekit_command("detect", "score", out / "detector", table, "-o", out / "scores.csv")
+    aekit_command("detect", "fit", "--data", table, "--epochs", "2", "--quiet", "-o", out / "detector")
+    aekit_command("detect", "score", out / "detector", "--data", table, "-o", out / "scores.csv")
 
     print("tensorflow loaded:", "tensorflow" in sys.modules, flush=True)
 

@@ -27,8 +27,8 @@ def sample(tmp_path_factory):
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "fraud"
-    result = run_cli("detect", "fit", CREDITCARD, "--label-column", "Class", "--normal-only", "--contamination",
-                     "0.02", *SMALL, "-o", out)
+    result = run_cli("detect", "fit", "--data", CREDITCARD, "--label-column", "Class", "--normal-only",
+                     "--contamination", "0.02", *SMALL, "-o", out)
     assert result.returncode == 0, result.stderr
     assert "trained on" in result.stdout and "normal rows x 29 columns" in result.stdout
     return out
@@ -49,7 +49,7 @@ def test_fit_writes_a_complete_artifact(run):
 def test_score_adds_score_flag_and_top_columns(run, sample, tmp_path):
     frame, folder = sample
     out = tmp_path / "scored.csv"
-    result = run_cli("detect", "score", run, folder / "sample.csv", "-o", out)
+    result = run_cli("detect", "score", run, "--data", folder / "sample.csv", "-o", out)
     assert result.returncode == 0, result.stderr
     assert "Scored 600 rows" in result.stdout and "Copied through, not scored: Class" in result.stdout
     scored = pd.read_csv(out)
@@ -63,7 +63,8 @@ def test_score_adds_score_flag_and_top_columns(run, sample, tmp_path):
     # Parquet in and out, reordered columns and an extra id column: matched by name, the same scores.
     shuffled = frame[list(reversed(frame.columns))].assign(txn_id=[f"t{i}" for i in range(len(frame))])
     shuffled.to_parquet(tmp_path / "shuffled.parquet")
-    result = run_cli("detect", "score", run, tmp_path / "shuffled.parquet", "-o", tmp_path / "s.parquet", "--top", "1")
+    result = run_cli("detect", "score", run, "--data", tmp_path / "shuffled.parquet", "-o", tmp_path / "s.parquet",
+                     "--top", "1")
     assert result.returncode == 0, result.stderr
     again = pd.read_parquet(tmp_path / "s.parquet")
     assert list(again.columns) == list(shuffled.columns) + ["score", "is_anomaly", "top1"]
@@ -73,7 +74,7 @@ def test_score_adds_score_flag_and_top_columns(run, sample, tmp_path):
 
 def test_report_writes_curves_histogram_confusion_and_metrics(run, tmp_path):
     out = tmp_path / "report"
-    result = run_cli("detect", "report", run, CREDITCARD, "--label-column", "Class", "-o", out)
+    result = run_cli("detect", "report", run, "--data", CREDITCARD, "--label-column", "Class", "-o", out)
     assert result.returncode == 0, result.stderr
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["rows"] == 5919 and metrics["anomalies"] == 473
@@ -86,22 +87,22 @@ def test_report_writes_curves_histogram_confusion_and_metrics(run, tmp_path):
     assert "AUC-ROC" in result.stdout
 
     unlabelled = tmp_path / "unlabelled"
-    result = run_cli("detect", "report", run, CREDITCARD, "-o", unlabelled)
+    result = run_cli("detect", "report", run, "--data", CREDITCARD, "-o", unlabelled)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in unlabelled.iterdir() if not p.name.startswith(".")) == ["metrics.json", "scores.png"]
 
 
 def test_explain_prints_the_top_rows_and_their_columns(run, sample):
     _, folder = sample
-    result = run_cli("detect", "explain", run, folder / "sample.csv", "--count", "2", "--top", "3")
+    result = run_cli("detect", "explain", run, "--data", folder / "sample.csv", "--count", "2", "--top", "3")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0].split() == ["row", "score", "is_anomaly", "rank", "feature", "value", "expected",
                                 "contribution", "share"]
     assert len(lines) == 1 + 2 * 3
-    chosen = run_cli("detect", "explain", run, folder / "sample.csv", "--rows", "0,5", "--top", "1")
+    chosen = run_cli("detect", "explain", run, "--data", folder / "sample.csv", "--rows", "0,5", "--top", "1")
     assert chosen.returncode == 0 and [line.split()[0] for line in chosen.stdout.splitlines()[1:]] == ["0", "5"]
-    assert_bad_input(run_cli("detect", "explain", run, folder / "sample.csv", "--rows", "9999"),
+    assert_bad_input(run_cli("detect", "explain", run, "--data", folder / "sample.csv", "--rows", "9999"),
                      "Rows [9999] are outside sample.csv, which has data rows 0 to 599")
 
 
@@ -111,7 +112,7 @@ def test_score_with_missing_columns_names_them(run, sample, tmp_path):
     path = tmp_path / "missing.csv"
     frame.drop(columns=["V3", "Amount"]).rename(columns={"V7": "V7x"}).to_csv(path, index=False)
     out = tmp_path / "out.csv"
-    assert_bad_input(run_cli("detect", "score", run, path, "-o", out),
+    assert_bad_input(run_cli("detect", "score", run, "--data", path, "-o", out),
                      "missing.csv lacks 3 of the model's 29 feature columns: V3, V7, Amount.", 'Did you mean "V7x"?',
                      "matched by name")
     assert not out.exists() and list(tmp_path.iterdir()) == [path]  # nothing half-written
@@ -123,11 +124,11 @@ def test_nan_cells_error_or_follow_the_policy(run, sample, tmp_path):
     holes = frame.head(20).copy()
     holes.loc[3, "V2"] = np.nan
     holes.to_csv(path, index=False)
-    assert_bad_input(run_cli("detect", "score", run, path, "-o", tmp_path / "x.csv"),
+    assert_bad_input(run_cli("detect", "score", run, "--data", path, "-o", tmp_path / "x.csv"),
                      "data row 3, column 'V2'", "--nan-policy impute", "--nan-policy drop")
-    result = run_cli("detect", "score", run, path, "-o", tmp_path / "dropped.csv", "--nan-policy", "drop")
+    result = run_cli("detect", "score", run, "--data", path, "-o", tmp_path / "dropped.csv", "--nan-policy", "drop")
     assert result.returncode == 0 and len(pd.read_csv(tmp_path / "dropped.csv")) == 19
-    result = run_cli("detect", "score", run, path, "-o", tmp_path / "imputed.csv", "--nan-policy", "impute")
+    result = run_cli("detect", "score", run, "--data", path, "-o", tmp_path / "imputed.csv", "--nan-policy", "impute")
     assert result.returncode == 0 and "1 cells imputed" in result.stdout
     assert np.isfinite(pd.read_csv(tmp_path / "imputed.csv")["score"]).all()
 
@@ -138,7 +139,7 @@ def test_text_in_a_feature_column(run, sample, tmp_path):
     bad = frame.head(5).astype({"V4": object})
     bad.loc[2, "V4"] = "n/a?"
     bad.to_csv(path, index=False)
-    assert_bad_input(run_cli("detect", "score", run, path, "-o", tmp_path / "x.csv"),
+    assert_bad_input(run_cli("detect", "score", run, "--data", path, "-o", tmp_path / "x.csv"),
                      "column 'V4' holds the non-numeric value 'n/a?'")
 
 
@@ -146,16 +147,17 @@ def test_a_single_row_file_scores_but_cannot_train(run, sample, tmp_path):
     frame, _ = sample
     path = tmp_path / "one.csv"
     frame.head(1).to_csv(path, index=False)
-    result = run_cli("detect", "score", run, path, "-o", tmp_path / "one-scored.csv")
+    result = run_cli("detect", "score", run, "--data", path, "-o", tmp_path / "one-scored.csv")
     assert result.returncode == 0, result.stderr
     assert len(pd.read_csv(tmp_path / "one-scored.csv")) == 1
     out = tmp_path / "run-one"
-    assert_bad_input(run_cli("detect", "fit", path, "--label-column", "Class", *SMALL, "-o", out),
+    assert_bad_input(run_cli("detect", "fit", "--data", path, "--label-column", "Class", *SMALL, "-o", out),
                      "Received 1 training row; the detector needs at least 10")
     assert not out.exists()
     empty = tmp_path / "header-only.csv"
     empty.write_text(",".join(frame.columns) + "\n")
-    assert_bad_input(run_cli("detect", "score", run, empty, "-o", tmp_path / "e.csv"), "has a header but no data rows")
+    assert_bad_input(run_cli("detect", "score", run, "--data", empty, "-o", tmp_path / "e.csv"),
+                     "has a header but no data rows")
 
 
 @pytest.mark.parametrize("values,expected", [
@@ -167,7 +169,8 @@ def test_label_column_must_be_zero_or_one(sample, tmp_path, values, expected):
     path = tmp_path / "labels.csv"
     frame.head(60).assign(Class=[values[i % len(values)] for i in range(60)]).to_csv(path, index=False)
     out = tmp_path / "run"
-    assert_bad_input(run_cli("detect", "fit", path, "--label-column", "Class", "--normal-only", *SMALL, "-o", out),
+    assert_bad_input(run_cli("detect", "fit", "--data", path, "--label-column", "Class", "--normal-only", *SMALL,
+                             "-o", out),
                      "The labels in the label column 'Class' must be 0 (normal) or 1 (anomaly)", expected)
     assert not out.exists()
 
@@ -177,20 +180,21 @@ def test_constant_columns_train_and_score(sample, tmp_path):
     path = tmp_path / "constant.csv"
     frame.head(300).assign(const=3.5, zero=0).to_csv(path, index=False)
     out = tmp_path / "run"
-    result = run_cli("detect", "fit", path, "--label-column", "Class", *SMALL, "-o", out)
+    result = run_cli("detect", "fit", "--data", path, "--label-column", "Class", *SMALL, "-o", out)
     assert result.returncode == 0, result.stderr
     scored = tmp_path / "scored.csv"
-    assert run_cli("detect", "score", out, path, "-o", scored).returncode == 0
+    assert run_cli("detect", "score", out, "--data", path, "-o", scored).returncode == 0
     assert np.isfinite(pd.read_csv(scored)["score"]).all()
 
 
 def test_other_bad_invocations(run, sample, tmp_path):
     _, folder = sample
-    assert_bad_input(run_cli("detect", "score", tmp_path / "nowhere", folder / "sample.csv", "-o", tmp_path / "o.csv"),
+    assert_bad_input(run_cli("detect", "score", tmp_path / "nowhere", "--data", folder / "sample.csv", "-o",
+                             tmp_path / "o.csv"),
                      "No saved model")
-    assert_bad_input(run_cli("detect", "score", run, folder / "sample.csv", "-o", tmp_path / "o.json"),
+    assert_bad_input(run_cli("detect", "score", run, "--data", folder / "sample.csv", "-o", tmp_path / "o.json"),
                      "expected a file ending in .csv, .tsv or .parquet")
-    result = run_cli("detect", "fit", folder / "sample.csv", "--normal-only", "-o", tmp_path / "r")
+    result = run_cli("detect", "fit", "--data", folder / "sample.csv", "--normal-only", "-o", tmp_path / "r")
     assert result.returncode == 2 and "--normal-only keeps the rows labelled 0, so it needs --label-column" in \
         result.stderr
 

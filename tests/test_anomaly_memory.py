@@ -33,7 +33,7 @@ def write_table(path, rows: int, seed: int, chunk: int = 250_000) -> None:
 @pytest.mark.slow
 def test_two_million_rows_score_in_bounded_memory(tmp_path):
     write_table(tmp_path / "train.csv", 5_000, seed=1)
-    fit = run_cli("detect", "fit", tmp_path / "train.csv", "--epochs", "3", "--quiet", "-o", tmp_path / "run")
+    fit = run_cli("detect", "fit", "--data", tmp_path / "train.csv", "--epochs", "3", "--quiet", "-o", tmp_path / "run")
     assert fit.returncode == 0, fit.stderr
     big = tmp_path / "big.csv"
     write_table(big, ROWS, seed=2)
@@ -43,6 +43,7 @@ def test_two_million_rows_score_in_bounded_memory(tmp_path):
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
     out = tmp_path / "scored.csv"
     command = [sys.executable, "-c", probe, sys.executable, "-m", "aekit.cli", "detect", "score", tmp_path / "run",
+               "--data",
                big, "-o", out]
     result = subprocess.run(list(map(str, command)), capture_output=True, text=True, env=dict(os.environ),
                             timeout=600)

@@ -125,13 +125,14 @@ def test_cli_use_labels(tmp_path):
     frame.to_csv(path, index=False)
     small = ["--hidden", "32,16", "--latent-dim", "6", "--epochs", "5", "--quiet"]
     out = tmp_path / "run"
-    result = run_cli("detect", "fit", path, "--label-column", "Class", "--use-labels", *small, "-o", out)
+    result = run_cli("detect", "fit", "--data", path, "--label-column", "Class", "--use-labels", *small, "-o", out)
     assert result.returncode == 0, result.stderr
     assert "(labels:f1)" in result.stdout and (out / "known_anomalies.npy").is_file()
     for flags, message in ((["--use-labels"], "--use-labels reads the --label-column"),
                            (["--neighbours", "two"], "--neighbours 'two': expected auto or a whole number")):
-        result = run_cli("detect", "fit", path, *flags, *small, "-o", tmp_path / "r2")
+        result = run_cli("detect", "fit", "--data", path, *flags, *small, "-o", tmp_path / "r2")
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "r2").exists()
-    assert_bad_input(run_cli("detect", "fit", path, "--label-column", "Class", "--use-labels", "--neighbours", "-1",
+    assert_bad_input(run_cli("detect", "fit", "--data", path, "--label-column", "Class", "--use-labels",
+                             "--neighbours", "-1",
                              *small, "-o", tmp_path / "r3"), "Received neighbours=-1")

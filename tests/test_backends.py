@@ -41,7 +41,7 @@ def test_the_python_api_uses_tensorflow_unless_the_user_sets_a_backend():
     (["train", "--dataset", "mnist", "-o", "r"], DENSE_BACKEND),
     (["train", "--dataset", "mnist", "--model", "conv", "-o", "r"], DEFAULT_BACKEND),
     (["--plugin", "my.models", "train", "--model", "mine"], DEFAULT_BACKEND),
-    (["detect", "fit", "x.csv", "-o", "r"], DENSE_BACKEND),
+    (["detect", "fit", "--data", "x.csv", "-o", "r"], DENSE_BACKEND),
     (["compare", "--dataset", "mnist", "--models", "deep,conv"], DEFAULT_BACKEND),
     (["datasets"], DEFAULT_BACKEND),
 ])
@@ -54,10 +54,10 @@ def test_the_cli_reads_the_family_of_a_run_or_a_config_file(tmp_path):
     run.mkdir()
     (run / "aekit.json").write_text(json.dumps({"config": {"model": "conv"}}))
     assert backend_for_command(["evaluate", str(run), "--dataset", "mnist"]) == DEFAULT_BACKEND
-    assert backend_for_command(["--debug", "detect", "score", str(run), "x.csv"]) == DEFAULT_BACKEND
+    assert backend_for_command(["--debug", "detect", "score", str(run), "--data", "x.csv"]) == DEFAULT_BACKEND
     (run / "aekit.json").write_text(json.dumps({"config": {"model": "deep"}}))
     assert backend_for_command(["encode", str(run), "-o", "c.npy"]) == DENSE_BACKEND
-    assert backend_for_command(["detect", "score", str(run), "x.csv", "-o", "s.csv"]) == DENSE_BACKEND
+    assert backend_for_command(["detect", "score", str(run), "--data", "x.csv", "-o", "s.csv"]) == DENSE_BACKEND
     assert backend_for_command(["index", "build", str(run), "--dataset", "mnist", "-o", "i.aeidx"]) == DENSE_BACKEND
     config = tmp_path / "c.yaml"
     config.write_text("model: conv\n")

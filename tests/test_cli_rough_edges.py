@@ -50,13 +50,13 @@ def test_autoencoder_commands_on_a_detector_run_say_what_it_is(detector_run, tmp
     (["--epochs", "0"], "Received epochs=0; expected a positive integer"),
 ])
 def test_detect_fit_checks_its_flags_before_reading_or_training(tmp_path, flags, message):
-    result = invoke("detect", "fit", tmp_path / "not-read-yet.csv", *flags, "-o", tmp_path / "run")
+    result = invoke("detect", "fit", "--data", tmp_path / "not-read-yet.csv", *flags, "-o", tmp_path / "run")
     assert result.exit_code == 2 and message in result.stderr, result.output
     assert not (tmp_path / "run").exists()
 
 
 def test_label_column_without_normal_only_warns_and_f1_is_set_on_held_out_rows(tmp_path):
-    result = invoke("detect", "fit", FRAUD, "--label-column", "Class", "--threshold", "f1", "--epochs", "2",
+    result = invoke("detect", "fit", "--data", FRAUD, "--label-column", "Class", "--threshold", "f1", "--epochs", "2",
                     "--quiet", "-o", tmp_path / "run")
     assert result.exit_code == 0, result.output
     assert "Warning: training on all 5,919 rows, including the 473 labelled as anomalies" in result.stderr

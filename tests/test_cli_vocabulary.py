@@ -1,6 +1,7 @@
 """The command line's vocabulary, checked on the whole click tree (issue 28): one spelling per option, RUN
-first, no option shown and then refused, --json where a command reports figures and --quiet where it trains,
-and the old spellings still working for one release with a warning."""
+first, data through --dataset/--data (positional files only where they are the point), no option shown and then
+refused, --json on every command and --quiet where it trains, and the old spellings still working for one release
+with a warning."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ RETIRED = {"--neighbors": "--neighbours / --umap-neighbours", "--k": "--neighbou
 STREAMING = {"train", "encode"}
 # Commands that train networks: each can be silenced.
 TRAINING = {"train", "demo", "compare", "classify", "detect fit"}
-# Commands that print figures or results to use from scripts.
-REPORTING = {"train", "evaluate", "probe", "search", "info", "export", "classify", "compare", "detect fit",
-             "detect score", "detect report", "detect explain", "detect threshold", "detect maps"}
+# The positional arguments a usage line may show: runs, indexes, and the files that are the point of a command
+# (images to compress, denoise, upscale or interpolate between; a .aez file; a config file; a family's name).
+POSITIONALS = {"RUN", "INDEX_FILE", "INPUTS...", "FILE", "[IMAGES]...", "[CONFIG_FILE]", "[NAME]"}
 
 
 def commands(group: click.Group = cli, path: tuple[str, ...] = ()):
@@ -44,8 +45,10 @@ def test_every_command_follows_the_vocabulary(name, command):
         assert arguments[0] == "run", (name, arguments)  # RUN first wherever a command uses a run
     if name not in STREAMING:
         assert not flags & {"--stream", "--stream-cache"}, name  # never shown, then refused
-    if name in REPORTING:
-        assert "--json" in flags, name
+    assert "--json" in flags, name  # every command's result can be read by a script
+    with click.Context(command, info_name=name) as context:
+        shown = set(command.collect_usage_pieces(context)) - {"[OPTIONS]"}
+    assert shown <= POSITIONALS, (name, shown - POSITIONALS)  # data comes through --dataset/--data
     if name in TRAINING:
         assert {"--quiet", "-q"} <= flags, name
 
@@ -55,6 +58,9 @@ def test_every_command_follows_the_vocabulary(name, command):
     (["probe", "missing-run", "--neighbors", "3"], "-k/--neighbors is renamed --neighbours"),
     (["probe", "missing-run", "-k", "3"], "-k/--neighbors is renamed --neighbours"),
     (["embed", "missing-run", "--neighbors", "5", "-o", "maps"], "--neighbors is renamed --umap-neighbours"),
+    (["embed", "missing-run", "mnist", "-o", "maps"], "DATA as a positional argument (mnist) is now --data PATH"),
+    (["detect", "score", "missing-run", "x.csv", "-o", "s.csv"], "DATA as a positional argument (x.csv) is now"),
+    (["detect", "fit", "x.csv", "-o", "run"], "DATA as a positional argument (x.csv) is now --data PATH"),
 ])
 def test_old_spellings_still_parse_and_say_the_new_one(arguments, warning, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -100,12 +106,15 @@ def test_json_puts_one_document_on_stdout_and_nothing_else(tmp_path):
     data, labels = str(path), ["--label-column", "Class"]
     autoencoder, detector = str(tmp_path / "ae"), str(tmp_path / "det")
     for arguments in (["train", "--data", data, *labels, *quick, "-o", autoencoder],
-                      ["detect", "fit", data, *labels, "--normal-only", *quick, "-o", detector],
-                      ["detect", "score", detector, data, "-o", str(tmp_path / "s.csv")],
-                      ["detect", "report", detector, data, *labels, "-o", str(tmp_path / "r")],
-                      ["detect", "explain", detector, data, "--count", "2"],
+                      ["detect", "fit", "--data", data, *labels, "--normal-only", *quick, "-o", detector],
+                      ["detect", "score", detector, "--data", data, "-o", str(tmp_path / "s.csv")],
+                      ["detect", "report", detector, "--data", data, *labels, "-o", str(tmp_path / "r")],
+                      ["detect", "explain", detector, "--data", data, "--count", "2"],
                       ["evaluate", autoencoder, "--data", data, *labels],
-                      ["info", autoencoder]):
+                      ["info", autoencoder],
+                      ["encode", autoencoder, "--data", data, *labels, "-o", str(tmp_path / "codes.npy")],
+                      ["reconstruct", autoencoder, "--data", data, *labels, "-o", str(tmp_path / "recon.csv")],
+                      ["datasets"], ["models", "deep"]):
         result = CliRunner().invoke(cli, [*arguments, "--json"])
         assert result.exit_code == 0, (arguments, result.output)
         json.loads(result.stdout)  # the whole of stdout is one JSON document

@@ -25,7 +25,7 @@ def test_threshold_sets_a_fitted_runs_threshold_on_labelled_rows(tmp_path):
     held_out["Class"] = y[300:]
     path = tmp_path / "validation.csv"
     held_out.to_csv(path, index=False)
-    result = CliRunner().invoke(cli, ["detect", "threshold", str(run), str(path), "--label-column", "Class",
+    result = CliRunner().invoke(cli, ["detect", "threshold", str(run), "--data", str(path), "--label-column", "Class",
                                       "--objective", "recall", "--target", "0.9", "-o", str(tmp_path / "r90"),
                                       "--json"])
     assert result.exit_code == 0, result.output
@@ -34,7 +34,7 @@ def test_threshold_sets_a_fitted_runs_threshold_on_labelled_rows(tmp_path):
     assert tuned.threshold_ == answer["threshold"] and answer["recall"] >= 0.9
     flagged = tuned.predict(held_out.drop(columns="Class"))
     assert (flagged[held_out["Class"].to_numpy() == 1]).mean() >= 0.9  # the recall it promised, on those rows
-    refused = CliRunner().invoke(cli, ["detect", "threshold", str(run), str(path), "--label-column", "Class",
+    refused = CliRunner().invoke(cli, ["detect", "threshold", str(run), "--data", str(path), "--label-column", "Class",
                                        "--target", "0.9", "-o", str(tmp_path / "x")])
     assert refused.exit_code == 2 and "--target goes with --objective recall or precision" in refused.output
 
@@ -48,7 +48,7 @@ def test_maps_draws_where_each_image_fails(mnist_small, tmp_path):
     for i, image in enumerate(mnist_small[1].X[:5]):
         Image.fromarray(image[..., 0]).save(folder / f"{i}.png")
     out = tmp_path / "maps"
-    result = CliRunner().invoke(cli, ["detect", "maps", str(run), str(folder), "-o", str(out), "--json"])
+    result = CliRunner().invoke(cli, ["detect", "maps", str(run), "--data", str(folder), "-o", str(out), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1])["images"] == 5
     maps = np.load(out / "error-maps.npy")
@@ -58,5 +58,6 @@ def test_maps_draws_where_each_image_fails(mnist_small, tmp_path):
     assert (out / "error-maps.png").stat().st_size > 1000
     table_run = tmp_path / "table"
     aekit.AnomalyDetector(**TINY).fit(np.random.default_rng(0).normal(size=(100, 8))).save(table_run)
-    refused = CliRunner().invoke(cli, ["detect", "maps", str(table_run), str(folder), "-o", str(tmp_path / "m")])
+    refused = CliRunner().invoke(cli, ["detect", "maps", str(table_run), "--data", str(folder), "-o",
+                                       str(tmp_path / "m")])
     assert refused.exit_code == 2 and "detect explain" in refused.output

@@ -60,7 +60,7 @@ DIGITS = ["--dataset", "digits", "--max-samples", "40"]
 FOLDER_COMMANDS = {
     "train": lambda r: ["train", "--dataset", "digits", "--max-samples", "200", "--hidden", "8", "--latent-dim", "2",
                         "--epochs", "1", "--quiet"],
-    "detect fit": lambda r: ["detect", "fit", r["csv"], "--epochs", "1", "--quiet"],
+    "detect fit": lambda r: ["detect", "fit", "--data", r["csv"], "--epochs", "1", "--quiet"],
     "compare": lambda r: ["compare", "--dataset", "digits", "--latent-dims", "2", "--hidden", "8", "--epochs", "1",
                           "--max-samples", "200", "--max-test-samples", "40", "--no-pca", "--quiet"],
     "embed": lambda r: ["embed", r["ae"], *DIGITS, "--method", "pca", "--no-html"],
@@ -72,7 +72,7 @@ FOLDER_COMMANDS = {
     "denoise": lambda r: ["denoise", r["denoiser"], r["pngs"]],
     "upscale": lambda r: ["upscale", r["upscaler"], r["pngs"]],
     "decompress": lambda r: ["decompress", r["codec"], r["aez"]],
-    "detect report": lambda r: ["detect", "report", r["det"], r["csv"], "--label-column", "Class"],
+    "detect report": lambda r: ["detect", "report", r["det"], "--data", r["csv"], "--label-column", "Class"],
 }
 FILE_COMMANDS = {
     "reconstruct": (lambda r: ["reconstruct", r["ae"], *DIGITS, "-o"], ".npy"),
@@ -80,8 +80,8 @@ FILE_COMMANDS = {
     "compress": (lambda r: ["compress", r["codec"], r["pngs"], "-o"], ".aez"),
     "index build": (lambda r: ["index", "build", r["hash"], *DIGITS, "-o"], ".aeidx"),
     "evaluate --per-image": (lambda r: ["evaluate", r["ae"], *DIGITS, "--per-image"], ".csv"),
-    "detect score": (lambda r: ["detect", "score", r["det"], r["csv"], "-o"], ".csv"),
-    "detect explain": (lambda r: ["detect", "explain", r["det"], r["csv"], "--count", "2", "-o"], ".csv"),
+    "detect score": (lambda r: ["detect", "score", r["det"], "--data", r["csv"], "-o"], ".csv"),
+    "detect explain": (lambda r: ["detect", "explain", r["det"], "--data", r["csv"], "--count", "2", "-o"], ".csv"),
     "probe": (lambda r: ["probe", r["ae"], "--dataset", "digits", "--max-samples", "200", "--max-test-samples",
                          "40", "--baselines", "", "-o"], ".json"),
     "interpolate": (lambda r: ["interpolate", r["vae"], "--dataset", "digits", "--indices", "0", "1", "-o"], ".png"),

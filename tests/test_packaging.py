@@ -132,7 +132,7 @@ def _imported_engines(tmp_path: Path, *arguments: str, env: dict | None = None) 
 
 def test_the_engine_probe_sees_an_engine(tmp_path, table_csv):
     """The check below can fail: a command that trains imports Keras."""
-    arguments = ("detect", "fit", str(table_csv), "-o", str(tmp_path / "run"), "--epochs", "1", "--quiet")
+    arguments = ("detect", "fit", "--data", str(table_csv), "-o", str(tmp_path / "run"), "--epochs", "1", "--quiet")
     assert "keras" in _imported_engines(tmp_path, *arguments)
 
 

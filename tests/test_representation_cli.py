@@ -52,7 +52,7 @@ def test_compare_writes_json_csv_and_plot(tmp_path):  # through the real entry p
 
 def test_embed_probe_classify_projector_on_one_run(mnist_run, tmp_path):
     maps = tmp_path / "maps"
-    result = invoke("embed", mnist_run, "mnist", "--max-samples", "400", "--method", "latent", "-o", maps)
+    result = invoke("embed", mnist_run, "--dataset", "mnist", "--max-samples", "400", "--method", "latent", "-o", maps)
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(maps / "embedding-latent.csv")
     assert frame.shape == (400, 4) and set(frame["label"]) == set(range(10))
@@ -66,7 +66,7 @@ def test_embed_probe_classify_projector_on_one_run(mnist_run, tmp_path):
     assert [r["dims"] for r in rows] == [2, 2, 784] and "linear probe" in result.stdout
 
     out = tmp_path / "classify"
-    result = invoke("classify", mnist_run, "mnist", "--max-samples", "600", "--max-test-samples", "300",
+    result = invoke("classify", mnist_run, "--dataset", "mnist", "--max-samples", "600", "--max-test-samples", "300",
                     "--labels", "50,all", "--freeze-epochs", "1", "--epochs", "1", "--min-steps", "10", "--save",
                     "-o", out)
     assert result.exit_code == 0, result.output
@@ -83,7 +83,7 @@ def test_embed_probe_classify_projector_on_one_run(mnist_run, tmp_path):
 
 
 def test_errors_are_one_clear_paragraph(mnist_run, tmp_path, table_csv):
-    result = invoke("embed", mnist_run, "mnist", "--method", "umapp", "-o", tmp_path)
+    result = invoke("embed", mnist_run, "--dataset", "mnist", "--method", "umapp", "-o", tmp_path)
     assert result.exit_code == 2 and "umapp" in result.stderr
     result = invoke("probe", mnist_run, "--data", table_csv, "-o", tmp_path / "p.json")
     assert result.exit_code == 2 and "Probing needs labels" in result.stderr and "--label-column" in result.stderr
@@ -94,5 +94,6 @@ def test_errors_are_one_clear_paragraph(mnist_run, tmp_path, table_csv):
     result = invoke("compare", "--dataset", "mnist", "--latent-dims", "2,900", "-o", tmp_path / "c")
     assert result.exit_code == 2 and "Received latent size 900" in result.stderr
     assert not (tmp_path / "c").exists()
-    result = invoke("embed", mnist_run, "mnist", "--dataset", "mnist", "-o", tmp_path)
+    result = invoke("embed", mnist_run, "mnist", "--dataset", "mnist", "-o", tmp_path)  # the positional of 0.1
     assert result.exit_code == 2 and "give the data only once" in result.stderr
+    assert "DATA as a positional argument (mnist) is now --data PATH or --dataset NAME" in result.stderr

@@ -177,18 +177,20 @@ def test_cli_trains_on_shards_and_splits_encoding_and_scoring_across_processes(s
 def test_detect_score_and_report_take_shards_and_score_splits_them_across_processes(shards, tmp_path):
     folder, frames, _ = shards
     run = tmp_path / "detector"
-    fitted = run_cli("detect", "fit", folder / "part-0.csv", "--label-column", "Class", "--epochs", "2", "-o", run)
+    fitted = run_cli("detect", "fit", "--data", folder / "part-0.csv", "--label-column", "Class", "--epochs", "2",
+                     "-o", run)
     assert fitted.returncode == 0, fitted.stderr
     scored = []
     for jobs in ("1", "2"):
         out = tmp_path / f"scored{jobs}.csv"
-        result = run_cli("detect", "score", run, folder / "part-*.csv", "--jobs", jobs, "-o", out)
+        result = run_cli("detect", "score", run, "--data", folder / "part-*.csv", "--jobs", jobs, "-o", out)
         assert result.returncode == 0, result.stderr
         assert f"{jobs} process(es)" in result.stdout
         scored.append(out.read_bytes())
     assert scored[0] == scored[1]
     table = pd.read_csv(tmp_path / "scored2.csv")
     assert len(table) == sum(map(len, frames)) and list(table.columns[:7]) == list(frames[0].columns)
-    report = run_cli("detect", "report", run, folder / "part-*.csv", "--label-column", "Class", "-o", tmp_path / "rep")
+    report = run_cli("detect", "report", run, "--data", folder / "part-*.csv", "--label-column", "Class", "-o",
+                     tmp_path / "rep")
     assert report.returncode == 0, report.stderr
     assert report.stdout.startswith(f"{len(table):,} rows, {int(table['is_anomaly'].sum()):,} flagged")

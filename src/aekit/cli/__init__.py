@@ -19,7 +19,7 @@ from .detect import detect
 from .generate import COMMANDS as GENERATE_COMMANDS
 from .index import COMMANDS as INDEX_COMMANDS
 from .inspect import COMMANDS as INSPECT_COMMANDS
-from .options import add_plugin_flags, handle_errors, overwrite_option, quiet_option
+from .options import add_plugin_flags, handle_errors, json_option, overwrite_option, quiet_option, report
 from .represent import COMMANDS as REPRESENT_COMMANDS
 from .restore import COMMANDS as RESTORE_COMMANDS
 from .train import COMMANDS as TRAIN_COMMANDS
@@ -65,7 +65,8 @@ for _command in (*TRAIN_COMMANDS, *GENERATE_COMMANDS, *INDEX_COMMANDS, *RESTORE_
 
 @cli.command()
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None, help="Extra folder to look in.")
-def datasets(data_dir):
+@json_option
+def datasets(data_dir, as_json):
     """List named datasets and where each was found.
 
     \b
@@ -74,14 +75,16 @@ def datasets(data_dir):
     """
     from ..data.named import NAMED, locate
 
-    for name, spec in NAMED.items():
-        click.echo(f"{name:<14} {spec.description}\n{'':<14} {locate(name, data_dir)}")
+    found = {name: {"description": spec.description, "where": locate(name, data_dir)} for name, spec in NAMED.items()}
+    report(as_json, found, "\n".join(f"{name:<14} {entry['description']}\n{'':<14} {entry['where']}"
+                                     for name, entry in found.items()))
 
 
 @cli.command()
 @click.argument("name", required=False)
+@json_option
 @handle_errors
-def models(name):
+def models(name, as_json):
     """List registered model families and presets, or describe one family and its parameters.
 
     \b
@@ -89,8 +92,11 @@ def models(name):
       aekit models
       aekit models conv
     """
-    from .listing import describe_family, list_families
+    from .listing import describe_family, families_document, list_families
 
+    if as_json:
+        report(True, families_document(name), "")
+        return
     click.echo(describe_family(name) if name else list_families())
 
 
@@ -99,8 +105,9 @@ def models(name):
               help="Run directory: a new or empty folder, or an aekit run (replaced).")
 @overwrite_option
 @quiet_option
+@json_option
 @handle_errors
-def demo(output, overwrite, quiet):
+def demo(output, overwrite, quiet, as_json):
     """Train a deep autoencoder on the bundled 8x8 digits and write a full run directory (< 1 minute).
 
     \b
@@ -114,12 +121,14 @@ def demo(output, overwrite, quiet):
     dataset = data_module.load("digits", split="train")
     from ..estimator import Autoencoder
 
-    model = train_into(Autoencoder(**DEMO_CONFIG, run_dir=str(output), overwrite=overwrite, verbose=0 if quiet else 2),
-                       dataset)
-    report = model.evaluate(data_module.load("digits", split="test"))
-    click.echo(f"Test set: squared error per image {report['squared_error_per_sample']:.3f}, "
-               f"PSNR {report['psnr_db']:.1f} dB. Open {output}/reconstructions.png and {output}/loss.png, "
-               f"or run: tensorboard --logdir {output}/tensorboard")
+    model = train_into(Autoencoder(**DEMO_CONFIG, run_dir=str(output), overwrite=overwrite,
+                                   verbose=0 if quiet or as_json else 2), dataset, say=not as_json)
+    metrics = model.evaluate(data_module.load("digits", split="test"))
+    report(as_json, {"run": str(output), "epochs": len(model.history_.get("loss", [])),
+                     "seconds": model.training_seconds_, "test": metrics},
+           f"Test set: squared error per image {metrics['squared_error_per_sample']:.3f}, "
+           f"PSNR {metrics['psnr_db']:.1f} dB. Open {output}/reconstructions.png and {output}/loss.png, "
+           f"or run: tensorboard --logdir {output}/tensorboard")
 
 
 def main() -> None:

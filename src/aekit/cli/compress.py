@@ -10,7 +10,7 @@ import numpy as np
 
 from ..core.errors import DataError
 from ..core.outputs import check_file, check_folder, record
-from .options import handle_errors, load_autoencoder, overwrite_option
+from .options import handle_errors, json_option, load_autoencoder, overwrite_option, report
 
 
 def _load_codec(run: str):
@@ -50,8 +50,9 @@ def _images_and_names(inputs: tuple[str, ...], model) -> tuple[np.ndarray, list[
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .aez file to write.")
 @overwrite_option
+@json_option
 @handle_errors
-def compress(run, inputs, output, overwrite):
+def compress(run, inputs, output, overwrite, as_json):
     """Compress images into one .aez file with a model trained with --model compression.
 
     INPUTS are image files (PNG, JPEG, ...), folders of them, or IDX files, of the size and channels the model
@@ -75,10 +76,13 @@ def compress(run, inputs, output, overwrite):
     target = Path(output)
     with atomic_path(target) as temporary:
         temporary.write_bytes(data)
-    raw = images.size
-    click.echo(f"Wrote {target}: {len(images)} image{'s' * (len(images) != 1)} in {len(data):,} bytes "
-               f"({len(data) / len(images):.1f} bytes per image, {8 * len(data) / raw:.3f} bits per pixel value; "
-               f"{seconds:.1f} s).")
+    bits_per_value = 8 * len(data) / images.size
+    report(as_json, {"output": str(target), "images": len(images), "bytes": len(data),
+                     "bytes_per_image": len(data) / len(images), "bits_per_pixel_value": bits_per_value,
+                     "seconds": seconds},
+           f"Wrote {target}: {len(images)} image{'s' * (len(images) != 1)} in {len(data):,} bytes "
+           f"({len(data) / len(images):.1f} bytes per image, {bits_per_value:.3f} bits per pixel value; "
+           f"{seconds:.1f} s).")
 
 
 @click.command()
@@ -87,8 +91,9 @@ def compress(run, inputs, output, overwrite):
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder to write the PNG files into.")
 @overwrite_option
+@json_option
 @handle_errors
-def decompress(run, file, output, overwrite):
+def decompress(run, file, output, overwrite, as_json):
     """Decompress a .aez file into PNG files, with the run that compressed it.
 
     The file is checked whole (model fingerprint, length, CRC) before anything is written.
@@ -122,7 +127,8 @@ def decompress(run, file, output, overwrite):
     for target, image in zip(targets, pixels):
         with atomic_path(target) as temporary:
             Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(temporary, format="PNG")
-    click.echo(f"Wrote {len(targets)} PNG file{'s' * (len(targets) != 1)} to {output_dir}.")
+    report(as_json, {"output": str(output_dir), "files": names},
+           f"Wrote {len(targets)} PNG file{'s' * (len(targets) != 1)} to {output_dir}.")
 
 
 COMMANDS = (compress, decompress)

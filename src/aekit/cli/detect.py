@@ -14,6 +14,7 @@ from .backend import backend_note
 from .options import (
     SectionedCommand,
     config_options,
+    data_path_option,
     handle_errors,
     json_option,
     overwrite_option,
@@ -31,10 +32,10 @@ def detect():
 
     \b
     Example:
-      aekit detect fit creditcard.csv --label-column Class --normal-only -o runs/fraud
-      aekit detect score runs/fraud new.csv -o scored.csv
-      aekit detect report runs/fraud test.csv --label-column Class -o runs/fraud/report
-      aekit detect explain runs/fraud new.csv --count 3
+      aekit detect fit --data creditcard.csv --label-column Class --normal-only -o runs/fraud
+      aekit detect score runs/fraud --data new.csv -o scored.csv
+      aekit detect report runs/fraud --data test.csv --label-column Class -o runs/fraud/report
+      aekit detect explain runs/fraud --data new.csv --count 3
     """
 
 
@@ -47,7 +48,7 @@ def load_detector(run):
 
 
 @detect.command("fit", cls=SectionedCommand, own_section="Detection and output")
-@click.argument("data", type=click.Path())
+@data_path_option("What to train on: a CSV, TSV or Parquet table, or image files / a folder of images.")
 @click.option("--label-column", help="Column of 0/1 labels (1 = anomaly); kept aside as a feature. Without "
               "--normal-only the detector still trains on every row, anomalies included (a warning says so).")
 @click.option("--normal-only", is_flag=True, help="Train only on rows labelled 0 (needs --label-column).")
@@ -87,17 +88,17 @@ def load_detector(run):
 def fit_command(data, label_column, normal_only, contamination, strategy, k, target, validation_fraction, robust,
                 use_labels, neighbours, no_standardize, score_method, nan_policy, output, overwrite, quiet, as_json,
                 **flags):
-    """Train an anomaly detector on DATA and write a run directory.
+    """Train an anomaly detector on --data and write a run directory.
 
     The run holds the model, the scaler, the threshold and the training column names and order;
     `aekit detect score` matches new files to those columns by name.
 
     \b
     Example:
-      aekit detect fit creditcard.csv --label-column Class --normal-only -o runs/fraud
-      aekit detect fit creditcard.csv --label-column Class --normal-only --threshold recall --target 0.9 -o runs/r90
-      aekit detect fit unlabelled.parquet --robust --contamination 0.02 --epochs 30 -o runs/u
-      aekit detect fit partly_labelled.csv --label-column Class --use-labels -o runs/l
+      aekit detect fit --data creditcard.csv --label-column Class --normal-only -o runs/fraud
+      aekit detect fit --data cards.csv --label-column Class --normal-only --threshold recall --target 0.9 -o r90
+      aekit detect fit --data unlabelled.parquet --robust --contamination 0.02 --epochs 30 -o runs/u
+      aekit detect fit --data partly_labelled.csv --label-column Class --use-labels -o runs/l
     """
     import numpy as np
 
@@ -164,7 +165,7 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
 
 @detect.command("score")
 @click.argument("run", type=click.Path())
-@click.argument("data", type=click.Path())
+@data_path_option("What to score: a CSV, TSV or Parquet file, or a glob of shards ('day-*.parquet').")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Scored file: .csv, .tsv or .parquet.")
 @click.option("--top", type=click.IntRange(0, 50), default=3, show_default=True,
@@ -172,7 +173,7 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
 @click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
               help=NAN_HELP)
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
-              help="Split the shards DATA matches across this many processes (one output, in shard order).")
+              help="Split the shards --data matches across this many processes (one output, in shard order).")
 @overwrite_option
 @json_option
 @handle_errors
@@ -184,9 +185,9 @@ def score_command(run, data, output, top, nan_policy, jobs, overwrite, as_json):
 
     \b
     Example:
-      aekit detect score runs/fraud transactions.csv -o scored.csv
-      aekit detect score runs/fraud big.parquet -o scored.parquet --top 5
-      aekit detect score runs/fraud 'day-*.parquet' --jobs 4 -o scored.parquet
+      aekit detect score runs/fraud --data transactions.csv -o scored.csv
+      aekit detect score runs/fraud --data big.parquet -o scored.parquet --top 5
+      aekit detect score runs/fraud --data 'day-*.parquet' --jobs 4 -o scored.parquet
     """
     from ..data.parts import run_parts, shard_groups
     from ..data.paths import files
@@ -217,7 +218,7 @@ def score_command(run, data, output, top, nan_policy, jobs, overwrite, as_json):
 
 @detect.command("report")
 @click.argument("run", type=click.Path())
-@click.argument("data", type=click.Path())
+@data_path_option("What to report on: a CSV, TSV or Parquet file, or a glob of shards.")
 @click.option("--label-column", help="Column of 0/1 labels; adds ROC/PR curves, a confusion matrix and AUCs.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder for PNGs and JSON.")
 @overwrite_option
@@ -226,12 +227,12 @@ def score_command(run, data, output, top, nan_policy, jobs, overwrite, as_json):
 @json_option
 @handle_errors
 def report_command(run, data, label_column, output, overwrite, nan_policy, as_json):
-    """Score DATA (a file or a glob of shards) and write metrics.json plus ROC, precision-recall, score-histogram
+    """Score --data (a file or a glob of shards) and write metrics.json plus ROC, precision-recall, score-histogram
     and confusion-matrix PNGs.
 
     \b
     Example:
-      aekit detect report runs/fraud test.csv --label-column Class -o runs/fraud/report
+      aekit detect report runs/fraud --data test.csv --label-column Class -o runs/fraud/report
     """
     import numpy as np
 
@@ -261,7 +262,7 @@ def report_command(run, data, label_column, output, overwrite, nan_policy, as_js
 
 @detect.command("explain")
 @click.argument("run", type=click.Path())
-@click.argument("data", type=click.Path())
+@data_path_option("The table whose rows to explain: a CSV, TSV or Parquet file.")
 @click.option("--rows", help="Data rows to explain (0-based, comma separated) [default: the highest scores].")
 @click.option("--count", type=click.IntRange(1, 1000), default=5, show_default=True,
               help="Without --rows: how many of the highest-scoring rows to explain.")
@@ -275,8 +276,8 @@ def explain_command(run, data, rows, count, top, output, overwrite, as_json):
 
     \b
     Example:
-      aekit detect explain runs/fraud new.csv --count 3
-      aekit detect explain runs/fraud new.csv --rows 17,42 --top 5
+      aekit detect explain runs/fraud --data new.csv --count 3
+      aekit detect explain runs/fraud --data new.csv --rows 17,42 --top 5
     """
     from ..tasks.anomaly.explain import explain_table
 

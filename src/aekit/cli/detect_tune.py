@@ -8,14 +8,14 @@ import json
 import click
 
 from .detect import NAN_HELP, detect, load_detector
-from .options import handle_errors, json_option, overwrite_option, quiet_option
+from .options import data_path_option, handle_errors, json_option, overwrite_option, quiet_option
 
 MAP_FILES = ("error-maps.png", "error-maps.npy", "scores.csv")
 
 
 @detect.command("threshold")
 @click.argument("run", type=click.Path())
-@click.argument("data", type=click.Path())
+@data_path_option("Labelled rows the detector was not trained on: a CSV, TSV or Parquet table.")
 @click.option("--label-column", required=True, help="Column of 0/1 labels (1 = anomaly) of rows the detector was "
               "not trained on.")
 @click.option("--objective", type=click.Choice(["f1", "recall", "precision"]), default="f1", show_default=True,
@@ -30,11 +30,11 @@ MAP_FILES = ("error-maps.png", "error-maps.npy", "scores.csv")
 @quiet_option
 @handle_errors
 def threshold_command(run, data, label_column, objective, target, nan_policy, output, overwrite, as_json, quiet):
-    """Set a fitted detector's threshold again, on labelled rows it was not trained on (DATA: a table).
+    """Set a fitted detector's threshold again, on labelled rows it was not trained on (--data: a table).
 
     \b
     Example:
-      aekit detect threshold runs/fraud validation.csv --label-column Class --objective recall --target 0.9 -o runs/r90
+      aekit detect threshold runs/fraud --data held-out.csv --label-column Class --objective f1 -o runs/f1
     """
     from ..runs.lifecycle import check_run_dir
     from ..tasks.anomaly.inputs import read_training_table
@@ -58,7 +58,7 @@ def threshold_command(run, data, label_column, objective, target, nan_policy, ou
 
 @detect.command("maps")
 @click.argument("run", type=click.Path())
-@click.argument("data", type=click.Path())
+@data_path_option("The images to map: image files or a folder of them.")
 @click.option("--count", type=click.IntRange(1, 64), default=8, show_default=True, help="Images to draw.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder for error-maps.png (originals, reconstructions, heat maps), error-maps.npy (every "
@@ -68,11 +68,11 @@ def threshold_command(run, data, label_column, objective, target, nan_policy, ou
 @quiet_option
 @handle_errors
 def maps_command(run, data, count, output, overwrite, as_json, quiet):
-    """Where each image of DATA (image files or a folder) is reconstructed badly: per-pixel error heat maps.
+    """Where each image of --data (image files or a folder) is reconstructed badly: per-pixel error heat maps.
 
     \b
     Example:
-      aekit detect maps runs/parts new-photos/ -o runs/parts/maps
+      aekit detect maps runs/parts --data new-photos/ -o runs/parts/maps
     """
     import numpy as np
     import pandas as pd
@@ -85,7 +85,7 @@ def maps_command(run, data, count, output, overwrite, as_json, quiet):
     detector = load_detector(run)
     if detector.kind_ != "image":
         raise ConfigError(f"{run} detects anomalies in table rows; error maps are for images. For tables, "
-                          f"`aekit detect explain {run} DATA` names the columns reconstructed worst.")
+                          f"`aekit detect explain {run} --data TABLE` names the columns reconstructed worst.")
     images = DataSource(data=data).read(model=detector)
     maps, scores = detector.error_maps(images), detector.decision_function(images)
     names = images.meta.get("files") or [str(i) for i in range(len(scores))]

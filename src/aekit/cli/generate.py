@@ -9,7 +9,7 @@ import click
 import numpy as np
 
 from ..core.outputs import check_file, prepare_folder
-from .options import handle_errors, load_autoencoder, overwrite_option
+from .options import handle_errors, json_option, load_autoencoder, overwrite_option, report
 from .sources import DataSource, in_model_units
 
 
@@ -44,8 +44,9 @@ def _write(values: np.ndarray, picture: np.ndarray | None, png: Path, npy: bool,
 @click.option("--npy", is_flag=True, help="Also write the samples as a .npy array (in the data's units).")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
 @overwrite_option
+@json_option
 @handle_errors
-def sample(run, count, grid, seed, npy, output, overwrite):
+def sample(run, count, grid, seed, npy, output, overwrite, as_json):
     """Draw new samples from a variational model: codes from the prior N(0, I), decoded.
 
     Writes OUTPUT/samples.png (a grid of images), or with --grid OUTPUT/latent-grid.png.
@@ -69,7 +70,8 @@ def sample(run, count, grid, seed, npy, output, overwrite):
         picture = _tile(model, values, math.ceil(math.sqrt(count))) if model.kind_ == "image" else None
         written = _write(values, picture, output / "samples.png", npy or model.kind_ != "image",
                          model.input_shape_[0])
-    click.echo(f"Wrote {', '.join(written)}.")
+    report(as_json, {"files": written, "samples": int(len(values) if not grid else grid * grid)},
+           f"Wrote {', '.join(written)}.")
 
 
 def _tile(model, values: np.ndarray, columns: int) -> np.ndarray:
@@ -91,8 +93,9 @@ def _tile(model, values: np.ndarray, columns: int) -> np.ndarray:
 @click.option("--npy", is_flag=True, help="Also write the path as a .npy array (in the data's units).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
 @overwrite_option
+@json_option
 @handle_errors
-def interpolate(run, images, dataset, data, split, indices, steps, slerp, npy, output, overwrite):
+def interpolate(run, images, dataset, data, split, indices, steps, slerp, npy, output, overwrite, as_json):
     """Decode the path between the codes of two inputs: two image files, or two samples of a dataset.
 
     \b
@@ -125,7 +128,8 @@ def interpolate(run, images, dataset, data, split, indices, steps, slerp, npy, o
     path = model.interpolate(pair[0], pair[1], steps=steps, slerp=slerp)
     picture = _tile(model, path, steps) if model.kind_ == "image" else None
     written = _write(path, picture, Path(output), npy, model.input_shape_[0])
-    click.echo(f"Wrote {', '.join(written)} ({steps} points, {'spherical' if slerp else 'linear'} path).")
+    report(as_json, {"files": written, "steps": steps, "path": "spherical" if slerp else "linear"},
+           f"Wrote {', '.join(written)} ({steps} points, {'spherical' if slerp else 'linear'} path).")
 
 
 COMMANDS = (sample, interpolate)

@@ -9,7 +9,7 @@ import click
 import numpy as np
 
 from ..core.outputs import check_file
-from .options import RENAMED_UNTIL, handle_errors, overwrite_option, renamed_option
+from .options import RENAMED_UNTIL, handle_errors, json_option, overwrite_option, renamed_option, report
 from .sources import DataSource, data_options
 
 ID_HELP = "Table column holding the items' ids (default: row numbers; image folders: file names)."
@@ -40,7 +40,7 @@ def index():
     Example:
       aekit train --dataset mnist --model hashing --latent-dim 32 -o runs/hash32
       aekit index build runs/hash32 --dataset mnist -o mnist.aeidx
-      aekit search mnist.aeidx --dataset mnist --split test --max-samples 3 --k 10
+      aekit search mnist.aeidx --dataset mnist --split test --max-samples 3 --neighbours 10
     """
 
 
@@ -50,9 +50,10 @@ def index():
 @click.option("--id-column", help=ID_HELP)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .aeidx file to write.")
 @overwrite_option
+@json_option
 @handle_errors
-def build_command(run, source, id_column, output, overwrite):
-    """Encode DATA with the hashing model RUN and write a Hamming index.
+def build_command(run, source, id_column, output, overwrite, as_json):
+    """Encode the data with the hashing model RUN and write a Hamming index.
 
     \b
     Example:
@@ -67,7 +68,8 @@ def build_command(run, source, id_column, output, overwrite):
     dataset, ids = _read_with_ids(source, id_column, model)
     built = build(model, dataset, ids=ids, source={**source.spec(), "id_column": id_column})
     built.save(output, overwrite=True)  # checked above
-    click.echo(f"Indexed {len(built):,} items as {built.bits}-bit codes in {output}.")
+    report(as_json, {"output": str(output), "items": len(built), "bits": built.bits},
+           f"Indexed {len(built):,} items as {built.bits}-bit codes in {output}.")
 
 
 @index.command("add")
@@ -75,9 +77,10 @@ def build_command(run, source, id_column, output, overwrite):
 @click.argument("index_file", type=click.Path())  # a folder here is the run of the old order (_run_first)
 @data_options
 @click.option("--id-column", help=ID_HELP)
+@json_option
 @handle_errors
-def add_command(run, index_file, source, id_column):
-    """Encode DATA with RUN (the model the index was built with) and add it to INDEX_FILE.
+def add_command(run, index_file, source, id_column, as_json):
+    """Encode the data with RUN (the model the index was built with) and add it to INDEX_FILE.
 
     \b
     Example:
@@ -97,7 +100,8 @@ def add_command(run, index_file, source, id_column):
     existing.add(packed, ids=ids, real=real)
     existing.metadata.setdefault("added", []).append(source.spec())
     existing.save(index_file, overwrite=True)  # the index grows in place, in one atomic write
-    click.echo(f"Added {len(dataset):,} items; {index_file} now holds {len(existing):,}.")
+    report(as_json, {"index": str(index_file), "added": len(dataset), "items": len(existing)},
+           f"Added {len(dataset):,} items; {index_file} now holds {len(existing):,}.")
 
 
 def _run_first(run: str, index_file: str) -> tuple[str, str]:

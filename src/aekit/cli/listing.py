@@ -41,3 +41,19 @@ def describe_family(name: str) -> str:
     lines.append("  shared parameters (see `aekit train --help`): "
                  + ", ".join(Config.keys("architecture", "training")))
     return "\n".join(lines)
+
+
+def families_document(name: str | None = None) -> dict:
+    """What ``aekit models --json`` prints: every family (or the one named) with its code, abilities and
+    parameters, and the presets."""
+    names = [name] if name else list(available_models())
+    families = {}
+    for family in names:
+        spec = get_spec(family)
+        families[family] = {
+            "description": spec.description, "module": spec.module, "data": list(spec.input_kinds),
+            "code_kinds": list(spec.code_kinds), "abilities": list(spec.abilities),
+            "mapping": spec.model_class.mapping, "loss_terms": list(spec.model_class.loss_terms),
+            "parameters": [{"name": p.name, "type": p.value_type.__name__, "default": p.default,
+                            "choices": list(p.choices) if p.choices else None, "help": p.help} for p in spec.params]}
+    return {"families": families, "presets": {} if name else PRESETS}

@@ -185,11 +185,59 @@ def renamed_option(*old_flags: str, new: str, param: str, **click_kwargs):
     return decorate
 
 
+class _RetiredArgument(click.Argument):
+    """A positional argument kept for one release: still parsed, no longer shown in the usage line."""
+
+    def get_usage_pieces(self, ctx):
+        return []
+
+
+def retired_data_argument(name: str = "retired_data"):
+    """The positional DATA of earlier releases, parsed but not shown: data now comes through --data (or
+    --dataset) on every command. Call :func:`warn_retired_data` when it is given."""
+    return click.argument(name, required=False, cls=_RetiredArgument)
+
+
+def warn_retired_data(value: str) -> None:
+    click.echo(f"Warning: DATA as a positional argument ({value}) is now --data PATH or --dataset NAME; the "
+               f"positional form goes in {RENAMED_UNTIL}.", err=True)
+
+
+def data_path_option(help_text: str):
+    """``--data PATH`` for the commands that read only files (the detect commands), required; the old
+    positional DATA still works for one release, with a warning."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, retired_data=None, **kwargs):
+            if retired_data is not None:
+                warn_retired_data(retired_data)
+                if kwargs["data"] is not None:
+                    raise click.UsageError(f"Received DATA={retired_data!r} and --data; give the data only once.")
+                kwargs["data"] = retired_data
+            if kwargs["data"] is None:
+                raise click.UsageError("Missing option '--data': the file to read (or a glob of files).")
+            return function(*args, **kwargs)
+
+        wrapper = click.option("--data", type=click.Path(), help=help_text)(wrapper)
+        return retired_data_argument()(wrapper)
+
+    return decorate
+
+
 def json_option(function):
     """``--json``: the command's results as one JSON document on stdout, and nothing else there (notes go to
     stderr), for scripts."""
     return click.option("--json", "as_json", is_flag=True,
                         help="Print the results as JSON on stdout (notes go to stderr).")(function)
+
+
+def report(as_json: bool, summary: dict, text: str) -> None:
+    """A command's result: with --json, ``summary`` as one JSON document on stdout; otherwise ``text``, for people."""
+    import json
+
+    click.echo(json.dumps(summary, default=lambda value: value.item() if hasattr(value, "item") else str(value))
+               if as_json else text)
 
 
 def quiet_option(function):

@@ -20,16 +20,21 @@ from .options import (
     overwrite_option,
     quiet_option,
     renamed_option,
+    report,
+    retired_data_argument,
+    warn_retired_data,
 )
 from .sources import data_options, read_data
 
 
 def _pick_source(source, dataset, data):
-    """DATA may be given positionally: a named dataset (mnist, ...) or a path."""
+    """The data from --dataset/--data, or from the positional DATA of earlier releases (a named dataset such as
+    mnist, or a path), which still works for one release with a warning."""
     if source is None:
         if not dataset and not data:
-            raise click.UsageError("Give the data: a DATA argument, --dataset NAME or --data PATH.")
+            raise click.UsageError("Give the data: --dataset NAME (mnist, fashion_mnist, digits) or --data PATH.")
         return dataset, data
+    warn_retired_data(source)
     if dataset or data:
         raise click.UsageError(f"Received DATA={source!r} and --dataset/--data; give the data only once.")
     from ..data.named import NAMED
@@ -40,7 +45,7 @@ def _pick_source(source, dataset, data):
 def train_test_options(command):
     """Data options for commands that fit on a training split and score on a test split."""
     options = [
-        click.argument("source", required=False, metavar="[DATA]"),
+        retired_data_argument("source"),
         click.option("--dataset", help="Named dataset: mnist, fashion_mnist, digits (train and test splits)."),
         click.option("--data", help="A data file, folder or glob; --test-fraction of it is held out for testing."),
         click.option("--label-column", help="Table column holding labels."),
@@ -149,7 +154,7 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
 
 @click.command()
 @click.argument("run", type=click.Path())
-@click.argument("positional", required=False, metavar="[DATA]")
+@retired_data_argument("positional")
 @data_options(split_default="test")
 @click.option("--method", type=click.Choice(["latent", "tsne", "umap", "pca"]), default="tsne", show_default=True,
               help="latent: the code itself (latent_dim=2); tsne/umap/pca: reduce the codes to 2-D.")
@@ -163,17 +168,17 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder for embedding-METHOD.png, .csv and .html.")
 @overwrite_option
+@json_option
 @handle_errors
-def embed(run, positional, source, method, perplexity, neighbors, html, seed, output, overwrite):
+def embed(run, positional, source, method, perplexity, neighbors, html, seed, output, overwrite, as_json):
     """Map a dataset's latent codes in 2-D: a PNG coloured by label and the coordinates as CSV.
 
-    DATA is a named dataset or a path (or use --dataset / --data). t-SNE takes about a minute
-    for 5,000 MNIST codes on 2 cores; --max-samples keeps the first N samples.
+    t-SNE takes about a minute for 5,000 MNIST codes on 2 cores; --max-samples keeps the first N samples.
 
     \b
     Example:
-      aekit embed runs/h2006 mnist --max-samples 5000 --method tsne -o runs/h2006/maps
-      aekit embed runs/h2006 --dataset mnist --max-samples 5000 --method umap -o runs/h2006/maps
+      aekit embed runs/h2006 --dataset mnist --max-samples 5000 --method tsne -o runs/h2006/maps
+      aekit embed runs/h2006 --data photos/ --method umap -o runs/photos/maps
     """
     from ..tasks.representation import embed as run_embed
     from ..tasks.representation.embed import check_method, embedding_files
@@ -187,8 +192,9 @@ def embed(run, positional, source, method, perplexity, neighbors, html, seed, ou
     options = {"perplexity": perplexity} if method == "tsne" else {"n_neighbors": neighbors} if method == "umap" else {}
     result = run_embed(model, data_obj, method=method, seed=seed, **options)
     paths = result.save(output, images=data_obj.X, html=html, seed=seed, overwrite=overwrite)
-    click.echo(f"Mapped {len(result.coordinates):,} samples with {method}; wrote "
-               + ", ".join(str(p) for p in paths.values()) + ".")
+    report(as_json, {"samples": len(result.coordinates), "method": method, "files": [str(p) for p in paths.values()]},
+           f"Mapped {len(result.coordinates):,} samples with {method}; wrote "
+           + ", ".join(str(p) for p in paths.values()) + ".")
 
 
 @click.command()
@@ -201,7 +207,7 @@ def embed(run, positional, source, method, perplexity, neighbors, html, seed, ou
 @renamed_option("-k", "--neighbors", new="--neighbours", param="k", type=int)
 @click.option("--max-iter", type=int, default=1000, show_default=True, help="Logistic-regression iterations.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (also of the --data hold-out).")
-@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@json_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the rows to this JSON file.")
 @overwrite_option
 @handle_errors
@@ -213,7 +219,7 @@ def probe(run, source, dataset, data, label_column, image_size, data_dir, max_sa
 
     \b
     Example:
-      aekit probe runs/h2006 mnist --max-samples 10000
+      aekit probe runs/h2006 --dataset mnist --max-samples 10000
       aekit probe runs/cc --data creditcard.csv --label-column Class --baselines pca -o probe.json
     """
     from ..core.atomic import atomic_write_text
@@ -274,7 +280,7 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
 
     \b
     Example:
-      aekit classify runs/h2006 mnist --labels 100,1000,all -o runs/h2006/classify
+      aekit classify runs/h2006 --dataset mnist --labels 100,1000,all -o runs/h2006/classify
       aekit classify runs/h2006 --dataset mnist --labels 100 --repeats 3 --epochs 10 -o runs/h2006/classify
     """
     from ..tasks.representation.pretraining import CURVE_FILES, format_rows, pretraining_curve, save_curve
@@ -306,19 +312,20 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
 
 @click.command()
 @click.argument("run", type=click.Path())
-@click.argument("positional", required=False, metavar="[DATA]")
+@retired_data_argument("positional")
 @data_options(split_default="test")
 @click.option("--max-points", type=int, default=10_000, show_default=True, help="Export at most this many samples.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random subset.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="TensorBoard log folder.")
 @overwrite_option
+@json_option
 @handle_errors
-def projector(run, positional, source, max_points, seed, output, overwrite):
+def projector(run, positional, source, max_points, seed, output, overwrite, as_json):
     """Export codes, labels and a sprite of the originals for TensorBoard's Embedding Projector.
 
     \b
     Example:
-      aekit projector runs/h2006 mnist --max-points 5000 -o runs/h2006/projector
+      aekit projector runs/h2006 --dataset mnist --max-points 5000 -o runs/h2006/projector
       tensorboard --logdir runs/h2006/projector      # then open the "Projector" tab
     """
     from ..tasks.representation import export_model_projector
@@ -329,8 +336,10 @@ def projector(run, positional, source, max_points, seed, output, overwrite):
     model = load_autoencoder(run)
     data_obj = source.read(model=model)
     folder = export_model_projector(model, data_obj, output, max_points=max_points, seed=seed, overwrite=overwrite)
-    click.echo(f"Wrote the projector files for {min(len(data_obj), max_points):,} samples to {folder}. "
-               f"View them with: tensorboard --logdir {folder}")
+    shown = min(len(data_obj), max_points)
+    report(as_json, {"folder": str(folder), "samples": shown},
+           f"Wrote the projector files for {shown:,} samples to {folder}. View them with: "
+           f"tensorboard --logdir {folder}")
 
 
 COMMANDS = (compare, embed, probe, classify, projector)

@@ -12,10 +12,11 @@ import numpy as np
 
 from ..core.errors import DataError
 from ..core.outputs import check_folder, record
-from .options import handle_errors, load_autoencoder, overwrite_option
+from .options import handle_errors, json_option, load_autoencoder, overwrite_option, report
 
 
-def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str, overwrite: bool) -> None:
+def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str, overwrite: bool,
+                   as_json: bool) -> None:
     from ..data.image_files import collect, write_result
     from ..estimator.restoration import check_restorer, upscale_factor
 
@@ -56,8 +57,9 @@ def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str, 
                     write_result(item, result, output_dir, scale)
     seconds = time.perf_counter() - started
     megapixels = pixels_in * scale * scale / 1e6
-    click.echo(f"Wrote {len(items)} file{'s' * (len(items) != 1)} to {output_dir} ({megapixels:.2f} megapixels out "
-               f"in {seconds:.1f} s, {megapixels / max(seconds, 1e-9):.2f} MP/s).")
+    report(as_json, {"output": str(output_dir), "files": names, "megapixels_out": megapixels, "seconds": seconds},
+           f"Wrote {len(items)} file{'s' * (len(items) != 1)} to {output_dir} ({megapixels:.2f} megapixels out "
+           f"in {seconds:.1f} s, {megapixels / max(seconds, 1e-9):.2f} MP/s).")
 
 
 def _check_targets(items, output_dir: Path) -> None:
@@ -79,6 +81,7 @@ def _restoring_command(what: str):
 
     def decorate(function):
         function = handle_errors(function)
+        function = json_option(function)
         function = overwrite_option(function)
         function = click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
                                 help=f"Folder to write the {what} images into, under the input file names.")(function)
@@ -90,7 +93,7 @@ def _restoring_command(what: str):
 
 
 @_restoring_command("cleaned")
-def denoise(run, inputs, output, overwrite):
+def denoise(run, inputs, output, overwrite, as_json):
     """Remove noise from images with a model trained with --noise (best: --model unet).
 
     INPUTS are image files, folders of them, or IDX files; each is written under OUTPUT with the same name
@@ -101,11 +104,11 @@ def denoise(run, inputs, output, overwrite):
       aekit train --dataset mnist --model unet --noise gaussian --noise-level 0.3 -o runs/denoise
       aekit denoise runs/denoise noisy/*.png -o clean/
     """
-    _restore_files(run, inputs, output, "denoise", overwrite)
+    _restore_files(run, inputs, output, "denoise", overwrite, as_json)
 
 
 @_restoring_command("enlarged")
-def upscale(run, inputs, output, overwrite):
+def upscale(run, inputs, output, overwrite, as_json):
     """Enlarge images 2 or 4 times with a model trained with --model unet --upscale 2|4.
 
     INPUTS are image files, folders of them, or IDX files; each is written under OUTPUT with the same name
@@ -116,7 +119,7 @@ def upscale(run, inputs, output, overwrite):
       aekit train --dataset mnist --model unet --upscale 2 -o runs/sr2
       aekit upscale runs/sr2 small/*.png -o large/
     """
-    _restore_files(run, inputs, output, "upscale", overwrite)
+    _restore_files(run, inputs, output, "upscale", overwrite, as_json)
 
 
 COMMANDS = (denoise, upscale)

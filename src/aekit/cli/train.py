@@ -20,6 +20,7 @@ from .options import (
     load_autoencoder,
     overwrite_option,
     quiet_option,
+    report,
 )
 from .sources import DATA_KEYS, DataSource, data_options
 
@@ -101,11 +102,13 @@ def train(config_file, source, output, overwrite, resume, quiet, as_json, worker
     train_into(estimator, source.read(allow_stream=True), resume=resume, as_json=as_json)
 
 
-def train_into(estimator, dataset, resume: bool = False, as_json: bool = False):
-    """Fit ``estimator`` (whose ``run_dir`` is the run) and say what was written (``as_json``: as one JSON
-    document on stdout); returns it."""
+def train_into(estimator, dataset, resume: bool = False, as_json: bool = False, say: bool = True):
+    """Fit ``estimator`` (whose ``run_dir`` is the run) and, with ``say``, say what was written (``as_json``: as
+    one JSON document on stdout); returns it."""
     output = estimator.run_dir
     estimator.fit(dataset, resume=resume, callbacks=[backend_note()])
+    if not say:
+        return estimator
     if estimator.run_dir_ is None:  # a worker of a group: the chief wrote the run
         click.echo(f"Worker done: {len(estimator.history_.get('loss', []))} epochs, final loss "
                    f"{estimator.history_['loss'][-1]:.6g}; the chief (worker 0) writes the run directory.")
@@ -197,8 +200,9 @@ def _write_per_sample(values: dict, dataset, path) -> None:
 @click.option("--packed", is_flag=True, help="Binary codes: pack 8 bits per byte (uint8).")
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="With a stream: split its shards across this many processes (one output, in shard order).")
+@json_option
 @handle_errors
-def encode(run, source, output, overwrite, packed, jobs):
+def encode(run, source, output, overwrite, packed, jobs, as_json):
     """Write the latent codes of a dataset (a Gaussian's means, bits, or a grid, by the model's code kind).
 
     Streamed data (--stream, or shards over 512 MB) is encoded block by block with bounded memory.
@@ -222,12 +226,16 @@ def encode(run, source, output, overwrite, packed, jobs):
         started = time.perf_counter()
         rows = encode_stream(run, data_obj, output, packed=packed, jobs=jobs)
         seconds = time.perf_counter() - started
-        click.echo(f"Wrote {rows:,} {model.code_kind_} codes to {output} in {seconds:.1f} s "
-                   f"({rows / max(seconds, 1e-9):,.0f} rows/s, {min(jobs, len(data_obj.paths))} process(es)).")
+        report(as_json, {"output": str(output), "rows": rows, "code_kind": model.code_kind_, "seconds": seconds,
+                         "processes": min(jobs, len(data_obj.paths))},
+               f"Wrote {rows:,} {model.code_kind_} codes to {output} in {seconds:.1f} s "
+               f"({rows / max(seconds, 1e-9):,.0f} rows/s, {min(jobs, len(data_obj.paths))} process(es)).")
         return
     codes = model.encode(data_obj, packed=packed)
     write_array(codes, output, labels=data_obj.y, prefix="z", overwrite=True)  # checked above
-    click.echo(f"Wrote {len(codes)} {model.code_kind_} codes of shape {codes.shape[1:]} to {output}.")
+    report(as_json, {"output": str(output), "rows": len(codes), "code_kind": model.code_kind_,
+                     "shape": list(codes.shape[1:])},
+           f"Wrote {len(codes)} {model.code_kind_} codes of shape {codes.shape[1:]} to {output}.")
 
 
 @click.command()
@@ -237,8 +245,9 @@ def encode(run, source, output, overwrite, packed, jobs):
               help="Reconstructions file: .npy, .csv or .parquet.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Comparison plot PNG [default: OUTPUT stem + .png].")
 @overwrite_option
+@json_option
 @handle_errors
-def reconstruct(run, source, output, plot, overwrite):
+def reconstruct(run, source, output, plot, overwrite, as_json):
     """Reconstruct a dataset and draw originals above reconstructions.
 
     \b
@@ -258,7 +267,8 @@ def reconstruct(run, source, output, plot, overwrite):
     show = slice(0, 10)
     plot_reconstructions(model.scaler_.transform(data_obj.X[show]), model.scaler_.transform(reconstructed[show]),
                          plot, kind=data_obj.kind)
-    click.echo(f"Wrote {len(reconstructed)} reconstructions to {output} and a comparison plot to {plot}.")
+    report(as_json, {"output": str(output), "plot": str(plot), "rows": len(reconstructed)},
+           f"Wrote {len(reconstructed)} reconstructions to {output} and a comparison plot to {plot}.")
 
 
 COMMANDS = (train, evaluate, encode, reconstruct)
