@@ -132,7 +132,7 @@ def test_fit_threshold_on_labelled_validation_rows(fraud, fitted):
 def test_robust_training_trims_the_anomalies_out(fraud):
     _, test, y_test = fraud
     # Contaminated training data: the test split, whose frauds are 20 % of its rows.
-    params = {**DETECTOR_QUICK, "contamination": 0.2}
+    params = {**DETECTOR_QUICK, "contamination": 0.2, "novelty": True, "neighbours": 0}  # reconstruction alone
     plain = aekit.AnomalyDetector(**params).fit(test)
     robust = aekit.AnomalyDetector(robust=True, **params).fit(test)
     trimmed = np.zeros(len(test), bool)
@@ -143,6 +143,31 @@ def test_robust_training_trims_the_anomalies_out(fraud):
     plain_auc = roc_auc_score(y_test, plain.decision_scores_)
     robust_auc = roc_auc_score(y_test, robust.decision_scores_)
     assert robust_auc > plain_auc + 0.01, (robust_auc, plain_auc)  # measured: 0.871 vs 0.852
+
+
+def test_the_default_path_on_a_contaminated_table_keeps_up_with_an_isolation_forest():
+    from sklearn.ensemble import IsolationForest
+    from sklearn.metrics import average_precision_score
+
+    # Unsupervised, as a user with unlabelled rows runs it: every normal row of the fraud sample and enough frauds
+    # to make 2 % of the table, fitted with every default (novelty=False) and scored in place (outlier detection).
+    frame = pd.read_csv(DATA_DIR / "creditcard-sample.csv")
+    labels = frame.pop("Class").to_numpy()
+    normal, frauds = np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)
+    chosen = np.random.default_rng(0).choice(frauds, int(0.02 / 0.98 * len(normal)), replace=False)
+    rows = np.sort(np.concatenate([normal, chosen]))
+    table, y = frame.iloc[rows].reset_index(drop=True), labels[rows]
+    detector = aekit.AnomalyDetector().fit(table)
+    assert len(detector.trimmed_) > 0 and set(detector.score_parts(table.head(3))) == {"reconstruction",
+                                                                                     "neighbours", "isolation"}
+    forest = -IsolationForest(random_state=0).fit(table).score_samples(table)
+    ours = detector.decision_scores_
+    # Measured: AUC-ROC 0.960 vs 0.953, AUC-PR 0.667 vs 0.578.
+    assert roc_auc_score(y, ours) >= roc_auc_score(y, forest) - 0.01, (roc_auc_score(y, ours), roc_auc_score(y, forest))
+    assert average_precision_score(y, ours) >= average_precision_score(y, forest) - 0.02
+    # Told that the rows are all normal, the detector trusts them and learns the frauds too (measured: 0.939).
+    trusting = aekit.AnomalyDetector(novelty=True).fit(table)
+    assert roc_auc_score(y, trusting.decision_scores_) < roc_auc_score(y, ours) - 0.01
 
 
 def test_explain_names_the_worst_reconstructed_columns(fraud, fitted):
@@ -170,7 +195,8 @@ def test_explain_names_the_worst_reconstructed_columns(fraud, fitted):
 @pytest.mark.parametrize("method", ["normalized", "mse"])
 def test_other_score_methods_add_up_and_round_trip(fraud, method, tmp_path):
     train, test, y_test = fraud
-    detector = aekit.AnomalyDetector(score_method=method, **DETECTOR_QUICK).fit(train)
+    # novelty=True: the score is the reconstruction part plus the neighbour part, both sums of squares.
+    detector = aekit.AnomalyDetector(score_method=method, novelty=True, **DETECTOR_QUICK).fit(train)
     assert detector.error_model_.method == method
     contributions = detector.score_contributions(test.head(50))
     np.testing.assert_allclose(contributions.sum(axis=1), detector.decision_function(test.head(50)), rtol=1e-9)
@@ -203,13 +229,18 @@ def test_constant_columns_and_tiny_inputs():
     rng = np.random.default_rng(0)
     base = rng.normal(size=(300, 2))
     X = np.column_stack([base, base @ rng.normal(size=(2, 3)), np.full(300, 7.0)])  # last column is constant
-    detector = aekit.AnomalyDetector(hidden=[8], latent_dim=2, epochs=5, batch_size=64).fit(X)
+    quick = {"hidden": [8], "latent_dim": 2, "epochs": 5, "batch_size": 64}
+    detector = aekit.AnomalyDetector(novelty=True, **quick).fit(X)
     assert np.isfinite(detector.decision_scores_).all() and np.isfinite(detector.threshold_)
     assert detector.scaler_.scale[-1] == 1.0 and np.isfinite(detector.error_model_.precision).all()
     changed = X[:3].copy()
     changed[:, -1] = 8.0  # a value the constant column never had is flagged, with a finite score
     assert np.isfinite(detector.decision_function(changed)).all()
     assert detector.predict(changed).tolist() == [1, 1, 1]
+    # With the defaults the isolation forest cannot see the column (it never splits a constant one), so the
+    # change weighs less; it still scores above 85 % of the training rows (measured: above 89 %).
+    blended = aekit.AnomalyDetector(**quick).fit(X)
+    assert (blended.decision_function(changed) > np.quantile(blended.decision_scores_, 0.85)).all()
     assert detector.decision_function(X[:1]).shape == (1,)  # a single row scores
     with pytest.raises(DataError, match="Received 1 training row; the detector needs at least 10"):
         aekit.AnomalyDetector().fit(X[:1])

@@ -59,14 +59,22 @@ def test_references_are_capped_and_skip_untrusted_rows(monkeypatch):
 
 def test_default_detector_on_an_adbench_table(cardio):
     X, y, train, test = cardio
-    detector = aekit.AnomalyDetector(seed=0).fit(X[train])  # every default: auto architecture, epochs, batch
-    assert detector.neighbour_model_ is not None and detector.neighbour_model_.k == 1
+    # Clean training rows, said so: every other default (auto architecture, epochs, batch).
+    detector = aekit.AnomalyDetector(seed=0, novelty=True).fit(X[train])
+    assert detector.neighbour_model_ is not None and detector.neighbour_model_.k == 1 and detector.blend_ is None
     scores = detector.decision_function(X[test])
     assert roc_auc_score(y[test], scores) >= 0.93  # measured 0.939 (reconstruction alone: 0.907)
     assert detector.decision_scores_.mean() == pytest.approx(2.0, rel=1e-3)  # each part averages 1 on training rows
     np.testing.assert_allclose(detector.score_contributions(X[test[:30]]).sum(axis=1), scores[:30], rtol=1e-9)
-    robust = aekit.AnomalyDetector(robust=True, **DETECTOR_QUICK).fit(X[train])
-    assert robust.neighbour_model_ is None  # auto: contaminated rows make poor references
+    # The defaults (the rows may hold anomalies): trimmed training, 5 kept neighbours and the isolation part.
+    blended = aekit.AnomalyDetector(**DETECTOR_QUICK).fit(X[train])
+    assert blended.neighbour_model_.k == 5 and blended.isolation_model_ is not None and len(blended.trimmed_) > 0
+    scores = blended.decision_function(X[test])
+    assert roc_auc_score(y[test], scores) >= 0.9
+    np.testing.assert_allclose(blended.score_contributions(X[test[:30]]).sum(axis=1), scores[:30], rtol=1e-9)
+    parts = blended.score_parts(X[test])
+    assert set(parts) == {"reconstruction", "neighbours", "isolation"} and all(len(v) == len(test) for v in
+                                                                               parts.values())
 
 
 def test_neighbour_and_label_parts_are_saved(cardio, tmp_path):

@@ -51,7 +51,11 @@ def load_detector(run):
 @data_path_option("What to train on: a CSV, TSV or Parquet table, or image files / a folder of images.")
 @click.option("--label-column", help="Column of 0/1 labels (1 = anomaly); kept aside as a feature. Without "
               "--normal-only the detector still trains on every row, anomalies included (a warning says so).")
-@click.option("--normal-only", is_flag=True, help="Train only on rows labelled 0 (needs --label-column).")
+@click.option("--normal-only", is_flag=True, help="Train only on rows labelled 0 (needs --label-column); implies "
+              "--novelty.")
+@click.option("--novelty", is_flag=True, help="Every training row is normal (novelty detection): one model on every "
+              "row, scored by reconstruction and the nearest row. Without it the rows may hold anomalies: robust "
+              "training, and reconstruction, neighbours and isolation blended.")
 @click.option("--contamination", type=float, default=0.1, show_default=True,
               help="Share of training rows to flag (threshold contamination) and to trim (--robust).")
 @click.option("--threshold", "strategy", default="contamination", show_default=True,
@@ -64,14 +68,15 @@ def load_detector(run):
 @click.option("--validation-fraction", type=float, default=0.2, show_default=True,
               help="With f1/recall/precision: share of the labelled rows held out (never trained on) to set the "
                    "threshold; with --normal-only, of the normal rows, next to every anomaly.")
-@click.option("--robust", is_flag=True, help="Contaminated training data: train, trim the worst rows, train again.")
+@click.option("--robust/--no-robust", default=None, help="Train, trim the worst rows, train again [default: on "
+              "unless --novelty].")
 @click.option("--use-labels", is_flag=True,
               help="Learn from the --label-column (0 = normal, 1 = anomaly, -1 = unknown): known anomalies stay out "
                    "of the model of normal data, raise the score of rows that resemble them and set the threshold "
                    "(best F1 on the labelled rows).")
 @click.option("--neighbours", default="auto", show_default=True,
-              help="Nearest normal training rows in the score (0 = reconstruction only); auto = 1 for tables, "
-                   "0 with --robust.")
+              help="Nearest training rows in the score (0 = reconstruction only); auto = 1 with --novelty, 5 "
+                   "otherwise.")
 @click.option("--no-standardize", is_flag=True, help="Do not standardise columns (they are already on one scale).")
 @click.option("--score-method", type=click.Choice(["auto", "mahalanobis", "normalized", "mse"]),
               default="auto", show_default=True,
@@ -85,9 +90,9 @@ def load_detector(run):
 @quiet_option
 @json_option
 @handle_errors
-def fit_command(data, label_column, normal_only, contamination, strategy, k, target, validation_fraction, robust,
-                use_labels, neighbours, no_standardize, score_method, nan_policy, output, overwrite, quiet, as_json,
-                **flags):
+def fit_command(data, label_column, normal_only, novelty, contamination, strategy, k, target, validation_fraction,
+                robust, use_labels, neighbours, no_standardize, score_method, nan_policy, output, overwrite, quiet,
+                as_json, **flags):
     """Train an anomaly detector on --data and write a run directory.
 
     The run holds the model, the scaler, the threshold and the training column names and order;
@@ -97,7 +102,8 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
     Example:
       aekit detect fit --data creditcard.csv --label-column Class --normal-only -o runs/fraud
       aekit detect fit --data cards.csv --label-column Class --normal-only --threshold recall --target 0.9 -o r90
-      aekit detect fit --data unlabelled.parquet --robust --contamination 0.02 --epochs 30 -o runs/u
+      aekit detect fit --data unlabelled.parquet --contamination 0.02 --epochs 30 -o runs/u
+      aekit detect fit --data clean.csv --novelty -o runs/n
       aekit detect fit --data partly_labelled.csv --label-column Class --use-labels -o runs/l
     """
     import numpy as np
@@ -126,7 +132,8 @@ def fit_command(data, label_column, normal_only, contamination, strategy, k, tar
         except ValueError:
             raise click.UsageError(f"--neighbours {neighbours!r}: expected auto or a whole number such as 1.") from None
     params.update(contamination=contamination, threshold="contamination" if objective else strategy, k=k,
-                  robust=robust, standardize=not no_standardize, score_method=score_method,
+                  robust="auto" if robust is None else robust, novelty=novelty or normal_only,
+                  standardize=not no_standardize, score_method=score_method,
                   verbose=0 if quiet or as_json else 2, neighbours=neighbours, labels="use" if use_labels else "ignore")
     detector = AnomalyDetector(**params)
     detector.check_params()

@@ -15,16 +15,20 @@ from ...estimator.signature import assign_params, config_parameters, install_sig
 from ...runs import register_estimator, save_artifact
 from ...runs.pickling import PicklesAsRun
 from .architecture import auto_architecture, auto_batch_size, auto_epochs
+from .blend import Blend
 from .columns import check_training_rows
 from .defaults import (
     DEFAULT_OVERRIDES,
     EXCLUDED,
     MIN_TRAINING_ROWS,
+    NOVELTY_NEIGHBOURS,
+    OUTLIER_NEIGHBOURS,
     OWN_PARAMS,
     OWN_TYPES,
     ROBUST_FIRST_SHARE,
     ROBUST_ROUNDS,
 )
+from .isolation import IsolationModel
 from .labels import check_label_mode, check_partial_labels, fit_label_part
 from .neighbours import NeighbourModel
 from .persist import extra_meta, restore_extra_files, restore_extra_meta, save_extra_files
@@ -49,13 +53,22 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
     ``GridSearchCV`` and pipelines) whose ``score_samples`` has scikit-learn's direction (higher = more normal);
     its ``predict`` keeps PyOD's 0/1 rather than scikit-learn's -1/1.
 
-    The score of a table row has two parts, each divided by its mean over the training rows so that both
-    average 1 on normal data: the reconstruction part turns the row's residual (in the scaled space) into one
-    number, see :mod:`aekit.tasks.anomaly.scoring` (``score_method="auto"``, the default, is the Mahalanobis
-    distance of the residual from the training residuals for tables and the mean squared error for images;
-    ``"normalized"`` divides each value's squared error by its training mean; ``"mse"`` is the plain mean
+    The score of a table row has parts. The reconstruction part turns the row's residual (in the scaled space)
+    into one number, see :mod:`aekit.tasks.anomaly.scoring` (``score_method="auto"``, the default, is the
+    Mahalanobis distance of the residual from the training residuals for tables and the mean squared error for
+    images; ``"normalized"`` divides each value's squared error by its training mean; ``"mse"`` is the plain mean
     squared error); the neighbour part is the squared distance to the nearest training rows, see
     :mod:`aekit.tasks.anomaly.neighbours`. Images score by reconstruction alone.
+
+    Which parts, and how they combine, follows scikit-learn's split between outlier and novelty detection:
+
+    - ``novelty=False`` (the default; the training rows may hold anomalies, as in most real data): training is
+      robust (``robust="auto"``), the neighbour part averages the 5 nearest rows the robust model kept, an
+      isolation part joins (:mod:`aekit.tasks.anomaly.isolation`), and the three are combined on their training
+      distributions (:mod:`aekit.tasks.anomaly.blend`);
+    - ``novelty=True`` (every training row is normal: the semi-supervised setting, ``--normal-only``): one model
+      trains on every row, and the score is the reconstruction part plus the distance to the nearest training
+      row, each divided by its training mean.
 
     Parameters beyond the architecture (which are the :class:`aekit.Autoencoder` ones; ``hidden``,
     ``latent_dim`` left as None and ``epochs`` and ``batch_size`` left "auto" are chosen from the data's width and size,
@@ -66,11 +79,12 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
       (mean + ``k`` std of the training scores, the TensorFlow tutorial), ``"max"`` (the largest training
       score) or a number; with labels, :meth:`fit_threshold` maximises F1 or meets a recall/precision target;
     - ``standardize``: standardise table columns (on by default; images are always scaled to [0, 1]);
-    - ``robust``: for contaminated training data (the unsupervised setting): train briefly, drop the
-      ``contamination`` share of training rows reconstructed worst, and train a fresh model on the rest
-      (about 1.25 times the training time); ``trimmed_`` lists the rows left out;
-    - ``neighbours``: how many nearest training rows the neighbour part averages; ``"auto"`` is 1 for tables and 0
-      (reconstruction only) with ``robust=True`` or for images;
+    - ``novelty``: ``True`` when every training row is normal (see above);
+    - ``robust``: for contaminated training data: train briefly, drop the ``contamination`` share of training
+      rows reconstructed worst, and train a fresh model on the rest (about 1.25 times the training time);
+      ``trimmed_`` lists the rows left out. ``"auto"`` (the default) is on for tables unless ``novelty=True``;
+    - ``neighbours``: how many nearest training rows the neighbour part averages; ``"auto"`` is 1 with
+      ``novelty=True``, 5 otherwise, for tables, and 0 (reconstruction only) for images;
     - ``labels``: ``"ignore"`` (``fit`` ignores ``y``, PyOD's contract) or ``"use"``: ``y`` gives 0 (normal), 1
       (anomaly) or -1 (unknown) per training row, and known anomalies add a label part to the score and set the
       threshold, see :mod:`aekit.tasks.anomaly.labels`.
@@ -82,7 +96,8 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
 
     Example::
 
-        detector = aekit.AnomalyDetector(contamination=0.01).fit(X_normal)
+        detector = aekit.AnomalyDetector(contamination=0.01).fit(X)          # X may hold anomalies
+        detector = aekit.AnomalyDetector(novelty=True).fit(X_normal)         # every training row is normal
         flags = detector.predict(X_new)             # 0/1
         why = detector.explain(X_new[flags == 1])   # the columns reconstructed worst, per row
     """
@@ -98,7 +113,8 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
             threshold: str | float = 'contamination',
             k: float = 1.0,
             standardize: bool = True,
-            robust: bool = False,
+            novelty: bool = False,
+            robust: bool | str = 'auto',
             score_method: str = 'auto',
             neighbours: str | int = 'auto',
             labels: str = 'ignore',
@@ -160,9 +176,12 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         architecture again once the data's width and size have filled in the automatic values.)"""
         contamination = check_contamination(self.contamination)
         check_strategy(self.threshold, self.k)
-        if not isinstance(self.standardize, bool) or not isinstance(self.robust, bool):
-            raise ConfigError(f"Received standardize={self.standardize!r}, robust={self.robust!r}; "
+        if not isinstance(self.standardize, bool) or not isinstance(self.novelty, bool):
+            raise ConfigError(f"Received standardize={self.standardize!r}, novelty={self.novelty!r}; "
                               "expected True or False for both.")
+        if not (isinstance(self.robust, bool) or self.robust == "auto"):
+            raise ConfigError(f"Received robust={self.robust!r}; expected 'auto' (on unless novelty=True), True or "
+                              "False.")
         neighbours = self.neighbours
         if neighbours != "auto" and (isinstance(neighbours, bool) or not isinstance(neighbours, int)
                                      or not 0 <= neighbours <= 100):
@@ -195,15 +214,18 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         method = resolve_method(self.score_method, dataset.kind, int(np.prod(dataset.sample_shape)))
         started = time.perf_counter()
         kept = np.ones(len(dataset), dtype=bool)
-        if self.robust:
+        if self._robust(dataset.kind):
             autoencoder, kept = self._fit_trimmed(dataset, params, contamination, method, callbacks)
         else:
             autoencoder = Autoencoder(**params).fit(dataset, callbacks=callbacks)
         self.autoencoder_ = autoencoder
         self.error_model_, self.decision_scores_ = training_scores(autoencoder, dataset.X, kept, method)
         self.reconstruction_scale_, self.neighbour_model_, self.label_model_ = 1.0, None, None
+        self.isolation_model_, self.blend_ = None, None
         neighbours = self._neighbour_count(dataset.kind)
-        if neighbours:
+        if dataset.kind == "table" and not self.novelty:
+            self._fit_blend(dataset, kept, neighbours)
+        elif neighbours:
             self._fit_neighbours(dataset, kept, neighbours)
         self.trimmed_ = np.flatnonzero(~kept)
         if anomalies is not None:
@@ -219,15 +241,30 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
             self._threshold_from_labels(known, anomaly_scores)
         return self
 
+    def _robust(self, kind: str) -> bool:
+        """``robust="auto"``: trim for tables that may hold anomalies (``novelty=False``); images train once."""
+        return kind == "table" and not self.novelty if self.robust == "auto" else bool(self.robust)
+
     def _neighbour_count(self, kind: str) -> int:
-        """``neighbours="auto"``: 1 for tables trained on normal rows, 0 for images and for ``robust=True``
-        (contaminated references put anomalies among the neighbours; on the benchmark's unsupervised half-splits
-        the neighbour part lowered AUC-ROC even with the trimmed rows left out)."""
+        """``neighbours="auto"``: for tables, 1 with ``novelty=True`` and 5 otherwise (see defaults.py); 0 for
+        images."""
         if kind != "table":
             return 0
         if self.neighbours == "auto":
-            return 0 if self.robust else 1
+            return NOVELTY_NEIGHBOURS if self.novelty else OUTLIER_NEIGHBOURS
         return int(self.neighbours)
+
+    def _fit_blend(self, dataset, kept: np.ndarray, neighbours: int) -> None:
+        """``novelty=False``: the reconstruction, neighbour (references: the kept rows) and isolation parts,
+        blended on their training distributions (see :mod:`aekit.tasks.anomaly.blend`)."""
+        scaled = self.scaler_.transform(dataset.X).reshape(len(dataset), -1)
+        parts = {"reconstruction": self.decision_scores_}
+        if neighbours:
+            self.neighbour_model_, parts["neighbours"] = NeighbourModel.fit(scaled, kept, neighbours, self.config_.seed)
+        self.isolation_model_ = IsolationModel.fit(scaled, self.config_.seed)
+        parts["isolation"] = self.isolation_model_.scores(scaled)
+        self.blend_ = Blend.fit(parts)
+        self.decision_scores_ = self.blend_.scores(parts)
 
     def _fit_neighbours(self, dataset, kept: np.ndarray, neighbours: int) -> None:
         """Add the neighbour part; both parts are divided by their training means (over the kept rows)."""
@@ -316,10 +353,29 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
 
     def _contributions_of_scaled(self, scaled: np.ndarray) -> np.ndarray:
         parts = self.error_model_.contributions(residuals(self.autoencoder_, scaled)) / self.reconstruction_scale_
-        if self.neighbour_model_ is not None:
-            parts = parts + self.neighbour_model_.contributions(scaled)
+        neighbour = None if self.neighbour_model_ is None else self.neighbour_model_.contributions(scaled)
+        if self.blend_ is not None:
+            isolation = self.isolation_model_.scores(scaled)
+            parts = self.blend_.contributions({"reconstruction": parts, "neighbours": neighbour}, isolation)
+        elif neighbour is not None:
+            parts = parts + neighbour
         if self.label_model_ is not None:
             parts = parts + self.label_model_.contributions(scaled.reshape(len(scaled), -1), parts)
+        return parts
+
+    def score_parts(self, X) -> dict[str, np.ndarray]:
+        """Each part of the score on its own, before they are combined: ``{"reconstruction": (n,),
+        "neighbours": (n,), "isolation": (n,)}`` for the parts this detector has (higher = more anomalous in
+        each). Shows which part flags a row, and lets a benchmark measure what a per-table choice of parts
+        could gain."""
+        scaled = self._scaled(X)
+        flat = scaled.reshape(len(scaled), -1)
+        parts = {"reconstruction": np.concatenate([self.error_model_.scores(residuals(self.autoencoder_, chunk))
+                                                   for chunk in score_chunks(scaled)])}
+        if self.neighbour_model_ is not None:
+            parts["neighbours"] = self.neighbour_model_.contributions(flat).sum(axis=1)
+        if self.isolation_model_ is not None:
+            parts["isolation"] = self.isolation_model_.scores(flat)
         return parts
 
     def score_samples(self, X) -> np.ndarray:

@@ -14,6 +14,8 @@ import numpy as np
 
 from ...core.errors import ArtifactError
 from ...estimator.autoencoder import Autoencoder
+from .blend import Blend
+from .isolation import IsolationModel
 from .labels import label_model
 from .neighbours import NeighbourModel
 from .scoring import ErrorModel
@@ -35,6 +37,8 @@ def extra_meta(detector) -> dict:
         "reconstruction_scale": detector.reconstruction_scale_,
         "neighbours": None if detector.neighbour_model_ is None else detector.neighbour_model_.to_meta(),
         "labels": None if detector.label_model_ is None else detector.label_model_.to_meta(),
+        "isolation": None if detector.isolation_model_ is None else detector.isolation_model_.to_meta(),
+        "blend": None if detector.blend_ is None else detector.blend_.to_meta(),
         "autoencoder_params": {k: v for k, v in detector.autoencoder_.get_params().items()
                                if k not in ("run_dir", "overwrite")},
         "trimmed_rows": int(len(getattr(detector, "trimmed_", []))),
@@ -53,6 +57,8 @@ def save_extra_files(detector, folder: Path) -> None:
     detector.error_model_.save_files(folder)
     if detector.neighbour_model_ is not None:
         detector.neighbour_model_.save_files(folder)
+    if detector.isolation_model_ is not None:
+        detector.isolation_model_.save_files(folder)
     if detector.label_model_ is not None:
         detector.label_model_.anomalies.save_files(folder, KNOWN_ANOMALIES_FILE)
         detector.label_model_.normal.save_files(folder, LABEL_REFERENCES_FILE)
@@ -75,7 +81,8 @@ def restore_extra_meta(detector, meta: dict, model, history: dict) -> None:
     autoencoder._run_restore(meta, model, history)
     detector.autoencoder_ = autoencoder
     detector._pending_score = score
-    detector._pending_parts = (block.get("reconstruction_scale", 1.0), block.get("neighbours"), block.get("labels"))
+    detector._pending_parts = (block.get("reconstruction_scale", 1.0), block.get("neighbours"), block.get("labels"),
+                               block.get("isolation"), block.get("blend"))
     detector.fit_seconds_ = block.get("fit_seconds")
     detector._pending_threshold = (threshold, strategy, block.get("threshold_info"))
 
@@ -97,12 +104,18 @@ def restore_extra_files(detector, folder: Path) -> None:
         detector.threshold_info_ = info
 
 
-def restore_score_parts(detector, folder: Path, reconstruction_scale, neighbours, labels) -> None:
-    """The neighbour and label parts, where the run has them (runs saved before they existed have neither)."""
+def restore_score_parts(detector, folder: Path, reconstruction_scale, neighbours, labels, isolation=None,
+                        blend=None) -> None:
+    """The neighbour, isolation, blend and label parts, where the run has them (runs saved before they existed have
+    none of them)."""
     width = detector.n_features_in_
     try:
         detector.reconstruction_scale_ = float(reconstruction_scale)
         detector.neighbour_model_ = None if neighbours is None else NeighbourModel.from_saved(neighbours, folder, width)
+        detector.isolation_model_ = None if isolation is None else IsolationModel.from_saved(isolation, folder, width)
+        detector.blend_ = None if blend is None else Blend.from_meta(blend)
+        if (detector.blend_ is None) != (detector.isolation_model_ is None):
+            raise ValueError("the isolation part and the blend come together")
         detector.label_model_ = None
         if labels is not None:
             known = NeighbourModel.from_saved({"k": 1, "scale": 1.0}, folder, width, KNOWN_ANOMALIES_FILE)
