@@ -232,9 +232,9 @@ def throughput(rows: int) -> dict:
                  "print(r.stdout); print(r.stderr, file=sys.stderr); "
                  "print('WALL', time.perf_counter() - t); "
                  "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
+        # --overwrite: each repeat replaces the previous repeat's output (aekit refuses to replace a file unasked).
         command = [sys.executable, "-c", probe, *aekit_cli, "detect", "score", folder / "run", "--data",
-                   folder / "big.csv",
-                   "-o", folder / "scored.csv"]
+                   folder / "big.csv", "-o", folder / "scored.csv", "--overwrite"]
         runs = [_timed_score(command, env) for _ in range(THROUGHPUT_REPEATS)]
         scored_rows = runs[0]["rows"]
         scoring_s = median(r["scoring_seconds"] for r in runs)

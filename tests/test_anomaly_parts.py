@@ -83,7 +83,9 @@ def test_neighbour_and_label_parts_are_saved(cardio, tmp_path):
     rows = np.concatenate([train, known])
     labels = np.r_[np.zeros(len(train), dtype=int), np.ones(len(known), dtype=int)]
     detector = aekit.AnomalyDetector(labels="use", **DETECTOR_QUICK).fit(X[rows], labels)
+    assert detector.novelty_ and detector.blend_ is None  # no row unknown: the rest are known to be normal
     loaded = aekit.load(detector.save(tmp_path / "run"))
+    assert loaded.novelty_
     np.testing.assert_allclose(loaded.decision_function(X[test]), detector.decision_function(X[test]), rtol=1e-6)
     assert loaded.threshold_ == detector.threshold_ and loaded.threshold_strategy_ == "labels:f1"
     plain = aekit.AnomalyDetector(neighbours=0, **DETECTOR_QUICK).fit(X[train])

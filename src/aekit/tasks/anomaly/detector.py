@@ -79,7 +79,9 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
       (mean + ``k`` std of the training scores, the TensorFlow tutorial), ``"max"`` (the largest training
       score) or a number; with labels, :meth:`fit_threshold` maximises F1 or meets a recall/precision target;
     - ``standardize``: standardise table columns (on by default; images are always scaled to [0, 1]);
-    - ``novelty``: ``True`` when every training row is normal (see above);
+    - ``novelty``: ``True`` when every training row is normal (see above); ``labels="use"`` with no row labelled
+      -1 (unknown) implies it, since every row that is not a known anomaly is then known to be normal.
+      ``novelty_`` says which way the detector was fitted;
     - ``robust``: for contaminated training data: train briefly, drop the ``contamination`` share of training
       rows reconstructed worst, and train a fresh model on the rest (about 1.25 times the training time);
       ``trimmed_`` lists the rows left out. ``"auto"`` (the default) is on for tables unless ``novelty=True``;
@@ -208,6 +210,8 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         if known is not None and (known == 1).any():
             anomalies, dataset = dataset.subset(known == 1), dataset.subset(known != 1)
             known = known[known != 1]
+        # Every row left labelled 0 (none unknown): the training rows are known to be normal, whatever novelty says.
+        self.novelty_ = bool(self.novelty or (known is not None and not (known == -1).any()))
         check_training_rows(dataset, MIN_TRAINING_ROWS)
         params = self._autoencoder_params(dataset)
         Autoencoder(**params).config()  # check every architecture/training value before any training
@@ -223,7 +227,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         self.reconstruction_scale_, self.neighbour_model_, self.label_model_ = 1.0, None, None
         self.isolation_model_, self.blend_ = None, None
         neighbours = self._neighbour_count(dataset.kind)
-        if dataset.kind == "table" and not self.novelty:
+        if dataset.kind == "table" and not self.novelty_:
             self._fit_blend(dataset, kept, neighbours)
         elif neighbours:
             self._fit_neighbours(dataset, kept, neighbours)
@@ -243,7 +247,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
 
     def _robust(self, kind: str) -> bool:
         """``robust="auto"``: trim for tables that may hold anomalies (``novelty=False``); images train once."""
-        return kind == "table" and not self.novelty if self.robust == "auto" else bool(self.robust)
+        return kind == "table" and not self.novelty_ if self.robust == "auto" else bool(self.robust)
 
     def _neighbour_count(self, kind: str) -> int:
         """``neighbours="auto"``: for tables, 1 with ``novelty=True`` and 5 otherwise (see defaults.py); 0 for
@@ -251,7 +255,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         if kind != "table":
             return 0
         if self.neighbours == "auto":
-            return NOVELTY_NEIGHBOURS if self.novelty else OUTLIER_NEIGHBOURS
+            return NOVELTY_NEIGHBOURS if self.novelty_ else OUTLIER_NEIGHBOURS
         return int(self.neighbours)
 
     def _fit_blend(self, dataset, kept: np.ndarray, neighbours: int) -> None:

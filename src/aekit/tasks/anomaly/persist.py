@@ -33,6 +33,7 @@ def extra_meta(detector) -> dict:
         "threshold_strategy": detector.threshold_strategy_,
         "threshold_info": getattr(detector, "threshold_info_", None),
         "contamination": detector.contamination,
+        "novelty": detector.novelty_,
         "score": detector.error_model_.to_meta(),
         "reconstruction_scale": detector.reconstruction_scale_,
         "neighbours": None if detector.neighbour_model_ is None else detector.neighbour_model_.to_meta(),
@@ -84,6 +85,7 @@ def restore_extra_meta(detector, meta: dict, model, history: dict) -> None:
     detector._pending_parts = (block.get("reconstruction_scale", 1.0), block.get("neighbours"), block.get("labels"),
                                block.get("isolation"), block.get("blend"))
     detector.fit_seconds_ = block.get("fit_seconds")
+    detector.novelty_ = bool(block.get("novelty", block.get("blend") is None))  # runs before novelty: no blend
     detector._pending_threshold = (threshold, strategy, block.get("threshold_info"))
 
 
