@@ -48,7 +48,8 @@ def test_config_autoencoder_and_detector_parameters_never_drift_apart():
     config_keys = set(Config.estimator_keys())
     assert "scaling" in config_keys and "learning_rate" in config_keys
     assert _names(aekit.Autoencoder) == config_keys | {"run_dir", "overwrite", "random_state", "verbose"}
-    detector_own = {"contamination", "threshold", "k", "standardize", "robust", "score_method", "neighbours", "labels",
+    detector_own = {"contamination", "threshold", "k", "standardize", "novelty", "robust", "score_method", "neighbours",
+                    "labels",
                     "random_state", "verbose"}
     assert _names(aekit.AnomalyDetector) == (config_keys - {"scaling"}) | detector_own
     # Defaults agree except where the detector states its own.
