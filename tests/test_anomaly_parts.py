@@ -146,3 +146,22 @@ def test_cli_use_labels(tmp_path):
     assert_bad_input(run_cli("detect", "fit", "--data", path, "--label-column", "Class", "--use-labels",
                              "--neighbours", "-1",
                              *small, "-o", tmp_path / "r3"), "Received neighbours=-1")
+
+
+def test_the_isolation_part_scores_as_scikit_learn_does_and_is_saved_as_plain_arrays(cardio, tmp_path):
+    from sklearn.ensemble import IsolationForest
+
+    from aekit.tasks.anomaly.isolation import FOREST_FILE, IsolationModel
+
+    X, _, train, test = cardio
+    model = IsolationModel.fit(X[train], seed=0)
+    forest = IsolationForest(random_state=0).fit(X[train].astype(np.float32))
+    np.testing.assert_allclose(model.scores(X[test]), -forest.score_samples(X[test].astype(np.float32)), atol=1e-12)
+    model.save_files(tmp_path)
+    loaded = IsolationModel.from_saved(model.to_meta(), tmp_path, X.shape[1])
+    np.testing.assert_array_equal(loaded.scores(X[test]), model.scores(X[test]))
+    with pytest.raises(ArtifactError, match="does not hold a forest over 3 values"):
+        IsolationModel.from_saved(model.to_meta(), tmp_path, 3)
+    (tmp_path / FOREST_FILE).write_bytes(b"not a forest")
+    with pytest.raises(ArtifactError, match="isolation_forest.npz is missing or unreadable"):
+        IsolationModel.from_saved(model.to_meta(), tmp_path, X.shape[1])
