@@ -84,6 +84,8 @@ def test_neighbour_and_label_parts_are_saved(cardio, tmp_path):
     labels = np.r_[np.zeros(len(train), dtype=int), np.ones(len(known), dtype=int)]
     detector = aekit.AnomalyDetector(labels="use", **DETECTOR_QUICK).fit(X[rows], labels)
     assert detector.novelty_ and detector.blend_ is None  # no row unknown: the rest are known to be normal
+    first_labels = detector.labels_.copy()
+    np.testing.assert_array_equal(detector.fit_predict(X[rows], labels), first_labels)  # y reaches fit
     loaded = aekit.load(detector.save(tmp_path / "run"))
     assert loaded.novelty_
     np.testing.assert_allclose(loaded.decision_function(X[test]), detector.decision_function(X[test]), rtol=1e-6)

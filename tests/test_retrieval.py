@@ -57,6 +57,12 @@ def test_radius_search_returns_exactly_the_items_within_the_radius(method):
             np.testing.assert_array_equal(dists, distances[row, expected])
 
 
+def test_radius_search_refuses_an_unknown_method():
+    index = HammingIndex(16).add(random_codes(10, 16, 1))
+    with pytest.raises(ConfigError, match="Received method='hashes'; expected 'auto', 'hash' or 'scan'"):
+        index.radius_search(random_codes(1, 16, 2), 1, method="hashes")
+
+
 def test_radius_search_reranks_by_the_real_valued_codes():
     items = np.array([[0, 0, 0, 0], [0, 0, 0, 1], [1, 0, 0, 0]], np.uint8)
     real = np.array([[0.4, 0.1, 0.1, 0.1], [0.1, 0.1, 0.1, 0.6], [0.55, 0.1, 0.1, 0.1]], np.float32)

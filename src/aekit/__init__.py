@@ -49,7 +49,28 @@ __all__ = ["AekitError", "AnomalyDetector", "ArtifactError", "Autoencoder", "Cla
 
 def load(path, plugins=(), expect: type | None = None):
     """Restore a run directory as the estimator that wrote it (an :class:`Autoencoder`, an
-    :class:`AnomalyDetector`...). See :func:`aekit.runs.load`."""
+    :class:`AnomalyDetector`...). See :func:`aekit.runs.load`.
+
+    Loading runs no code from the files: the model is rebuilt from its plain config and Keras loads it with
+    ``safe_mode=True``; nothing is unpickled. (A :class:`Classifier` is saved otherwise: see
+    :meth:`Classifier.load`.)
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A run directory, written by ``fit(run_dir=...)``, ``save()`` or ``aekit train``.
+    plugins : iterable of str, default=()
+        Modules allowed to provide the run's model family when it comes from a plugin (besides the
+        ``AEKIT_PLUGINS`` environment variable); see :mod:`aekit.runs.plugins`.
+    expect : type, optional
+        The estimator class the run must be (e.g. :class:`Autoencoder`; a subclass passes too); a run of
+        another class is refused with :class:`~aekit.errors.ArtifactError`. None takes whichever class wrote it.
+
+    Returns
+    -------
+    estimator : Autoencoder or AnomalyDetector
+        The fitted estimator, of the class that wrote the run (a plugin's class too).
+    """
     from . import estimator, tasks  # noqa: F401 - every built-in estimator registers itself when imported
     from .runs import load as load_run
     from .tasks import anomaly  # noqa: F401

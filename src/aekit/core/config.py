@@ -47,7 +47,111 @@ def _key(default, group: str, help: str):
 
 @dataclass
 class Config:
-    """Every knob of a model and its training, with the defaults of the recipe we measured."""
+    """Every knob of a model and its training, with the defaults of the recipe we measured.
+
+    Each key belongs to a group: ``architecture`` and ``training`` keys are estimator parameters (and flags of
+    ``aekit train``); ``data`` keys say where the command line and YAML files read the data. The parameters a
+    model family declares (:class:`aekit.params.Param`) are held in ``extra`` and read like the core keys
+    (``config.beta``). A new config is not checked: :meth:`resolved` applies the preset and checks every value.
+
+    Parameters
+    ----------
+    model : str, default="deep"
+        Registered model family (see ``aekit models`` and :func:`aekit.models.available_models`).
+    preset : {"hinton2006", "tutorial", "small"}, optional
+        Architecture preset, applied by :meth:`resolved` to the keys left unset: ``hinton2006`` is the deep
+        784-1000-500-250-30 stack of Hinton & Salakhutdinov (2006), ``tutorial`` the TensorFlow tutorial's
+        392-196-98 stack, ``small`` a 64-32-8 stack for narrow tables and 8x8 images.
+    latent_dim : int, optional
+        Size of the code: numbers for a vector or Gaussian code, bits for a binary code, channels for a spatial
+        grid. None chooses it from the input (the family's rule, else a quarter of the input values, at most 32).
+    hidden : list of int, optional
+        Hidden layer widths of a deep stack, e.g. ``[1000, 500, 250]`` (for ``conv`` with ``code="vector"``: the
+        Dense layers beside the code). None takes the family's default.
+    filters : list of int, optional
+        Convolution filters per stage, e.g. ``[32, 64]``. None takes the family's default.
+    kernel_size : int, default=3
+        Convolution kernel size.
+    activation : str, default="elu"
+        Activation of the hidden layers (any Keras activation name).
+    code_activation : str, default="linear"
+        Activation of the code layer.
+    output_activation : {"auto", "sigmoid", "linear", "tanh", "relu"}, default="auto"
+        Output activation; ``auto`` is sigmoid for data scaled to [0, 1] and linear otherwise.
+    kernel_initializer : str, default="glorot_uniform"
+        Keras initializer of the weights.
+    l1 : float, default=0.0
+        L1 weight decay (>= 0).
+    l2 : float, default=0.0
+        L2 weight decay (>= 0).
+    activity_l1 : float, default=0.0
+        L1 penalty on the code's activity, which makes a sparse autoencoder (>= 0).
+    dropout : float, default=0.0
+        Dropout rate after the hidden layers, in [0, 1).
+    noise : {"none", "gaussian", "masking", "salt_pepper"}, default="none"
+        Input corruption while training, which makes a denoising autoencoder (see
+        :class:`aekit.models.Corruption`).
+    noise_level : float, default=0.2
+        Corruption strength (>= 0): the standard deviation of gaussian noise, or the share of values masked or
+        set to salt and pepper.
+    tied : bool, default=False
+        Tie the decoder's weights to the transposed encoder weights (see :class:`aekit.models.TiedDense`).
+    scaling : {"auto", "minmax", "standard", "none"}, default="auto"
+        Input scaling (see :class:`aekit.data.Scaler`): ``auto`` is min-max to [0, 1] for images and for tables
+        whose values share one bounded range (pixels 0-255 or values in [0, 1]), and per-column z-scores
+        (``standard``) for other tables.
+    loss : {"auto", "mse", "mae", "bce"}, default="auto"
+        Reconstruction loss; ``auto`` is binary cross-entropy for data in [0, 1] and mse otherwise.
+    optimizer : {"adam", "rmsprop", "sgd"}, default="adam"
+        Optimizer.
+    learning_rate : float, default=1e-3
+        Initial learning rate (> 0).
+    momentum : float, default=0.9
+        Momentum of ``rmsprop`` and ``sgd``.
+    schedule : {"cosine", "constant"}, default="cosine"
+        Learning-rate schedule: cosine decay to 1% of ``learning_rate`` over the run, or constant.
+    epochs : int or "auto", default="auto"
+        Training epochs (the most, with early stopping); ``auto`` is a budget of optimiser steps that fits the
+        data's size.
+    batch_size : int or "auto", default="auto"
+        Samples per optimiser step; ``auto`` chooses it from the data's size.
+    validation_split : float, default=0.1
+        Share of the training data held out for validation, in [0, 1).
+    early_stopping : bool, default=True
+        Stop when the validation loss stops improving, and keep the best weights.
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+    seed : int, default=0
+        Random seed; the same seed gives identical results on CPU.
+    dataset : {"mnist", "fashion_mnist", "digits"}, optional
+        Named dataset to read (see :func:`aekit.data.load_named`). Not with ``data``.
+    data : str, optional
+        A data file, folder or glob to read: CSV, Parquet, NPY/NPZ, IDX or images (see
+        :func:`aekit.data.read_path`). Not with ``dataset``.
+    label_column : str, optional
+        Table column holding labels, kept aside and not trained on.
+    image_size : list of int, optional
+        ``[height, width]`` to resize images to (needed when they differ in size).
+    image_shape : list of int, optional
+        ``[H, W]`` or ``[H, W, C]`` to reshape each table row into an image, e.g. ``[28, 28]`` for a CSV of
+        MNIST pixels (``image_size`` resizes images instead).
+    split : {"train", "test", "all"}, default="train"
+        Split of a named dataset.
+    data_dir : str, optional
+        Where named datasets live, searched first (then ``AEKIT_DATA_DIR``; see :func:`aekit.data.search_dirs`).
+    max_samples : int, optional
+        Use only the first ``max_samples`` samples.
+    stream : bool, optional
+        Read ``data`` block by block through tf.data instead of into memory (see :func:`aekit.data.stream`).
+        None streams TFRecord files and data over 512 MB; streaming reads CSV/Parquet shards, TFRecord files
+        and images.
+    stream_cache : str, optional
+        With a stream: keep the decoded rows after the first pass (an epoch), in memory (``"memory"``) or in
+        files at this path prefix. None reads the files again every epoch.
+    extra : dict, default={}
+        The model family's own parameters, by name (see :mod:`aekit.params`); a parameter not given here reads
+        as its declared default.
+    """
 
     model: str = _key("deep", ARCHITECTURE, "Registered model family (see `aekit models`).")
     preset: str | None = _key(None, ARCHITECTURE, "Architecture preset: hinton2006, tutorial, small.")
@@ -119,20 +223,56 @@ class Config:
 
     @classmethod
     def field_names(cls) -> list[str]:
+        """The names of every core key, in declaration order, ``extra`` last.
+
+        Returns
+        -------
+        list of str
+            The dataclass fields' names.
+        """
         return [f.name for f in dataclasses.fields(cls)]
 
     @classmethod
     def keys(cls, *groups: str) -> list[str]:
-        """Core keys of the given groups (architecture, training, data), in declaration order."""
+        """Core keys of the given groups (architecture, training, data), in declaration order.
+
+        Parameters
+        ----------
+        *groups : str
+            Any of ``"architecture"``, ``"training"`` and ``"data"``.
+
+        Returns
+        -------
+        list of str
+            The names of the core keys in those groups (family parameters are never included).
+        """
         return [f.name for f in dataclasses.fields(cls) if f.metadata.get("group") in groups]
 
     @classmethod
     def estimator_keys(cls) -> list[str]:
-        """The keys that are estimator parameters: core architecture/training keys, then family ones."""
+        """The keys that are estimator parameters: core architecture/training keys, then family ones.
+
+        Returns
+        -------
+        list of str
+            The core architecture and training keys, then every declared family parameter.
+        """
         return cls.keys(ARCHITECTURE, TRAINING) + list(family_params.family_params())
 
     @classmethod
     def help_for(cls, name: str) -> str:
+        """The help text of a core key or a declared family parameter.
+
+        Parameters
+        ----------
+        name : str
+            A core key or a family parameter's name.
+
+        Returns
+        -------
+        str
+            Its help text; empty for ``extra`` and for a name that is neither.
+        """
         for f in dataclasses.fields(cls):
             if f.name == name:
                 return f.metadata.get("help", "")
@@ -141,6 +281,23 @@ class Config:
 
     @classmethod
     def default_for(cls, name: str) -> Any:
+        """The default value of a core key or a declared family parameter.
+
+        Parameters
+        ----------
+        name : str
+            A core key or a family parameter's name.
+
+        Returns
+        -------
+        Any
+            Its default (a fresh copy for list and dict defaults).
+
+        Raises
+        ------
+        KeyError
+            When ``name`` is neither a core key nor a declared family parameter.
+        """
         for f in dataclasses.fields(cls):
             if f.name == name:
                 return f.default_factory() if f.default is dataclasses.MISSING else f.default
@@ -148,7 +305,23 @@ class Config:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "Config":
-        """Build from a flat dict of core and family keys (a nested ``extra`` from format-1 runs is accepted)."""
+        """Build from a flat dict of core and family keys (a nested ``extra`` from format-1 runs is accepted).
+
+        Parameters
+        ----------
+        values : dict of str to Any
+            Core keys and declared family parameters, by name, as :meth:`to_dict` writes them.
+
+        Returns
+        -------
+        Config
+            A new config holding ``values`` (not resolved, not checked beyond the names).
+
+        Raises
+        ------
+        ConfigError
+            When a key is neither a core key nor a declared family parameter.
+        """
         names = [n for n in cls.field_names() if n != "extra"]
         declared = family_params.family_params()
         core, extra = {}, dict(values.get("extra") or {})
@@ -164,14 +337,36 @@ class Config:
         return cls(**core, extra=extra)
 
     def to_dict(self) -> dict[str, Any]:
-        """A flat dict: the core keys, then the family's own keys."""
+        """A flat dict: the core keys, then the family's own keys.
+
+        Returns
+        -------
+        dict of str to Any
+            Every core key but ``extra``, then the family parameters held in ``extra``; lists are copied.
+        """
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "extra"}
         values = {k: (list(v) if isinstance(v, list) else v) for k, v in values.items()}
         values.update(self.extra)
         return values
 
     def replace(self, **changes: Any) -> "Config":
-        """A copy with ``changes``; a resolved config stays resolved, its changed values checked."""
+        """A copy with ``changes``; a resolved config stays resolved, its changed values checked.
+
+        Parameters
+        ----------
+        **changes : Any
+            New values of core keys or family parameters, by name.
+
+        Returns
+        -------
+        Config
+            A new config; this one is left as it is.
+
+        Raises
+        ------
+        ConfigError
+            When a key is unknown or, for a resolved config, a value is not valid.
+        """
         config = Config.from_dict({**self.to_dict(), **changes})
         if self.is_resolved:
             config.validate()
@@ -189,7 +384,19 @@ class Config:
 
     def resolved(self) -> "Config":
         """A copy with the preset applied to unset keys, the family's defaults filled in, every value checked
-        (done once: a resolved config is returned as it is)."""
+        (done once: a resolved config is returned as it is).
+
+        Returns
+        -------
+        Config
+            The resolved config: its ``extra`` holds exactly the parameters of its model family.
+
+        Raises
+        ------
+        ConfigError
+            For an unknown preset or model family, a preset made for another family, a non-default value of a
+            parameter the family does not have, or any value :meth:`validate` refuses.
+        """
         if self.is_resolved:
             return self
         values = self.to_dict()
@@ -224,6 +431,13 @@ class Config:
         return config
 
     def validate(self) -> None:
+        """Check the core keys: choices, positive integers, non-negative penalties, rates in [0, 1).
+
+        Raises
+        ------
+        ConfigError
+            Naming the first value that is not valid, and what was expected.
+        """
         for key, allowed in CHOICES.items():
             if getattr(self, key) not in allowed:
                 raise unknown_name_error(key.replace("_", " ") + " option", getattr(self, key), allowed)

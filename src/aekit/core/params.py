@@ -25,6 +25,29 @@ class Param:
 
     ``type`` is taken from the default when not given (``float``, ``int``, ``str`` or ``bool``). A float
     parameter accepts integers; ``minimum``/``maximum`` are inclusive bounds for numbers.
+
+    Parameters
+    ----------
+    name : str
+        The key, as it appears in :class:`aekit.Config` (``config.beta``), YAML files and ``aekit.json``, as an
+        estimator parameter and, with dashes, as the ``aekit train`` flag (``--kl-warmup``). Must not be a core
+        config key.
+    default : Any
+        The value a family's models get when the user gives none; checked against the declaration when the
+        family registers.
+    help : str
+        One or two sentences for ``aekit train --help``, ``aekit models NAME`` and error messages.
+    type : type, optional
+        ``float``, ``int``, ``str`` or ``bool``. None (the default) takes the type of ``default``.
+    choices : tuple, optional
+        The only values allowed, or None for any value of the type.
+    minimum : float, optional
+        Inclusive lower bound for a number, or None for no bound.
+    maximum : float, optional
+        Inclusive upper bound for a number, or None for no bound.
+    flag_aliases : tuple of str, default=()
+        More ``aekit train`` flags for the parameter, each with its dashes (``("--upscale",)``), e.g. a shorter
+        name.
     """
 
     name: str
@@ -38,10 +61,30 @@ class Param:
 
     @property
     def value_type(self) -> type:
+        """The declared ``type``, or the type of ``default`` when none was declared."""
         return self.type or type(self.default)
 
     def check(self, value: Any, family: str) -> Any:
-        """Return ``value`` converted to the declared type, or raise a ConfigError saying what was expected."""
+        """Return ``value`` converted to the declared type, or raise a ConfigError saying what was expected.
+
+        Parameters
+        ----------
+        value : Any
+            The value given for the parameter. A float parameter takes any finite int or float (not a bool), an
+            int parameter an int (not a bool), a bool or str parameter only a bool or str.
+        family : str
+            The model family the value is for, named in the error message.
+
+        Returns
+        -------
+        Any
+            ``value``, as a ``float`` for a float parameter and unchanged otherwise.
+
+        Raises
+        ------
+        ConfigError
+            When ``value`` has the wrong type, is not one of ``choices`` or lies outside ``minimum``/``maximum``.
+        """
         kind = self.value_type
         expected = {float: "a number", int: "an integer", bool: "true or false", str: "a string"}.get(kind, str(kind))
         if self.choices is not None:

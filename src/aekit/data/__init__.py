@@ -29,6 +29,39 @@ def load(dataset: str | None = None, data: str | None = None, *, split: str = "t
     ``image_shape=(H, W)`` or ``(H, W, C)`` turns each row of a table into an image (a CSV of pixels, as the
     tutorials store MNIST); ``image_size`` resizes images; ``channels`` (1 or 3) converts images to grayscale or
     colour.
+
+    Parameters
+    ----------
+    dataset : str, optional
+        A named dataset (``mnist``, ``fashion_mnist`` or ``digits``; see :func:`load_named`). Give exactly one
+        of ``dataset`` and ``data``.
+    data : str or path-like, optional
+        A file, a folder of images or a glob pattern, read by :func:`read_path`.
+    split : {"train", "test", "all"}, default="train"
+        Which split of a named dataset (ignored for ``data``).
+    label_column : str, optional
+        For a table, the column holding labels: kept aside as ``y``, not used as a feature.
+    image_size : int or (int, int), optional
+        ``(height, width)`` to resize images to (one int for a square); needed when images differ in size.
+    data_dir : str or path-like, optional
+        A folder searched first for a named dataset (see :func:`search_dirs`).
+    max_samples : int, optional
+        Keep only the first ``max_samples`` samples.
+    image_shape : sequence of int, optional
+        ``(H, W)`` or ``(H, W, C)``: reshape each row of a table into an image; ``H * W * C`` must equal its
+        number of feature columns.
+    channels : {1, 3}, optional
+        Convert images to grayscale (1) or colour (3); None keeps them as they are.
+
+    Returns
+    -------
+    Dataset
+        The samples (tables ``(n, features)``, images ``(n, height, width, channels)``) and labels, if any.
+
+    Raises
+    ------
+    DataError
+        When not exactly one source is given, or the data cannot be read, reshaped or resized as asked.
     """
     from ..core.errors import DataError
 

@@ -14,6 +14,22 @@ class Dataset:
     """Samples plus optional labels.
 
     ``X`` is ``(n, features)`` for tables and ``(n, height, width, channels)`` for images.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        The samples: ``(n, features)`` for a table, ``(n, height, width, channels)`` for images.
+    y : numpy.ndarray, optional
+        One label per sample (shape ``(n,)``), or None.
+    kind : {"table", "image"}, default="table"
+        What ``X`` holds.
+    name : str, default="array"
+        What the data is called in messages (a file name, a dataset's name).
+    feature_names : list of str, optional
+        The name of each column of a table (from a CSV header or a DataFrame), or None.
+    meta : dict, default={}
+        What the reader knew besides: ``split`` for a named dataset, ``files`` (one file name per sample) and
+        ``classes`` for images read from files, ``source`` for data the command line read.
     """
 
     X: np.ndarray
@@ -28,9 +44,22 @@ class Dataset:
 
     @property
     def sample_shape(self) -> tuple[int, ...]:
+        """The shape of one sample: ``(features,)`` or ``(height, width, channels)``."""
         return tuple(int(d) for d in self.X.shape[1:])
 
     def subset(self, index) -> "Dataset":
+        """The samples at ``index``, with their labels and file names.
+
+        Parameters
+        ----------
+        index : slice, array of int or array of bool
+            Which samples, as NumPy indexes ``X``'s first axis.
+
+        Returns
+        -------
+        Dataset
+            A new dataset of those samples; ``y`` and ``meta["files"]`` are indexed alike, the rest is kept.
+        """
         y = None if self.y is None else self.y[index]
         meta = dict(self.meta)
         if "files" in meta:  # one name per sample: kept in step with the rows
@@ -42,6 +71,26 @@ def from_array(X, y=None, name: str = "array") -> Dataset:
     """Wrap a NumPy array (or anything array-like) as a validated dataset.
 
     2-D arrays are tables; 3-D arrays are grayscale images; 4-D arrays are images with channels.
+
+    Parameters
+    ----------
+    X : array-like
+        Numbers (or booleans), shape ``(n, features)``, ``(n, height, width)`` or ``(n, height, width,
+        channels)``; an object array is converted to float64. Sparse and complex input is refused.
+    y : array-like, optional
+        One label per sample.
+    name : str, default="array"
+        What the data is called in messages.
+
+    Returns
+    -------
+    Dataset
+        A ``table`` for 2-D input, else an ``image`` dataset (a 3-D array gains a channel axis).
+
+    Raises
+    ------
+    DataError
+        For sparse, complex, non-numeric, 1-D or over 4-D input, and whatever :func:`check_dataset` refuses.
     """
     if hasattr(X, "tocsr") or hasattr(X, "todense"):  # scipy.sparse matrices and arrays
         raise DataError(f"Received a sparse {type(X).__name__}; sparse input is not supported (the network takes "
@@ -90,7 +139,24 @@ def _numbers_of_objects(X: np.ndarray) -> np.ndarray:
 
 
 def check_dataset(dataset: Dataset) -> Dataset:
-    """Reject empty data, non-finite values and label arrays of the wrong length."""
+    """Reject empty data, non-finite values and label arrays of the wrong length.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The dataset to check.
+
+    Returns
+    -------
+    Dataset
+        ``dataset`` itself, unchanged.
+
+    Raises
+    ------
+    DataError
+        When it has no samples or features, holds NaN or infinite values (naming the first row and column), or
+        has not one label per sample.
+    """
     X = dataset.X
     if len(X) == 0 or X.size == 0:
         features = int(np.prod(X.shape[1:])) if X.ndim > 1 else 0

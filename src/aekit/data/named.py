@@ -43,7 +43,19 @@ NAMED = {
 
 
 def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """Where named datasets are looked for, in order."""
+    """Where named datasets are looked for, in order.
+
+    Parameters
+    ----------
+    data_dir : str or path-like, optional
+        A folder to look in first (``--data-dir``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``data_dir`` (when given), ``$AEKIT_DATA_DIR`` (when set), the Keras cache ``$KERAS_HOME/datasets``
+        (default ``~/.keras/datasets``), then ``/usr/share/datasets``. The folders need not exist.
+    """
     dirs = []
     if data_dir:
         dirs.append(Path(data_dir))
@@ -55,7 +67,35 @@ def search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
 
 
 def load_named(name: str, split: str = "train", data_dir=None, download: bool | None = None) -> Dataset:
-    """Load a named dataset split (``train``, ``test`` or ``all``)."""
+    """Load a named dataset split (``train``, ``test`` or ``all``).
+
+    MNIST and Fashion-MNIST are read from IDX files (or the Keras cache's ``mnist.npz``) in the folders of
+    :func:`search_dirs`, else downloaded into the Keras cache; ``digits`` comes with scikit-learn, split 80/20
+    by a fixed permutation.
+
+    Parameters
+    ----------
+    name : str
+        ``mnist``, ``fashion_mnist`` or ``digits`` (case and ``-``/``_`` do not matter).
+    split : {"train", "test", "all"}, default="train"
+        Which split; ``all`` is the training split followed by the test split.
+    data_dir : str or path-like, optional
+        A folder to look in first (see :func:`search_dirs`).
+    download : bool, optional
+        Whether a dataset found nowhere may be downloaded. None downloads unless the environment variable
+        ``AEKIT_NO_DOWNLOAD`` is set to anything but ``0``.
+
+    Returns
+    -------
+    Dataset
+        An ``image`` dataset, ``(n, height, width, 1)`` with the raw pixel values (0-255, or 0-16 for
+        ``digits``), its labels as ``y`` and ``meta["split"]``.
+
+    Raises
+    ------
+    DataError
+        For an unknown name or split, or a dataset neither found nor downloaded (saying where it looked).
+    """
     key = name.replace("-", "_").lower()
     if key not in NAMED:
         raise unknown_name_error("dataset", name, NAMED, cls=DataError)

@@ -9,7 +9,25 @@ import numpy as np
 
 
 def split_indices(n: int, validation_split: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Seeded random split of ``n`` samples into train and validation indices."""
+    """Seeded random split of ``n`` samples into train and validation indices.
+
+    Parameters
+    ----------
+    n : int
+        The number of samples.
+    validation_split : float
+        The share of samples held out for validation, in [0, 1); rounded to a whole number of samples, and at
+        least one sample is always left for training.
+    seed : int
+        The seed of the permutation: the same seed gives the same split.
+
+    Returns
+    -------
+    train : numpy.ndarray
+        Sorted indices of the training samples.
+    validation : numpy.ndarray
+        Sorted indices of the validation samples (empty for ``validation_split=0``).
+    """
     order = np.random.default_rng(seed).permutation(n)
     n_val = int(round(n * validation_split))
     if validation_split > 0 and n - n_val < 1:
@@ -18,7 +36,18 @@ def split_indices(n: int, validation_split: float, seed: int) -> tuple[np.ndarra
 
 
 def fingerprint(X: np.ndarray) -> str:
-    """A short content hash of an array, stored with the model to tell which data it saw."""
+    """A short content hash of an array, stored with the model to tell which data it saw.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        The array; its shape and dtype are hashed with its values.
+
+    Returns
+    -------
+    str
+        The first 16 hex digits of the SHA-256 digest.
+    """
     digest = hashlib.sha256()
     digest.update(str((X.shape, str(X.dtype))).encode())
     digest.update(np.ascontiguousarray(X).tobytes())
@@ -47,6 +76,21 @@ class EpochShuffledDataset:
     ``dataset`` is what ``keras.Model.fit`` takes: on JAX (and wherever TensorFlow is absent) a
     ``keras.utils.PyDataset`` that gathers batch i with NumPy; on TensorFlow a tf.data pipeline over the same
     orders. ``part=(index, count)`` keeps one worker's share of every batch (multi-worker training).
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        The training inputs, one row per sample.
+    batch_size : int
+        Rows per batch, capped at the number of rows (and at least 1).
+    seed : int
+        The seed the order of every epoch is drawn from, with the epoch's number.
+    targets : numpy.ndarray, optional
+        What the model learns to output for each row, when it is not the input itself; batches are then
+        ``(x, targets)`` pairs, else ``(x,)``.
+    part : (int, int), default=(0, 1)
+        ``(index, count)``: keep the ``index``-th of ``count`` equal shares of every batch (the rows a share
+        would leave over are dropped).
     """
 
     def __init__(self, X: np.ndarray, batch_size: int, seed: int, targets: np.ndarray | None = None,
@@ -59,7 +103,13 @@ class EpochShuffledDataset:
         self._dataset = None
 
     def set_epoch(self, epoch: int) -> None:
-        """The epoch the batches start at (a resumed run's): set before fitting."""
+        """The epoch the batches start at (a resumed run's): set before fitting.
+
+        Parameters
+        ----------
+        epoch : int
+            The 0-based epoch the first batch belongs to.
+        """
         self.start_epoch = int(epoch)
         if self._dataset is not None and hasattr(self._dataset, "start"):
             self._dataset.start.assign(self.start_epoch)
@@ -68,7 +118,20 @@ class EpochShuffledDataset:
         return -(-self.n // self.batch_size)
 
     def rows(self, epoch: int, step: int) -> np.ndarray:
-        """The rows of batch ``step`` of ``epoch`` (this worker's share of it)."""
+        """The rows of batch ``step`` of ``epoch`` (this worker's share of it).
+
+        Parameters
+        ----------
+        epoch : int
+            The 0-based epoch, whose order :func:`epoch_order` draws.
+        step : int
+            The batch within the epoch, from 0 to ``len(self) - 1``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Indices into ``X`` (and ``targets``).
+        """
         order = self._order(epoch)
         batch = order[step * self.batch_size:(step + 1) * self.batch_size]
         index, count = self.part
@@ -84,6 +147,8 @@ class EpochShuffledDataset:
 
     @property
     def dataset(self):
+        """What ``keras.Model.fit`` takes: a ``keras.utils.PyDataset`` or, on TensorFlow, a tf.data dataset,
+        built on first use; its batches never end."""
         if self._dataset is None:
             self._dataset = _tf_batches(self) if _backend() == "tensorflow" else _numpy_batches(self)
         return self._dataset
@@ -147,7 +212,27 @@ def batched(X: np.ndarray, batch_size: int, targets: np.ndarray | None = None, d
             part: tuple[int, int] = (0, 1)):
     """Rows in order, in batches of ``batch_size`` (the last one partial, unless ``drop_remainder``), for validation
     (x alone: the model's target is x): a ``keras.utils.PyDataset`` on JAX, tf.data on TensorFlow. ``part`` as for
-    :class:`EpochShuffledDataset`."""
+    :class:`EpochShuffledDataset`.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        The inputs, one row per sample.
+    batch_size : int
+        Rows per batch.
+    targets : numpy.ndarray, optional
+        What the model should output for each row, when it is not the input itself; batches are then
+        ``(x, targets)`` pairs, else ``(x,)`` (x alone on TensorFlow).
+    drop_remainder : bool, default=False
+        Leave out the last, partial batch.
+    part : (int, int), default=(0, 1)
+        ``(index, count)``: keep the ``index``-th of ``count`` equal shares of every batch.
+
+    Returns
+    -------
+    keras.utils.PyDataset or tf.data.Dataset
+        One pass over the rows, in order.
+    """
     if _backend() == "tensorflow":
         return _tf_batched(X, batch_size, targets, drop_remainder, part)
     import keras

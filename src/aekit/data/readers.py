@@ -17,7 +17,23 @@ _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">
 
 
 def read_idx(path: str | Path) -> np.ndarray:
-    """Read an IDX file (the MNIST format), gzipped or raw, checking its header against its size."""
+    """Read an IDX file (the MNIST format), gzipped or raw, checking its header against its size.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; a name ending in ``.gz`` is decompressed with gzip.
+
+    Returns
+    -------
+    numpy.ndarray
+        The array of the shape and dtype its header announces (uint8 for MNIST), in native byte order.
+
+    Raises
+    ------
+    DataError
+        When the file cannot be read, is not an IDX file, or holds more or fewer bytes than its header says.
+    """
     path = Path(path)
     try:
         opener = gzip.open if path.suffix == ".gz" else open
@@ -129,7 +145,33 @@ def read_image_folder(folder: Path, image_size) -> Dataset:
 
 
 def read_path(spec: str, label_column: str | None = None, image_size=None) -> Dataset:
-    """Read a file, a folder or a glob pattern, choosing the reader by what it finds."""
+    """Read a file, a folder or a glob pattern, choosing the reader by what it finds.
+
+    Tables (``.csv``, ``.tsv``, ``.parquet``, ``.pq``), NumPy files (``.npy``, or ``.npz`` holding ``X``,
+    ``x``, ``data``, ``x_train`` or ``arr_0`` and optional labels ``y``, ``labels``, ``y_train`` or ``arr_1``),
+    IDX files, single images (PNG/JPEG) and folders of images, where the first sub-folder level names the
+    class. A glob of images is read as one set of images; a glob of other files reads each and concatenates
+    them (they must share one sample shape).
+
+    Parameters
+    ----------
+    spec : str
+        A path or a glob pattern (``~`` is expanded).
+    label_column : str, optional
+        For tables, the column holding labels, kept aside as ``y``.
+    image_size : (int, int), optional
+        ``(height, width)`` to resize images to; needed when images differ in size.
+
+    Returns
+    -------
+    Dataset
+        The data as it was stored (pixels are not scaled), with labels when the source has them.
+
+    Raises
+    ------
+    DataError
+        When nothing is found, the format is unknown, or the files cannot be read.
+    """
     path = Path(spec).expanduser()
     if is_pattern(spec):
         matches = expand(spec, files_only=False)

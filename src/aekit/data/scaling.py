@@ -15,6 +15,19 @@ class Scaler:
     ``minmax`` uses one global minimum and maximum (images: pixel values to [0, 1]);
     ``standard`` standardises each column (tables); ``none`` passes data through.
     Constant columns get a scale of 1, so they never divide by zero.
+
+    Scaled data is ``(X - offset) / scale``; ``offset`` and ``scale`` are set by :meth:`fit` (or
+    :meth:`fit_summary`) and saved with the model by :meth:`to_dict`.
+
+    Parameters
+    ----------
+    method : {"minmax", "standard", "none"}, default="minmax"
+        How to scale (see above). ``auto`` is no method: :meth:`choose` picks one.
+
+    Raises
+    ------
+    ValueError
+        For any other ``method``.
     """
 
     METHODS = ("minmax", "standard", "none")
@@ -36,6 +49,20 @@ class Scaler:
         ways images are stored as rows: every value in [0, 1], or every value an integer in [0, 255] over at
         least ``PIXEL_TABLE_MIN_COLUMNS`` columns (a pixel CSV, whose constant border columns per-column
         standardisation would blow up). Other tables are standardised per column.
+
+        Parameters
+        ----------
+        scaling : {"auto", "minmax", "standard", "none"}
+            The config's ``scaling``; anything but ``auto`` is taken as it is.
+        kind : {"table", "image"}
+            What ``X`` holds.
+        X : numpy.ndarray
+            The training data, ``(n, features)`` for a table (read only for ``auto`` and a table).
+
+        Returns
+        -------
+        Scaler
+            An unfitted scaler of the chosen method.
         """
         if scaling != "auto" or kind == "image":
             return cls.auto_method(scaling, kind, 0.0, 0.0, 0, False)
@@ -46,7 +73,26 @@ class Scaler:
     @classmethod
     def auto_method(cls, scaling: str, kind: str, low: float, high: float, columns: int, integral: bool) -> "Scaler":
         """:meth:`choose`'s rule on summary numbers: the data's range, its column count and whether every value
-        is an integer (what a stream's single pass over its files collects)."""
+        is an integer (what a stream's single pass over its files collects).
+
+        Parameters
+        ----------
+        scaling : {"auto", "minmax", "standard", "none"}
+            The config's ``scaling``; anything but ``auto`` is taken as it is.
+        kind : {"table", "image"}
+            What the data holds.
+        low, high : float
+            The smallest and largest value in the data.
+        columns : int
+            The number of columns of a table.
+        integral : bool
+            Whether every value is an integer.
+
+        Returns
+        -------
+        Scaler
+            An unfitted scaler of the chosen method.
+        """
         if scaling != "auto":
             return cls(scaling)
         if kind == "image" or (low >= 0 and high <= 1):
@@ -55,7 +101,20 @@ class Scaler:
         return cls("minmax" if pixels and integral else "standard")
 
     def fit_summary(self, low: float, high: float, mean: np.ndarray, std: np.ndarray) -> "Scaler":
-        """Fit from summary statistics (a stream's: the data is never in memory at once)."""
+        """Fit from summary statistics (a stream's: the data is never in memory at once).
+
+        Parameters
+        ----------
+        low, high : float
+            The smallest and largest value in the data (used by ``minmax``).
+        mean, std : numpy.ndarray
+            Each column's mean and standard deviation (used by ``standard``).
+
+        Returns
+        -------
+        Scaler
+            This scaler, fitted.
+        """
         if self.method == "minmax":
             self.offset, self.scale = float(low), float(high - low) or 1.0
         elif self.method == "standard":
@@ -74,7 +133,18 @@ class Scaler:
 
     def bounded(self, kind: str) -> bool:
         """Whether the data it scales is bounded by one range (images, min-max scaled tables), rather than
-        a table of columns each in units of its own: what :class:`aekit.data.units.Units` records."""
+        a table of columns each in units of its own: what :class:`aekit.data.units.Units` records.
+
+        Parameters
+        ----------
+        kind : {"table", "image"}
+            What the data holds.
+
+        Returns
+        -------
+        bool
+            True for images and for ``minmax`` scaling.
+        """
         return self.method == "minmax" or kind == "image"
 
     @property
@@ -83,6 +153,19 @@ class Scaler:
         return "unit" if self.method == "minmax" else "real"
 
     def fit(self, X: np.ndarray) -> "Scaler":
+        """Learn ``offset`` and ``scale`` from the training data.
+
+        Parameters
+        ----------
+        X : numpy.ndarray
+            The training data, samples on the first axis: ``minmax`` takes its global minimum and maximum,
+            ``standard`` each value's mean and standard deviation over the samples, ``none`` nothing.
+
+        Returns
+        -------
+        Scaler
+            This scaler, fitted.
+        """
         X = np.asarray(X, dtype=np.float64)
         if self.method == "minmax":
             low, high = float(X.min()), float(X.max())
@@ -95,21 +178,68 @@ class Scaler:
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
+        """Scale data to the model's range: ``(X - offset) / scale``.
+
+        Parameters
+        ----------
+        X : array-like
+            Data shaped as the training data (any number of samples).
+
+        Returns
+        -------
+        numpy.ndarray
+            The scaled data, float32, of ``X``'s shape.
+        """
         return ((np.asarray(X, dtype=np.float32) - self.offset) / self.scale).astype(np.float32)
 
     def inverse_transform(self, X: np.ndarray) -> np.ndarray:
-        """Back to the data's units; min-max data stays within the training range, which is bounded."""
+        """Back to the data's units; min-max data stays within the training range, which is bounded.
+
+        Parameters
+        ----------
+        X : array-like
+            Scaled data, such as a reconstruction; for ``minmax`` it is clipped to [0, 1] first.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``X * scale + offset``, float32, of ``X``'s shape.
+        """
         X = np.asarray(X, dtype=np.float32)
         if self.method == "minmax":
             X = np.clip(X, 0.0, 1.0)
         return (X * self.scale + self.offset).astype(np.float32)
 
     def to_dict(self) -> dict[str, Any]:
+        """The scaler as plain data, as ``aekit.json`` stores it.
+
+        Returns
+        -------
+        dict of str to Any
+            ``method``, and ``offset`` and ``scale`` as (nested) lists of floats, or floats.
+        """
         return {"method": self.method, "offset": np.asarray(self.offset).tolist(),
                 "scale": np.asarray(self.scale).tolist()}
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "Scaler":
+        """A fitted scaler from what :meth:`to_dict` wrote.
+
+        Parameters
+        ----------
+        values : dict of str to Any
+            ``method``, ``offset`` and ``scale``.
+
+        Returns
+        -------
+        Scaler
+            The scaler, fitted (``offset`` and ``scale`` as float64 arrays).
+
+        Raises
+        ------
+        ArtifactError
+            When a value is missing or malformed.
+        """
         try:
             scaler = cls(values["method"])
             scaler.offset = np.asarray(values["offset"], dtype=np.float64)

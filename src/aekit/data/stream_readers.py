@@ -121,7 +121,21 @@ def image_file_blocks(stream, files, block_rows: int, numbered: bool):
 
 def write_tfrecord(path, X, feature_names=None) -> None:
     """Write a table ``(rows, columns)`` as one ``tf.train.Example`` per row (a float feature per column), or
-    uint8 images ``(n, h, w, c)`` as PNG bytes under ``image``: the format a TFRecord stream reads."""
+    uint8 images ``(n, h, w, c)`` as PNG bytes under ``image``: the format a TFRecord stream reads.
+
+    Needs TensorFlow (a :class:`aekit.ConfigError` says so when it is not installed).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The TFRecord file to write (replaced if it exists).
+    X : array-like
+        A table ``(rows, columns)``, written as float32, or images ``(n, h, w)`` or ``(n, h, w, c)``, cast to
+        uint8 (so values should lie in 0-255).
+    feature_names : list of str, optional
+        A table's column names; None names them ``x0``, ``x1``, ... Note that a stream reads the columns in
+        natural name order, not in the order written.
+    """
     from ..core.backend import require_tensorflow
 
     require_tensorflow("Writing TFRecord files")

@@ -33,7 +33,33 @@ STREAMABLE = ", ".join(sorted(TABLE_FORMATS)) + " or image files"
 
 @dataclass
 class Stream:
-    """Files read block by block. Build one with :func:`open_stream`."""
+    """Files read block by block. Build one with :func:`open_stream`.
+
+    Parameters
+    ----------
+    spec : str
+        The file, folder or glob pattern the stream was opened on; its name in messages.
+    paths : list of pathlib.Path
+        The files, in the order every pass reads them.
+    format : {"csv", "parquet", "tfrecord", "images"}
+        How the files are read (``csv`` covers ``.tsv`` too).
+    kind : {"table", "image"}
+        What one row is.
+    sample_shape : tuple of int
+        The shape of one sample: ``(features,)`` or ``(height, width, channels)`` (after resizing).
+    feature_names : list of str, optional
+        A table's feature columns, in the order they are read (the label column left out).
+    label_column : str, optional
+        A table's label column, not read as a feature.
+    image_size : (int, int), optional
+        ``(height, width)`` every image is resized to; None when images are read as they are.
+    meta : dict, default={}
+        What is known of the files: ``columns`` (every column) and ``int64_columns`` (TFRecord features stored as
+        integers) for tables, and ``rows`` once a pass has counted them.
+    cache : str, optional
+        What training keeps of the decoded rows after the first pass: None (nothing), ``"memory"``, or a path
+        prefix of cache files.
+    """
 
     spec: str
     paths: list[Path]
@@ -48,6 +74,7 @@ class Stream:
 
     @property
     def name(self) -> str:
+        """The stream's name in messages and run records: its ``spec``."""
         return self.spec
 
     def __len__(self) -> int:
@@ -58,10 +85,18 @@ class Stream:
 
     @property
     def nbytes(self) -> int:
+        """The total size of the files on disk, in bytes (not the size of the decoded rows)."""
         return sum(p.stat().st_size for p in self.paths)
 
     def fingerprint(self) -> str:
-        """Names, sizes and modification times of the files: which data a model saw, without reading it again."""
+        """Names, sizes and modification times of the files: which data a model saw, without reading it again.
+
+        Returns
+        -------
+        str
+            ``"stream-"`` and 16 hex digits of the SHA-256 digest of each file's resolved path, size and
+            modification time.
+        """
         digest = hashlib.sha256()
         for path in self.paths:
             stat = path.stat()
@@ -73,6 +108,21 @@ class Stream:
 
         ``files`` (a tf.data dataset of file indices) chooses and orders the files; ``numbered`` adds each
         block's file index and the index of its first row in that file.
+
+        Parameters
+        ----------
+        files : tf.data.Dataset, optional
+            int64 indices into ``paths``, in the order to read the files; None reads every file in order.
+        block_rows : int, default=4096
+            Rows per block (the last block of each file may be shorter; image blocks span files).
+        numbered : bool, default=False
+            Yield ``(block, file_index, first_row)`` instead of the block alone. For images, one file per
+            row, ``file_index`` holds one index per row and ``first_row`` is 0.
+
+        Returns
+        -------
+        tf.data.Dataset
+            float32 blocks ``(rows, *sample_shape)`` (or the triples above), unscaled.
         """
         import tensorflow as tf
 
@@ -93,7 +143,25 @@ class Stream:
         return files.interleave(one_file, cycle_length=1)
 
     def arrays(self, block_rows: int = BLOCK_ROWS, files: list[int] | None = None):
-        """NumPy blocks of raw values, in file order; a malformed value raises a :class:`DataError`."""
+        """NumPy blocks of raw values, in file order; a malformed value raises a :class:`DataError`.
+
+        Parameters
+        ----------
+        block_rows : int, default=4096
+            Rows per block.
+        files : list of int, optional
+            Indices into ``paths`` of the files to read, in that order; None reads every file.
+
+        Yields
+        ------
+        numpy.ndarray
+            float32 blocks ``(rows, *sample_shape)``, unscaled.
+
+        Raises
+        ------
+        DataError
+            When a file cannot be read or holds a value that is not a number.
+        """
         import tensorflow as tf
 
         chosen = None if files is None else tf.data.Dataset.from_tensor_slices(np.asarray(files, np.int64))
@@ -142,6 +210,32 @@ def open_stream(spec: str, label_column: str | None = None, image_size=None, cac
 
     ``cache``: None reads the files again every epoch; ``"memory"`` keeps the decoded training rows in memory
     after the first epoch (when they fit); a path prefix keeps them in files there (fast local disk).
+
+    Needs TensorFlow. Streams read CSV/TSV and Parquet shards, TFRecord files (one ``tf.train.Example`` per row)
+    and image files; the files are opened only to read their header, schema or first record.
+
+    Parameters
+    ----------
+    spec : str
+        A file, a folder of images or a glob pattern of shards, all of one format.
+    label_column : str, optional
+        For tables, the column holding labels, left out of the features.
+    image_size : (int, int), optional
+        ``(height, width)`` to resize every image to; needed when images differ in size.
+    cache : str, optional
+        None, ``"memory"`` or a path prefix (see above).
+
+    Returns
+    -------
+    Stream
+        The stream; its number of rows is not known before a pass.
+
+    Raises
+    ------
+    ConfigError
+        When TensorFlow is not installed.
+    DataError
+        When nothing is found, the files mix formats or headers, or the label column is missing.
     """
     require_tensorflow("Streaming data (--stream, TFRecord files, data larger than memory)")
     stream = _open(spec, label_column, image_size)

@@ -44,8 +44,9 @@ def compress_images(estimator, images, names: list[str] | None = None) -> bytes:
 
 
 def decompress_container(estimator, container: aez.Container, source: str = "the data") -> np.ndarray:
-    """The images of a parsed ``.aez`` file (:func:`aekit.data.aez.unpack`), ``(n, h, w, c)``: uint8 for a model
-    of 8-bit images, else float32 in [0, 1] (on 1/255 steps). A file from another model raises ``DataError``."""
+    """The images of a parsed ``.aez`` file (:func:`aekit.data.aez.unpack`), ``(n, h, w, c)``, in the training
+    data's units: uint8 for a model of pixel values (8-bit files, or another integer range such as 0-16), float32
+    in [0, 1] (on 1/255 steps) for a model of [0, 1] values. A file from another model raises ``DataError``."""
     estimator.require("compress")
     if container.fingerprint != fingerprint(estimator):
         raise DataError(f"{source} was written by another model (fingerprint {container.fingerprint.hex()}; "

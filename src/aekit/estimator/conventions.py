@@ -37,7 +37,20 @@ class SklearnConventions:
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """The names of ``transform``'s columns: ``autoencoder0``, ``autoencoder1``, ... one per code unit (or bit).
-        ``input_features``, if given, must be the training columns (scikit-learn's rule); codes do not depend on it."""
+        ``input_features``, if given, must be the training columns (scikit-learn's rule); codes do not depend on it.
+
+        Parameters
+        ----------
+        input_features : array-like of str, optional
+            The training columns' names (or, for data without names, as many names as it had values); checked,
+            not used.
+
+        Returns
+        -------
+        ndarray of str of shape (latent_dim,)
+            The estimator's class name in lower case followed by the code unit's number. A grid code (a
+            ``compression`` model's) has no feature names and raises :class:`~aekit.errors.ConfigError`.
+        """
         self._check_fitted()
         if input_features is not None:
             given = [str(name) for name in input_features]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 from typing import Any
 
 from ..core import params as family_params
@@ -29,9 +30,11 @@ def config_parameters(overrides: dict[str, Any] | None = None, exclude: tuple[st
 
 def install_signature(cls: type, *, leading: dict[str, Any] | None = None, trailing: dict[str, Any] | None = None,
                       overrides: dict[str, Any] | None = None, exclude: tuple[str, ...] = (),
-                      types: dict[str, str] | None = None) -> type:
+                      types: dict[str, str] | None = None, help: dict[str, str] | None = None) -> type:
     """Give ``cls.__init__`` the signature: ``leading``, the config parameters, then ``trailing`` (``types``: the
-    annotations of the leading and trailing ones, for :func:`stub`)."""
+    annotations of the leading and trailing ones, for :func:`stub`; ``help``: their descriptions, for the
+    docstring's generated Parameters section)."""
+    written = cls.__doc__ or ""
 
     def refresh() -> None:
         defaults = {**(leading or {}), **config_parameters(overrides, exclude), **(trailing or {})}
@@ -40,10 +43,28 @@ def install_signature(cls: type, *, leading: dict[str, Any] | None = None, trail
         cls.__init__.__signature__ = inspect.Signature(signature)
         cls._param_defaults = defaults
         cls._param_types = types or {}
+        cls.__doc__ = written.rstrip() + "\n\n" + parameters_section(cls, help or {})
 
     refresh()
     family_params.on_change(refresh)
     return cls
+
+
+def parameters_section(cls: type, help: dict[str, str]) -> str:
+    """The numpydoc ``Parameters`` section of a generated signature: each parameter's type, default and help,
+    from the config's keys, the families' declared parameters and ``help`` for the estimator's own."""
+    lines = ["Parameters", "----------"]
+    for name, default in cls._param_defaults.items():
+        text = help.get(name) or Config.help_for(name) or "(undocumented)"
+        owner = family_params.family_params().get(name)
+        if owner is not None and name not in help:
+            families = family_params.families_using(name)
+            named = ", ".join(f"``{f}``" for f in families)
+            text += f" (Used by the {named} famil{'y' if len(families) == 1 else 'ies'}.)"
+        # Help texts are written for the terminal, with `single` backticks; reST reads those as italics.
+        text = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
+        lines += [f"{name} : {annotation(cls, name)}, default={default!r}", f"    {text}"]
+    return "\n".join(lines) + "\n"
 
 
 def assign_params(estimator, given: dict[str, Any]) -> None:

@@ -71,7 +71,18 @@ def check_abilities(cls: type, family: str) -> None:
 
 
 def reconstruction_of(outputs):
-    """The reconstruction in a model's outputs (the outputs themselves, or their "reconstruction" entry)."""
+    """The reconstruction in a model's outputs (the outputs themselves, or their "reconstruction" entry).
+
+    Parameters
+    ----------
+    outputs : tensor or dict
+        What :meth:`AutoencoderModel.forward` (or calling the model) returned.
+
+    Returns
+    -------
+    tensor
+        ``outputs["reconstruction"]`` for a dict, else ``outputs``.
+    """
     return outputs["reconstruction"] if isinstance(outputs, dict) else outputs
 
 
@@ -79,9 +90,29 @@ def reconstruction_of(outputs):
 class AutoencoderModel(keras.Model):
     """``decoder(encoder(corrupt(x)))`` as one trainable ``keras.Model``: the plain, vector-code family.
 
-    ``encoder`` and ``decoder`` are separate ``keras.Model``s, usable alone. The model is saved as its flat
-    aekit config (plus input shape and data range) and rebuilt from it through the registry, so a ``.keras``
-    file never carries code and tied weights survive.
+    ``encoder`` and ``decoder`` are separate ``keras.Model`` instances, usable alone. The model is saved as its
+    flat aekit config (plus input shape and data range) and rebuilt from it through the registry, so a
+    ``.keras`` file never carries code and tied weights survive.
+
+    Build one with :func:`build_model`, which makes the encoder, decoder and corruption from a config; families
+    subclass it (see the module docs) and register the subclass with
+    ``@keras.saving.register_keras_serializable``.
+
+    Parameters
+    ----------
+    encoder : keras.Model
+        Maps a batch of inputs to its codes.
+    decoder : keras.Model
+        Maps a batch of codes back to inputs.
+    corruption : Corruption, optional
+        The layer that corrupts the inputs while training (denoising); None for none.
+    build_spec : dict, optional
+        What the model is rebuilt from: ``config`` (the flat aekit config, :meth:`aekit.Config.to_dict`),
+        ``input_shape`` (one sample's) and ``data_range`` (``"unit"`` for data scaled to [0, 1], else
+        ``"real"``; the default is ``"unit"``). It decides the loss (``auto`` is bce for ``unit`` data) and
+        the code kind.
+    **kwargs
+        Passed to ``keras.Model`` (``name``, ...).
     """
 
     code_kind = "vector"
@@ -91,13 +122,36 @@ class AutoencoderModel(keras.Model):
 
     @classmethod
     def code_kind_for(cls, config: Config) -> str:
-        """The code kind a model of this class built from ``config`` has (families with a choice override it)."""
+        """The code kind a model of this class built from ``config`` has (families with a choice override it).
+
+        Parameters
+        ----------
+        config : Config
+            The model's config.
+
+        Returns
+        -------
+        str
+            A key of :data:`CODE_KINDS`; here always the class's ``code_kind``.
+        """
         return cls.code_kind
 
     @classmethod
     def abilities_for(cls, config: Config | None) -> tuple[str, ...]:
         """The abilities of a model of this class built from ``config`` (None: every one it may have): the declared
-        ones, and those its code kind brings. Families whose settings decide override it."""
+        ones, and those its code kind brings. Families whose settings decide override it.
+
+        Parameters
+        ----------
+        config : Config or None
+            The model's config, or None for every ability any config may give.
+
+        Returns
+        -------
+        tuple of str
+            Keys of :data:`ABILITIES`: ``interpolate`` for vector and Gaussian codes, ``sample`` for Gaussian
+            ones, then the class's declared ``abilities``, without repeats.
+        """
         kinds = (cls.code_kind_for(config),) if config is not None else getattr(cls, "code_kinds", (cls.code_kind,))
         derived = (("interpolate",) if {"vector", "gaussian"} & set(kinds) else ()) + \
             (("sample",) if "gaussian" in kinds else ())
@@ -117,6 +171,13 @@ class AutoencoderModel(keras.Model):
         self.term_trackers = [keras.metrics.Mean(name=name) for name in self.loss_terms]
 
     def build(self, input_shape):
+        """Build the corruption layer, the only part not built already (the encoder and decoder are).
+
+        Parameters
+        ----------
+        input_shape : tuple
+            The shape of a batch of inputs, ``(None, *sample_shape)``.
+        """
         # The encoder and decoder are functional models, built when created; only the corruption layer waits.
         if self.corruption is not None and not self.corruption.built:
             self.corruption.build(input_shape)
@@ -125,27 +186,106 @@ class AutoencoderModel(keras.Model):
     @classmethod
     def training_inputs(cls, targets, config: Config):
         """The inputs to train on for these (scaled) targets: the targets themselves for x -> x. Restoration
-        families return corrupted or downscaled copies, and the model learns the pairs."""
+        families return corrupted or downscaled copies, and the model learns the pairs.
+
+        Parameters
+        ----------
+        targets : numpy.ndarray
+            The scaled training data (what the model should output), one row per sample.
+        config : Config
+            The model's resolved config.
+
+        Returns
+        -------
+        numpy.ndarray
+            The inputs, one per target; here ``targets`` itself.
+        """
         return targets
 
     @classmethod
     def training_targets(cls, targets, config: Config, train_index):
         """What the model learns to output for each (scaled) sample: the sample itself by default. ``train_index``
-        says which rows are training rows, the only ones a family may draw new targets from."""
+        says which rows are training rows, the only ones a family may draw new targets from.
+
+        Parameters
+        ----------
+        targets : numpy.ndarray
+            The scaled data, one row per sample (training and validation rows).
+        config : Config
+            The model's resolved config.
+        train_index : numpy.ndarray
+            Indices of the training rows of ``targets``.
+
+        Returns
+        -------
+        numpy.ndarray
+            One target per row of ``targets``; here ``targets`` itself.
+        """
         return targets
 
     # -- the forward pass ------------------------------------------------------------------------
     def call(self, inputs, training=False):
+        """Corrupt the inputs (while training, when the model has a corruption layer), then :meth:`forward`.
+
+        Parameters
+        ----------
+        inputs : tensor
+            A batch of scaled inputs, ``(batch, *sample_shape)``.
+        training : bool, default=False
+            Whether this is a training step (corruption, dropout and noise are on only then).
+
+        Returns
+        -------
+        tensor or dict
+            What :meth:`forward` returns.
+        """
         if self.corruption is not None:
             inputs = self.corruption(inputs, training=training)
         return self.forward(inputs, training=training)
 
     def forward(self, inputs, training=False):
-        """Encode once and decode. Families with loss terms beyond the reconstruction return a dict."""
+        """Encode once and decode. Families with loss terms beyond the reconstruction return a dict.
+
+        Parameters
+        ----------
+        inputs : tensor
+            A batch of (possibly corrupted) scaled inputs, ``(batch, *sample_shape)``.
+        training : bool, default=False
+            Whether this is a training step.
+
+        Returns
+        -------
+        tensor or dict
+            The reconstruction, of the inputs' shape; families with more loss terms return a dict holding it
+            under ``"reconstruction"``, next to what their terms need (and under ``"target"`` an input they
+            transformed).
+        """
         return self.decoder(self.encoder(inputs, training=training), training=training)
 
     # -- the loss ----------------------------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The training loss of a batch: :meth:`combine_loss_terms` of :meth:`compute_loss_terms`, plus the
+        layers' weight decay and activity penalties. Keras calls it in every training and evaluation step; each
+        term's tracker is updated, so each is reported as a metric of its name.
+
+        Parameters
+        ----------
+        x : tensor
+            The batch of inputs.
+        y : tensor, optional
+            The targets, when the data brings pairs (restoration families); None when the target is ``x``.
+        y_pred : tensor or dict
+            The model's outputs for ``x``; a ``"target"`` entry replaces the target.
+        sample_weight : tensor, optional
+            Accepted for Keras's signature and ignored: every sample weighs the same.
+        training : bool, default=True
+            Whether this is a training step.
+
+        Returns
+        -------
+        tensor
+            The scalar loss.
+        """
         # The target is the clean input unless the data brings pairs; pipelines then yield x alone, which saves
         # converting and copying every batch twice on its way into the training step.
         target = x if y is None else y
@@ -160,18 +300,55 @@ class AutoencoderModel(keras.Model):
         return total
 
     def compute_loss_terms(self, x, target, outputs, training=True) -> dict:
-        """Each of ``loss_terms`` as a scalar, before weighting."""
+        """Each of ``loss_terms`` as a scalar, before weighting.
+
+        Parameters
+        ----------
+        x : tensor
+            The batch of inputs, as the model was given them.
+        target : tensor
+            What the model should output for them.
+        outputs : tensor or dict
+            The model's outputs (see :meth:`forward`).
+        training : bool, default=True
+            Whether this is a training step.
+
+        Returns
+        -------
+        dict of str to tensor
+            One scalar per name of ``loss_terms``; here ``reconstruction``, the configured loss averaged over
+            every value of the batch.
+        """
         return {"reconstruction": mean_reconstruction_loss(self.loss_name, target, reconstruction_of(outputs))}
 
     def combine_loss_terms(self, terms: dict, training: bool = True):
-        """The total loss from the terms (a plain sum here; families weight theirs, e.g. ``beta * kl``)."""
+        """The total loss from the terms (a plain sum here; families weight theirs, e.g. ``beta * kl``).
+
+        Parameters
+        ----------
+        terms : dict of str to tensor
+            What :meth:`compute_loss_terms` returned.
+        training : bool, default=True
+            Whether this is a training step.
+
+        Returns
+        -------
+        tensor
+            The scalar total.
+        """
         total = None
         for value in terms.values():
             total = value if total is None else total + value
         return total
 
     def on_epoch_begin(self, epoch: int) -> None:
-        """Called by the trainer before each epoch (0-based), for schedules a family owns (a KL warm-up)."""
+        """Called by the trainer before each epoch (0-based), for schedules a family owns (a KL warm-up).
+
+        Parameters
+        ----------
+        epoch : int
+            The epoch about to start, counted from 0 (a resumed run's count goes on from where it stopped).
+        """
 
     def on_train_end(self) -> None:
         """Called by the trainer once the final weights are in place (best ones restored), before saving: for
@@ -179,11 +356,33 @@ class AutoencoderModel(keras.Model):
 
     # -- inference ---------------------------------------------------------------------------------
     def encode(self, inputs):
-        """The code ``transform`` returns (no corruption, no sampling): here the encoder's output."""
+        """The code ``transform`` returns (no corruption, no sampling): here the encoder's output.
+
+        Parameters
+        ----------
+        inputs : tensor or numpy.ndarray
+            A batch of scaled inputs, ``(batch, *sample_shape)``.
+
+        Returns
+        -------
+        tensor
+            The codes, ``(batch, *code_shape)``.
+        """
         return self.encoder(inputs, training=False)
 
     def decode(self, codes):
-        """Decode codes of the kind ``encode`` returns."""
+        """Decode codes of the kind ``encode`` returns.
+
+        Parameters
+        ----------
+        codes : tensor or numpy.ndarray
+            A batch of codes, ``(batch, *code_shape)``.
+
+        Returns
+        -------
+        tensor
+            The decoded batch in the scaled space, ``(batch, *sample_shape)``.
+        """
         return self.decoder(codes, training=False)
 
     @property
@@ -204,10 +403,37 @@ class AutoencoderModel(keras.Model):
 
     # -- saving ------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
+        """What Keras saves of the model: its name and its build spec, plain data (no layers, no code).
+
+        Returns
+        -------
+        dict of str to Any
+            ``name`` and ``build_spec``.
+        """
         return {"name": self.name, "build_spec": self.build_spec}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "AutoencoderModel":
+        """Rebuild a saved model through the registry, from what :meth:`get_config` returned.
+
+        The model is built by :func:`build_model` for the family its build spec names (so it may be a subclass
+        of ``cls``), unseeded: Keras then loads the saved weights into it.
+
+        Parameters
+        ----------
+        config : dict of str to Any
+            ``name`` and ``build_spec`` (``config``, ``input_shape`` and ``data_range``).
+
+        Returns
+        -------
+        AutoencoderModel
+            The model, built, with fresh weights.
+
+        Raises
+        ------
+        ArtifactError
+            When the build spec lacks ``config``, ``input_shape`` or ``data_range``.
+        """
         spec = config.get("build_spec") or {}
         try:
             model_config = Config.from_dict(spec["config"])

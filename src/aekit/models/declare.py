@@ -1,9 +1,9 @@
 """``register_model``: the one decorator that adds a family, and so its flags, config keys, estimator parameters,
 ``aekit models`` entry and loading.
 
-A builder takes ``(config, input_shape, data_range)`` and returns ``(encoder, decoder)``, two ``keras.Model``s;
-the registry wraps them in an :class:`AutoencoderModel` (or the ``model_class`` the builder registered with: its
-code kind, forward pass, loss terms and abilities). A family declares its own hyperparameters with
+A builder takes ``(config, input_shape, data_range)`` and returns ``(encoder, decoder)``, two ``keras.Model``
+instances; the registry wraps them in an :class:`AutoencoderModel` (or the ``model_class`` the builder registered
+with: its code kind, forward pass, loss terms and abilities). A family declares its own hyperparameters with
 ``params=[Param(...)]`` (see :mod:`aekit.core.params`).
 """
 
@@ -27,6 +27,38 @@ def register_model(name: str, description: str = "", model_class: type | None = 
     forward pass and loss terms; ``params`` declares the family's own hyperparameters;
     ``default_latent_dim(input_shape, config)`` gives the code size when the user sets none;
     ``for_data(config, samples)`` settles choices that depend on the number of training samples.
+
+    Parameters
+    ----------
+    name : str
+        The family's name (``--model NAME``); it must not be taken by another builder.
+    description : str, default=""
+        One line for ``aekit models``; empty takes the first line of the builder's docstring.
+    model_class : type, optional
+        A subclass of :class:`AutoencoderModel` registered with ``@keras.saving.register_keras_serializable``;
+        None is :class:`AutoencoderModel` itself (a vector code, the reconstruction loss).
+    input_kinds : tuple of str, default=("table", "image")
+        The data the family takes.
+    params : sequence of aekit.params.Param, default=()
+        The family's own hyperparameters; their names must not be core config keys, and a name another family
+        declared must be declared identically.
+    default_latent_dim : callable, optional
+        ``default_latent_dim(input_shape, config) -> int``; None takes a quarter of the input values, at most
+        32.
+    for_data : callable, optional
+        ``for_data(config, samples) -> config``, or None.
+
+    Returns
+    -------
+    callable
+        The decorator, which registers the builder it is given (a :class:`ModelSpec`) and returns it unchanged.
+
+    Raises
+    ------
+    ConfigError
+        When the decorator is applied: for a name taken by another builder, a ``model_class`` that is not a
+        registered :class:`AutoencoderModel` subclass, an unknown ability or a missing method it needs, or a
+        parameter declaration that clashes.
     """
 
     def decorator(builder):

@@ -20,6 +20,33 @@ def build_model(config: Config, input_shape: tuple[int, ...], data_range: str = 
     ``data_range`` is ``"unit"`` when the scaled data lies in [0, 1] (sigmoid output by
     default) and ``"real"`` otherwise (linear output by default). ``seed_weights`` seeds the initial weights
     with ``config.seed`` (``keras.utils.set_random_seed``); loading skips it, as saved weights replace them.
+
+    Parameters
+    ----------
+    config : Config
+        The model's config; it is resolved first (a resolved config costs nothing). An unset ``latent_dim`` is
+        chosen by the family (:meth:`ModelSpec.latent_dim_for`).
+    input_shape : tuple of int
+        The shape of one sample: ``(features,)`` for tables, ``(height, width, channels)`` for images.
+    data_range : {"unit", "real"}, default="unit"
+        Whether the scaled data lies in [0, 1]; it also sets the range of the corruption layer (clipped to
+        [0, 1] for ``unit``, salt and pepper at -3 and 3 for ``real``) and the ``auto`` loss.
+    name : str, optional
+        The Keras model's name; None names it ``"<model>_ae"``.
+    seed_weights : bool, default=True
+        Seed the initial weights with ``config.seed``.
+
+    Returns
+    -------
+    AutoencoderModel
+        An instance of the family's ``model_class``, built for ``(None, *input_shape)``; its ``build_spec``
+        records the config (with ``latent_dim`` set), the input shape and the data range.
+
+    Raises
+    ------
+    ConfigError
+        When the family does not take this kind of data, or a vector or Gaussian code would not be smaller than
+        the input (``latent_dim >= prod(input_shape)``), or the config is not valid.
     """
     config = config.resolved()  # free for the estimator's config, which is resolved already
     spec = get_spec(config.model)

@@ -19,6 +19,31 @@ from ..core.errors import ConfigError, unknown_name_error
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """A registered model family: what it builds, the data it takes, its parameters and its rules.
+
+    Made by :func:`register_model`; read one with :func:`get_spec`.
+
+    Parameters
+    ----------
+    name : str
+        The family's name: ``model`` in a config, ``--model`` on the command line.
+    builder : callable
+        ``builder(config, input_shape, data_range) -> (encoder, decoder)``, two ``keras.Model`` instances.
+    description : str
+        One line for ``aekit models`` (by default the first line of the builder's docstring).
+    model_class : type
+        The :class:`AutoencoderModel` subclass the encoder and decoder are wrapped in.
+    input_kinds : tuple of str
+        The data the family takes: ``"table"``, ``"image"`` or both.
+    params : tuple of aekit.params.Param, default=()
+        The family's own hyperparameters.
+    default_latent_dim : callable, optional
+        ``default_latent_dim(input_shape, config) -> int``: the code size when the user sets none.
+    for_data : callable, optional
+        ``for_data(config, samples) -> config``: settles ``auto`` choices that depend on the number of
+        training samples.
+    """
+
     name: str
     builder: Callable
     description: str
@@ -30,11 +55,38 @@ class ModelSpec:
 
     def settle(self, config, samples: int):
         """``config`` with the family's ``auto`` choices that depend on the amount of data made for ``samples``
-        training samples (the resolved values are what the run saves, so reloading rebuilds the same model)."""
+        training samples (the resolved values are what the run saves, so reloading rebuilds the same model).
+
+        Parameters
+        ----------
+        config : Config
+            The resolved config.
+        samples : int
+            The number of training samples.
+
+        Returns
+        -------
+        Config
+            ``config`` itself for a family without ``for_data``, else what ``for_data`` returns.
+        """
         return config if self.for_data is None else self.for_data(config, samples)
 
     def latent_dim_for(self, input_shape: tuple[int, ...], config) -> int:
-        """The code size when ``latent_dim`` is not given: the family's rule, else a quarter of the input (<= 32)."""
+        """The code size when ``latent_dim`` is not given: the family's rule, else a quarter of the input (<= 32).
+
+        Parameters
+        ----------
+        input_shape : tuple of int
+            The shape of one sample.
+        config : Config
+            The model's config.
+
+        Returns
+        -------
+        int
+            ``default_latent_dim(input_shape, config)``, else a quarter of the values per sample, between 1 and
+            32.
+        """
         if self.default_latent_dim is not None:
             return int(self.default_latent_dim(tuple(input_shape), config))
         return max(1, min(32, math.prod(input_shape) // 4))
@@ -46,6 +98,7 @@ class ModelSpec:
 
     @property
     def is_builtin(self) -> bool:
+        """Whether the family ships with aekit (its builder's module is in the ``aekit`` package)."""
         return self.module.split(".")[0] == "aekit"
 
     @property
@@ -59,7 +112,20 @@ class ModelSpec:
         return tuple(getattr(self.model_class, "code_kinds", (self.model_class.code_kind,)))
 
     def can(self, ability: str, config=None) -> bool:
-        """Whether a model of this family (built from ``config``, when the answer depends on it) has ``ability``."""
+        """Whether a model of this family (built from ``config``, when the answer depends on it) has ``ability``.
+
+        Parameters
+        ----------
+        ability : str
+            A key of :data:`aekit.models.ABILITIES`, such as ``"sample"`` or ``"compress"``.
+        config : Config, optional
+            The model's config; None asks whether any model of the family may have it.
+
+        Returns
+        -------
+        bool
+            Whether ``ability`` is among :meth:`AutoencoderModel.abilities_for` of the family's model class.
+        """
         return ability in self.model_class.abilities_for(config)
 
     @property
@@ -84,17 +150,52 @@ def add(spec: ModelSpec) -> None:
 
 
 def get_spec(name: str) -> ModelSpec:
+    """The spec of a registered model family.
+
+    Parameters
+    ----------
+    name : str
+        The family's name, such as ``"deep"`` or ``"conv"``.
+
+    Returns
+    -------
+    ModelSpec
+        Its spec.
+
+    Raises
+    ------
+    ConfigError
+        When no family of that name is registered (suggesting a close name).
+    """
     if name not in _REGISTRY:
         raise unknown_name_error("model", name, _REGISTRY)
     return _REGISTRY[name]
 
 
 def available_models() -> dict[str, ModelSpec]:
+    """Every registered model family, built-in and from plugins.
+
+    Returns
+    -------
+    dict of str to ModelSpec
+        The specs, by name, sorted by name.
+    """
     return dict(sorted(_REGISTRY.items()))
 
 
 def load_plugin(module: str) -> None:
-    """Import a module whose ``@register_model`` decorators add models to the registry."""
+    """Import a module whose ``@register_model`` decorators add models to the registry.
+
+    Parameters
+    ----------
+    module : str
+        The module's dotted name, as for ``import`` (``"my_pkg.my_models"``).
+
+    Raises
+    ------
+    ConfigError
+        When the module cannot be imported.
+    """
     try:
         importlib.import_module(module)
     except ImportError as exc:

@@ -19,7 +19,19 @@ _ESTIMATORS: dict[str, type] = {}
 
 
 def register_estimator(cls: type) -> type:
-    """Class decorator: run directories whose ``estimator`` is ``cls.__name__`` load as ``cls``."""
+    """Class decorator: run directories whose ``estimator`` is ``cls.__name__`` load as ``cls``.
+
+    Parameters
+    ----------
+    cls : type
+        An estimator class that follows the run protocol (see the module docs); a later class of the same name
+        replaces it.
+
+    Returns
+    -------
+    type
+        ``cls`` itself, unchanged.
+    """
     _ESTIMATORS[cls.__name__] = cls
     return cls
 

@@ -23,6 +23,7 @@ from .defaults import (
     MIN_TRAINING_ROWS,
     NOVELTY_NEIGHBOURS,
     OUTLIER_NEIGHBOURS,
+    OWN_HELP,
     OWN_PARAMS,
     OWN_TYPES,
     ROBUST_FIRST_SHARE,
@@ -175,7 +176,18 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
     # -- fitting -------------------------------------------------------------------------------
     def check_params(self) -> float:
         """Check every parameter before any data is read; returns the contamination. (``fit`` checks the
-        architecture again once the data's width and size have filled in the automatic values.)"""
+        architecture again once the data's width and size have filled in the automatic values.)
+
+        Returns
+        -------
+        contamination : float
+            ``contamination`` as a float, checked to lie in (0, 0.5].
+
+        Raises
+        ------
+        aekit.ConfigError
+            If a parameter is not valid; the message names it and the values it may take.
+        """
         contamination = check_contamination(self.contamination)
         check_strategy(self.threshold, self.k)
         if not isinstance(self.standardize, bool) or not isinstance(self.novelty, bool):
@@ -202,6 +214,20 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         ``y`` is ignored unless ``labels="use"``: then it gives each row as 0 (normal), 1 (anomaly) or -1 (unknown);
         known anomalies are kept out of the model of normal data and feed the label part of the score and the
         threshold, see :mod:`aekit.tasks.anomaly.labels`.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            The training rows ``(n, features)`` or images ``(n, h, w)`` / ``(n, h, w, c)``; at least 10.
+        y : array-like of shape (n,), optional
+            Ignored unless ``labels="use"``, which requires it: 0 (normal), 1 (anomaly) or -1 (unknown) per row.
+        callbacks : list of keras.callbacks.Callback, optional
+            Keras callbacks of your own, passed to every training of the autoencoder.
+
+        Returns
+        -------
+        self : AnomalyDetector
+            The fitted detector, with ``decision_scores_``, ``threshold_`` and ``labels_`` set.
         """
         contamination = self.check_params()
         dataset = as_dataset(X, name="the training data")
@@ -310,6 +336,24 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         ``objective="f1"`` maximises F1; ``"recall"`` with ``target=0.9`` picks the highest threshold that
         still catches 90 % of the anomalies; ``"precision"`` with a target picks the lowest threshold whose
         flags are at least that precise. The result is kept in ``threshold_info_``.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Rows (or images) of the training data's shape, columns and units; a DataFrame is matched to the
+            training columns by name.
+        y : array-like of shape (n,)
+            0 (normal) or 1 (anomaly) per row; both must occur.
+        objective : {"f1", "recall", "precision"}, default="f1"
+            What the threshold optimises (see :func:`aekit.tasks.anomaly.threshold_for_objective`).
+        target : float, optional
+            The recall or precision to reach, in (0, 1]; required for ``"recall"`` and ``"precision"``, not
+            allowed for ``"f1"``.
+
+        Returns
+        -------
+        self : AnomalyDetector
+            The detector with its new ``threshold_`` (``labels_`` are recomputed on the training scores).
         """
         self._check_fitted()
         scores = self.decision_function(X)
@@ -347,12 +391,38 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
 
     # -- scoring -------------------------------------------------------------------------------
     def decision_function(self, X) -> np.ndarray:
-        """Anomaly score of each row, shape ``(n,)``; higher means more anomalous."""
+        """Anomaly score of each row, shape ``(n,)``; higher means more anomalous.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Rows (or images) of the training data's shape, columns and units; a DataFrame is matched to the
+            training columns by name.
+
+        Returns
+        -------
+        scores : ndarray of shape (n,)
+            float64 anomaly scores; a row is flagged when its score is above ``threshold_``.
+        """
         scaled = self._scaled(X)
         return np.concatenate([self._contributions_of_scaled(part).sum(axis=1) for part in score_chunks(scaled)])
 
     def score_contributions(self, X) -> np.ndarray:
-        """Each value's part of its row's score, ``(n, values)``; rows sum to :meth:`decision_function`."""
+        """Each value's part of its row's score, ``(n, values)``; rows sum to :meth:`decision_function`.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Rows (or images) of the training data's shape, columns and units; a DataFrame is matched to the
+            training columns by name.
+
+        Returns
+        -------
+        contributions : ndarray of shape (n, values)
+            float64, one column per value of a sample (a table's columns, in training order, or an image's
+            pixels and channels, flattened). A contribution may be negative (see
+            :mod:`aekit.tasks.anomaly.scoring`).
+        """
         return np.concatenate([self._contributions_of_scaled(part) for part in score_chunks(self._scaled(X))])
 
     def _contributions_of_scaled(self, scaled: np.ndarray) -> np.ndarray:
@@ -371,7 +441,20 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         """Each part of the score on its own, before they are combined: ``{"reconstruction": (n,),
         "neighbours": (n,), "isolation": (n,)}`` for the parts this detector has (higher = more anomalous in
         each). Shows which part flags a row, and lets a benchmark measure what a per-table choice of parts
-        could gain."""
+        could gain.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Rows (or images) of the training data's shape, columns and units; a DataFrame is matched to the
+            training columns by name.
+
+        Returns
+        -------
+        parts : dict of str to ndarray of shape (n,)
+            ``"reconstruction"`` always; ``"neighbours"`` and ``"isolation"`` when the detector has them. The
+            label part of ``labels="use"`` is not among them.
+        """
         scaled = self._scaled(X)
         flat = scaled.reshape(len(scaled), -1)
         parts = {"reconstruction": np.concatenate([self.error_model_.scores(residuals(self.autoencoder_, chunk))
@@ -383,12 +466,37 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         return parts
 
     def score_samples(self, X) -> np.ndarray:
-        """scikit-learn's outlier score, higher = more normal: minus :meth:`decision_function`."""
+        """scikit-learn's outlier score, higher = more normal: minus :meth:`decision_function`.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Rows (or images) of the training data's shape, columns and units; a DataFrame is matched to the
+            training columns by name.
+
+        Returns
+        -------
+        scores : ndarray of shape (n,)
+            float64, ``-decision_function(X)``.
+        """
         return -self.decision_function(X)
 
     def predict_confidence(self, X) -> np.ndarray:
         """How sure each :meth:`predict` answer is, in [0, 1] (ExCeeD, as PyOD computes it): see
-        :mod:`aekit.tasks.anomaly.confidence`."""
+        :mod:`aekit.tasks.anomaly.confidence`.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Rows (or images) of the training data's shape, columns and units; a DataFrame is matched to the
+            training columns by name.
+
+        Returns
+        -------
+        confidence : ndarray of shape (n,)
+            float64 in [0, 1]: for a row predicted anomalous, the confidence that it is; for a row predicted
+            normal, that it is normal.
+        """
         from .confidence import exceed_confidence
 
         self._check_fitted()
@@ -396,18 +504,59 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
                                  check_contamination(self.contamination))
 
     def predict(self, X) -> np.ndarray:
-        """1 for anomalies (score above ``threshold_``), 0 for normal rows; shape ``(n,)``."""
+        """1 for anomalies (score above ``threshold_``), 0 for normal rows; shape ``(n,)``.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Rows (or images) of the training data's shape, columns and units; a DataFrame is matched to the
+            training columns by name.
+
+        Returns
+        -------
+        labels : ndarray of shape (n,)
+            int, 1 for an anomaly and 0 for a normal row (PyOD's convention, not scikit-learn's -1/1).
+        """
         self._check_fitted()
         return (self.decision_function(X) > self.threshold_).astype(int)
 
     def fit_predict(self, X, y=None) -> np.ndarray:
-        return self.fit(X).labels_
+        """Fit on ``X`` and return the training rows' labels, ``labels_``.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            The training rows or images.
+        y : array-like of shape (n,), optional
+            Passed on to :meth:`fit`: ignored unless ``labels="use"``, where it gives 0 (normal), 1 (anomaly) or
+            -1 (unknown) per row.
+
+        Returns
+        -------
+        labels : ndarray of shape (n,)
+            int, 1 for each training row scored above ``threshold_``, 0 otherwise (PyOD's convention, not
+            scikit-learn's -1/1).
+        """
+        return self.fit(X, y).labels_
 
     def predict_proba(self, X, method: str = "linear") -> np.ndarray:
         """``(n, 2)`` probabilities of [normal, anomaly], as PyOD computes them.
 
         ``linear`` rescales scores by the training scores' min and max (clipped to [0, 1]); ``unify``
         maps them through the Gaussian error function of their training mean and std (Kriegel et al. 2011).
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Rows (or images) of the training data's shape, columns and units; a DataFrame is matched to the
+            training columns by name.
+        method : {"linear", "unify"}, default="linear"
+            How scores become probabilities (see above).
+
+        Returns
+        -------
+        probabilities : ndarray of shape (n, 2)
+            Column 0 the probability of normal, column 1 of anomaly; each row sums to 1.
         """
         from scipy.special import erf
 
@@ -424,27 +573,88 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
 
     # -- explanations, saving --------------------------------------------------------------------
     def explain(self, X, top: int = 3):
-        """For tables: each row's worst-reconstructed columns, with values, reconstructions and shares."""
+        """For tables: each row's worst-reconstructed columns, with values, reconstructions and shares.
+
+        See :mod:`aekit.tasks.anomaly.explain`; images raise :class:`~aekit.errors.DataError` (use
+        :meth:`error_maps`).
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Rows (or images) of the training data's shape, columns and units; a DataFrame is matched to the
+            training columns by name.
+        top : int, default=3
+            How many columns per row, at least 1 (at most every column).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One line per row and column, ``top`` per row, largest contribution first, with the columns ``row``
+            (the DataFrame's index, or the row's position), ``score``, ``is_anomaly`` (0/1), ``rank`` (from 1),
+            ``feature``, ``value`` and ``expected`` (the row's value and its reconstruction, in the data's
+            units), ``contribution`` and ``share`` (``contribution / score``).
+        """
         from .explain import explain_rows
 
         return explain_rows(self, X, top=top)
 
     def error_maps(self, X) -> np.ndarray:
-        """For images: per-pixel squared error ``(n, height, width)``, to draw as heat maps."""
+        """For images: per-pixel squared error ``(n, height, width)``, to draw as heat maps.
+
+        Parameters
+        ----------
+        X : array-like or aekit.data.Dataset
+            Images of the training data's shape and units. A table model raises
+            :class:`~aekit.errors.DataError` (use :meth:`explain`).
+
+        Returns
+        -------
+        maps : ndarray of shape (n, height, width)
+            float64 squared reconstruction error of each pixel in the scaled space, averaged over channels.
+        """
         from .explain import error_maps
 
         return error_maps(self, X)
 
     def plot_error_maps(self, X, path, count: int = 8):
         """For images: draw originals, reconstructions and error heat maps of the first ``count`` images into
-        ``path``; returns the matplotlib Figure."""
+        ``path``; returns the matplotlib Figure.
+
+        Parameters
+        ----------
+        X : array-like or aekit.data.Dataset
+            Images of the training data's shape and units.
+        path : str or os.PathLike
+            The image file to write (atomically; an existing file is replaced); its suffix chooses the format
+            (``.png``, ``.pdf``, ``.svg``...).
+        count : int, default=8
+            How many images, from the first: one column each, with its score above it (``*``: flagged).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure written.
+        """
         from .explain import plot_error_maps
 
         return plot_error_maps(self, X, path, count)
 
     def save(self, path, overwrite: bool = False):
         """Write the run directory (model, scaler, threshold, column names and order) under the output rule of
-        :mod:`aekit.core.outputs`; reload it with aekit.load."""
+        :mod:`aekit.core.outputs`; reload it with aekit.load.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The run directory to write: missing, empty or an aekit run (replaced).
+        overwrite : bool, default=False
+            Allow a folder that holds files aekit did not write (they stay).
+
+        Returns
+        -------
+        pathlib.Path
+            The run directory written.
+        """
         self._check_fitted()
         return save_artifact(self, path, overwrite=overwrite)
 
@@ -486,8 +696,12 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
 
 
 def _delegated(name: str) -> property:
-    return property(lambda self: getattr(self._inner(), name),
-                    doc=f"The fitted autoencoder's ``{name}`` (read only; the detector holds it in ``autoencoder_``).")
+    def read(self):
+        return getattr(self._inner(), name)
+
+    # The docstring goes on the getter, which the property copies it from (tests/docstrings.py reads the getter's).
+    read.__doc__ = f"The fitted autoencoder's ``{name}`` (read only; the detector holds it in ``autoencoder_``)."
+    return property(read)
 
 
 # The detector holds its autoencoder; these fitted attributes read through to it rather than being copied.
@@ -499,4 +713,4 @@ for _name in AUTOENCODER_STATE:
 
 install_signature(AnomalyDetector, leading=OWN_PARAMS, trailing={"random_state": None, "verbose": 0},
                   overrides=DEFAULT_OVERRIDES, exclude=EXCLUDED,
-                  types={**OWN_TYPES, "random_state": "int | None", "verbose": "int | str"})
+                  types={**OWN_TYPES, "random_state": "int | None", "verbose": "int | str"}, help=OWN_HELP)

@@ -53,7 +53,7 @@ def plot_score_histogram(scores, threshold: float, path, labels=None, title: str
     if log:
         axis.set_xscale("log")
     axis.axvline(threshold, color="black", linestyle="--", label=f"threshold {threshold:.4g}")
-    axis.set_xlabel("anomaly score (reconstruction error)")
+    axis.set_xlabel("anomaly score (higher = more anomalous)")
     axis.set_title(title)
     axis.legend()
     return _save(figure, path)

@@ -99,6 +99,32 @@ def threshold_for_objective(scores, y, objective: str = "f1", target: float | No
     A row is flagged when ``score > threshold``. For ``recall`` the highest threshold whose recall is at
     least ``target`` is chosen (fewest false alarms); for ``precision`` the lowest threshold whose precision
     is at least ``target`` (most anomalies caught).
+
+    Parameters
+    ----------
+    scores : array-like of shape (n,)
+        Anomaly scores, higher = more anomalous (as :meth:`aekit.AnomalyDetector.decision_function` gives).
+    y : array-like of shape (n,)
+        0 (normal) or 1 (anomaly) per score; both must occur.
+    objective : {"f1", "recall", "precision"}, default="f1"
+        Maximise F1, or reach a recall or a precision of ``target``.
+    target : float, optional
+        The recall or precision to reach, in (0, 1] (e.g. 0.9 for 90 %); required for ``"recall"`` and
+        ``"precision"``, not allowed for ``"f1"``.
+
+    Returns
+    -------
+    dict
+        ``threshold`` (float: flag ``score > threshold``; it lies between the chosen score and the next
+        lower one), and the ``precision``, ``recall`` and ``f1`` it gets on these labels (floats) and the
+        number of rows it ``flagged`` (int).
+
+    Raises
+    ------
+    aekit.DataError
+        If the labels are not 0/1, hold only one class, or no threshold reaches a ``precision`` target.
+    aekit.ConfigError
+        If ``objective`` is unknown or ``target`` does not suit it.
     """
     if objective not in OBJECTIVES:
         raise unknown_name_error("threshold objective", objective, OBJECTIVES)

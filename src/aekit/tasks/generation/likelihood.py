@@ -22,7 +22,25 @@ ROWS_PER_CHUNK = 40_000  # (sample, draw) rows computed at a time: bounds memory
 
 
 def importance_weighted_nll(model, X, importance_samples: int = 5000, seed: int = 0) -> dict:
-    """``{"nll": (n,), "elbo": (n,), ...}``: per-sample estimates in nats for a fitted variational Autoencoder."""
+    """``{"nll": (n,), "elbo": (n,), ...}``: per-sample estimates in nats for a fitted variational Autoencoder.
+
+    Parameters
+    ----------
+    model : aekit.Autoencoder
+        A fitted variational autoencoder (the ``likelihood`` ability: ``variational``, ``variational_conv``).
+    X : array-like, pandas.DataFrame or aekit.data.Dataset
+        Samples in the model's training units.
+    importance_samples : int, default=5000
+        Codes drawn per sample (K), at least 1; K = 1 estimates the ELBO, larger K tightens the estimate.
+    seed : int, default=0
+        Seed of the NumPy generator the codes are drawn with: the same seed gives the same estimate.
+
+    Returns
+    -------
+    dict
+        ``nll`` and ``elbo``: ndarrays of shape (n,), per sample, in nats; ``nll_nats`` and ``elbo_nats``:
+        their means (floats); ``importance_samples`` and ``seed``: what was used.
+    """
     model.require("likelihood")
     return importance_weighted_nll_scaled(model.model_, model.scale(X), importance_samples, seed)
 

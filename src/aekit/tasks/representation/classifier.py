@@ -24,10 +24,11 @@ class Classifier(ClassifierMixin, BaseEstimator):
     """A classifier initialised from a trained encoder (unsupervised pretraining, then supervised training).
 
     ``encoder`` is one of:
-      - a fitted :class:`aekit.Autoencoder` (its encoder and scaler are used),
-      - the path of a run directory (``aekit train -o RUN``),
-      - an unfitted :class:`aekit.Autoencoder`, which ``fit`` first trains on ``X`` without labels,
-      - a ``keras.Model`` mapping samples to codes (inputs are scaled with ``scaling``).
+
+    - a fitted :class:`aekit.Autoencoder` (its encoder and scaler are used),
+    - the path of a run directory (``aekit train -o RUN``),
+    - an unfitted :class:`aekit.Autoencoder`, which ``fit`` first trains on ``X`` without labels,
+    - a ``keras.Model`` mapping samples to codes (inputs are scaled with ``scaling``).
 
     Training has two phases. With ``pretrained=True`` the encoder's weights are copied (the encoder
     given is never changed), the encoder is frozen and only the softmax head (on the standardised
@@ -45,6 +46,55 @@ class Classifier(ClassifierMixin, BaseEstimator):
         ae = aekit.Autoencoder(preset="hinton2006", epochs=30).fit(unlabelled_images)
         clf = aekit.Classifier(encoder=ae).fit(X_small, y_small)
         clf.score(X_test, y_test)
+
+    Parameters
+    ----------
+    encoder : Autoencoder, str, os.PathLike or keras.Model, default=None
+        Where the network below the head comes from (see above). Required: None is refused by ``fit``. It is
+        never changed: ``fit`` trains a copy (``encoder_``), and an unfitted Autoencoder is cloned before
+        it is pretrained (``autoencoder_``).
+    pretrained : bool, default=True
+        Start from the encoder's weights (frozen first, then fine-tuned); False trains the same architecture
+        from fresh random weights (an unfitted Autoencoder is then not trained at all: only its architecture
+        is built).
+    freeze_epochs : int, default=10
+        Epochs of the first phase, which trains the head only on the frozen encoder (with ``pretrained=True``).
+        At least 0.
+    epochs : int, default=30
+        Epochs of the second phase, which fine-tunes everything (with ``pretrained=True``). At least 0, and
+        ``freeze_epochs + epochs`` at least 1; from scratch, the network trains for ``freeze_epochs + epochs``.
+    head_learning_rate : float, default=1e-2
+        Learning rate of the first phase (the head alone). Greater than 0.
+    fine_tune_learning_rate : float, default=3e-4
+        Learning rate of the second phase (the whole network). Greater than 0.
+    learning_rate : float, default=1e-3
+        Learning rate of training from scratch (``pretrained=False``). Greater than 0.
+    optimizer : {"adam", "rmsprop", "sgd"}, default="adam"
+        The Keras optimizer of every phase.
+    batch_size : int, default=128
+        Samples per batch (at most the number of training samples). At least 1.
+    min_steps : int, default=500
+        The fewest optimiser steps training takes in all: when the phases' epochs give fewer, every phase's
+        epochs are multiplied by the same whole factor (kept in ``epoch_stretch_``). 0 turns this off.
+    dropout : float, default=0.0
+        Dropout rate between the standardised code and the head, in [0, 1); 0 adds no dropout layer.
+    validation_split : float, default=0.0
+        Share of the labelled samples held out for validation (a seeded random draw), in [0, 1). With a
+        validation share, each phase stops early after ``patience`` epochs without a lower validation loss and
+        keeps its best weights.
+    patience : int, default=10
+        Epochs without improvement before a phase stops; used only with ``validation_split > 0``, and 0 turns
+        early stopping off. At least 0.
+    scaling : {"auto", "minmax", "standard", "none"}, default="auto"
+        How inputs are scaled for an encoder given as a ``keras.Model`` (a scaler fitted on ``X``, see
+        :meth:`aekit.data.Scaler.choose`). An Autoencoder's own fitted scaler is used otherwise.
+    seed : int, default=0
+        Seed of the fresh weights (the head's, and from scratch the encoder's), the dropout, the validation
+        split and the shuffling of batches.
+    random_state : int, optional
+        scikit-learn's name for ``seed``: a non-negative integer that, when given, wins over ``seed``.
+    verbose : int or str, default=0
+        Keras's verbosity in training: 0 silent, 1 a progress bar, 2 one line per epoch, ``"auto"``.
     """
 
     def __init__(self, encoder=None, pretrained=True, freeze_epochs=10, epochs=30, head_learning_rate=1e-2,
@@ -71,7 +121,22 @@ class Classifier(ClassifierMixin, BaseEstimator):
 
     # -- fitting -------------------------------------------------------------------------------
     def fit(self, X, y=None) -> "Classifier":
-        """Train on samples ``X`` with labels ``y`` (or the labels of an :class:`aekit.data.Dataset`)."""
+        """Train on samples ``X`` with labels ``y`` (or the labels of an :class:`aekit.data.Dataset`).
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Training samples: rows ``(n, features)`` or images ``(n, h, w)`` / ``(n, h, w, c)`` (flat rows of
+            an image encoder's pixels are reshaped), in the units the encoder was trained on.
+        y : array-like of shape (n,), optional
+            One class label per sample (binary or multiclass, at least two classes); wins over a Dataset's own
+            labels, which are used when ``y`` is None.
+
+        Returns
+        -------
+        self : Classifier
+            The fitted classifier, with ``classes_``, ``model_``, ``encoder_`` and ``history_`` set.
+        """
         import keras
 
         from ...data.pipeline import split_indices
@@ -202,11 +267,34 @@ class Classifier(ClassifierMixin, BaseEstimator):
 
     # -- using a fitted classifier -------------------------------------------------------------
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, columns in the order of ``classes_``."""
+        """Class probabilities, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Samples of the training samples' shape (or as many values flat), in the same units.
+
+        Returns
+        -------
+        probabilities : ndarray of shape (n, n_classes)
+            float32 softmax probabilities; each row sums to 1.
+        """
         scaled = self._scaled(as_dataset(X))  # checks fitted-ness first
         return predict_fixed_batches(self.model_, scaled)
 
     def predict(self, X) -> np.ndarray:
+        """The most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like, pandas.DataFrame or aekit.data.Dataset
+            Samples of the training samples' shape (or as many values flat), in the same units.
+
+        Returns
+        -------
+        labels : ndarray of shape (n,)
+            One of ``classes_`` per sample.
+        """
         proba = self.predict_proba(X)  # raises NotFittedError before classes_ is needed
         return self.classes_[np.argmax(proba, axis=1)]
 
@@ -224,7 +312,22 @@ class Classifier(ClassifierMixin, BaseEstimator):
     # -- saving --------------------------------------------------------------------------------
     def save(self, path, overwrite: bool = False) -> Path:
         """Write ``classifier.keras`` and ``classifier.json`` into a directory, under the output rule of
-        :mod:`aekit.core.outputs`."""
+        :mod:`aekit.core.outputs`.
+
+        The parameters are saved except ``encoder`` (the trained network holds it) and ``verbose``.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The directory to write (created if missing).
+        overwrite : bool, default=False
+            Allow a directory that holds files aekit did not write.
+
+        Returns
+        -------
+        pathlib.Path
+            The directory written.
+        """
         from ...core.outputs import check_folder, staged
         from ...runs.directory import library_versions
 
@@ -243,7 +346,19 @@ class Classifier(ClassifierMixin, BaseEstimator):
 
     @classmethod
     def load(cls, path) -> "Classifier":
-        """Restore a classifier written by :meth:`save` (Keras ``safe_mode``; nothing is unpickled)."""
+        """Restore a classifier written by :meth:`save` (Keras ``safe_mode``; nothing is unpickled).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A directory written by :meth:`save` (or ``aekit classify --save``).
+
+        Returns
+        -------
+        Classifier
+            The fitted classifier, ready to predict. Its ``encoder`` parameter is None (it was not saved), so
+            fitting it again needs ``set_params(encoder=...)`` first.
+        """
         import keras
 
         from ...core.errors import ArtifactError

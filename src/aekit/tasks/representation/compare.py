@@ -32,7 +32,22 @@ METRICS = ("squared_error_per_sample", "mse_per_value", "mae_per_value", "psnr_d
 
 @dataclass
 class Comparison:
-    """The result of :func:`compare`: one row per (method, latent size) plus the fitted autoencoders."""
+    """The result of :func:`compare`: one row per (method, latent size) plus the fitted autoencoders.
+
+    Parameters
+    ----------
+    dataset : str
+        The name of the training data (``"mnist"`` adds Hinton 2006's reference points to the plot).
+    rows : list of dict
+        One per (method, latent size), PCA's first: ``method`` (``"PCA"``, or ``"autoencoder (deep)"`` with
+        the model name and any preset), ``model`` (``"pca"`` or the model name), ``latent_dim``, the test errors
+        ``squared_error_per_sample``, ``mse_per_value``, ``mae_per_value`` (and ``psnr_db`` for images),
+        ``fit_seconds`` and ``epochs_run`` (None for PCA).
+    models : dict, optional
+        The fitted autoencoders by ``(model name, latent_dim)``; not saved by :meth:`save`.
+    settings : dict, optional
+        What :func:`compare` was called with (latent sizes, models, scaling, sample counts, other parameters).
+    """
 
     dataset: str
     rows: list[dict]
@@ -40,12 +55,37 @@ class Comparison:
     settings: dict = field(default_factory=dict)
 
     def to_frame(self):
+        """The rows as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One line per row of ``rows``, one column per key.
+        """
         import pandas as pd
 
         return pd.DataFrame(self.rows)
 
     def row(self, method: str, latent_dim: int) -> dict:
-        """The row of ``method`` ("PCA" or a model name such as "deep") at ``latent_dim``."""
+        """The row of ``method`` ("PCA" or a model name such as "deep") at ``latent_dim``.
+
+        Parameters
+        ----------
+        method : str
+            A row's ``method`` (``"PCA"``, ``"autoencoder (deep)"``) or ``model`` (``"pca"``, ``"deep"``).
+        latent_dim : int
+            The latent size.
+
+        Returns
+        -------
+        dict
+            The first matching row (see :class:`Comparison`).
+
+        Raises
+        ------
+        KeyError
+            If no row matches.
+        """
         for row in self.rows:
             if method in (row["method"], row["model"]) and row["latent_dim"] == latent_dim:
                 return row
@@ -53,7 +93,23 @@ class Comparison:
 
     def save(self, output_dir, reference: bool | None = None, overwrite: bool = False) -> dict[str, Path]:
         """Write ``comparison.json``, ``comparison.csv`` and ``comparison.png`` into ``output_dir`` (under the
-        output rule of :mod:`aekit.core.outputs`)."""
+        output rule of :mod:`aekit.core.outputs`).
+
+        Parameters
+        ----------
+        output_dir : str or os.PathLike
+            The folder to write into (created if missing).
+        reference : bool, optional
+            Draw Hinton & Salakhutdinov's (2006) MNIST figures on the plot; None draws them when the dataset is
+            ``"mnist"``.
+        overwrite : bool, default=False
+            Allow a folder that holds files aekit did not write (see :mod:`aekit.core.outputs`).
+
+        Returns
+        -------
+        dict of str to pathlib.Path
+            The files written, by kind: ``"json"``, ``"csv"`` and ``"png"``.
+        """
         from ...core.atomic import atomic_path
         from ...core.outputs import prepare_folder
 
@@ -83,6 +139,30 @@ def compare(train, test, latent_dims=(2, 10, 30, 64), models=("deep",), *, pca: 
         result = compare(aekit.data.load("mnist"), aekit.data.load("mnist", split="test"),
                          latent_dims=(2, 30), preset="hinton2006", epochs=20)
         result.save("runs/compare")
+
+    Parameters
+    ----------
+    train, test : array-like, pandas.DataFrame or aekit.data.Dataset
+        The data to fit on and the data to score on; samples of the same shape.
+    latent_dims : iterable of int, default=(2, 10, 30, 64)
+        The latent sizes, each at least 1 and below the number of values per sample (PCA also needs at most
+        as many as the training samples); duplicates are dropped and the sizes sorted.
+    models : str or iterable of str, default=("deep",)
+        Registered model families (``aekit models``), each fitted at every latent size; they must take the
+        data's kind (tables or images).
+    pca : bool, default=True
+        Fit PCA at every latent size too.
+    scaling : {"auto", "minmax", "standard", "none"}, default="auto"
+        How PCA and every autoencoder scale the data (fitted on ``train``).
+    verbose : int or str, default=0
+        The autoencoders' training verbosity.
+    **params
+        Any other :class:`aekit.Autoencoder` parameter, shared by every model (not ``latent_dim``).
+
+    Returns
+    -------
+    Comparison
+        One row per (method, latent size), and the fitted autoencoders.
     """
     from ...estimator.autoencoder import Autoencoder
     from ...models.registry import get_spec
@@ -156,7 +236,24 @@ def _pca_rows(train, test, dims: list[int], scaling: str, seed: int) -> list[dic
 
 
 def plot_comparison(comparison: Comparison, path, reference: bool | None = None) -> "Figure":
-    """Error against latent size per method; Hinton 2006's MNIST figures as reference points."""
+    """Error against latent size per method; Hinton 2006's MNIST figures as reference points.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        What :func:`compare` returned.
+    path : str or os.PathLike
+        The image file to write (atomically; an existing file is replaced); its suffix chooses the format.
+    reference : bool, optional
+        Draw Hinton & Salakhutdinov's (2006) MNIST figures (30-number codes); None draws them when the
+        dataset is ``"mnist"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure written: test squared error per sample against latent size, on log scales (the error on a
+        linear one when some error is 0).
+    """
     from ...core.plots import save_figure, subplots
 
     frame = comparison.to_frame()

@@ -19,7 +19,21 @@ METHODS = ("latent", "tsne", "umap", "pca")
 
 @dataclass
 class Embedding:
-    """2-D coordinates of samples, with their labels and indices into the data they came from."""
+    """2-D coordinates of samples, with their labels and indices into the data they came from.
+
+    Parameters
+    ----------
+    coordinates : ndarray of shape (n, 2)
+        The map's points.
+    labels : ndarray of shape (n,) or None
+        Each point's label (colours the plot), or None.
+    index : ndarray of shape (n,)
+        Each point's position in the data given to :func:`embed` (sorted, when ``max_samples`` drew a subset).
+    method : {"latent", "tsne", "umap", "pca"}
+        How the codes were mapped (see :data:`METHODS`); names the files.
+    dataset : str, default="data"
+        The data's name, for the titles.
+    """
 
     coordinates: np.ndarray  # (n, 2)
     labels: np.ndarray | None
@@ -33,6 +47,28 @@ class Embedding:
 
         ``images`` are the original samples (all of them, in the order given to :func:`embed`): the
         HTML map shows each point's image (or table row) when the mouse is over it.
+
+        Parameters
+        ----------
+        output_dir : str or os.PathLike
+            The folder to write into (created if missing).
+        images : array-like, optional
+            Every sample of the data given to :func:`embed` (images ``(n, h, w, c)`` or table rows), indexed
+            by ``index``; shown in the HTML map. None shows no samples.
+        html : bool, default=True
+            Also write the interactive ``embedding-METHOD.html``.
+        html_max_points : int, default=10000
+            At most this many points in the HTML map (a seeded random subset); the PNG and CSV keep all.
+        seed : int, default=0
+            Seed of that subset.
+        overwrite : bool, default=False
+            Allow a folder that holds files aekit did not write (see :mod:`aekit.core.outputs`).
+
+        Returns
+        -------
+        dict of str to pathlib.Path
+            The files written, by kind: ``"png"``, ``"csv"`` (columns ``index``, ``x``, ``y`` and ``label``
+            when there are labels) and, with ``html``, ``"html"``.
         """
         import pandas as pd
 
@@ -60,7 +96,18 @@ class Embedding:
         return paths
 
     def file_names(self, html: bool = True) -> list[str]:
-        """What :meth:`save` writes."""
+        """What :meth:`save` writes.
+
+        Parameters
+        ----------
+        html : bool, default=True
+            Whether :meth:`save` writes the HTML map.
+
+        Returns
+        -------
+        list of str
+            The file names, ``embedding-METHOD.png``, ``.csv`` and (with ``html``) ``.html``.
+        """
         return embedding_files(self.method, html)
 
     def _title(self) -> str:
@@ -99,7 +146,27 @@ def _umap():
 
 def embed_codes(codes: np.ndarray, method: str = "tsne", *, seed: int = 0, perplexity: float = 30.0,
                 n_neighbors: int = 15) -> np.ndarray:
-    """Reduce ``(n, d)`` codes to ``(n, 2)`` coordinates with ``method`` (see :data:`METHODS`)."""
+    """Reduce ``(n, d)`` codes to ``(n, 2)`` coordinates with ``method`` (see :data:`METHODS`).
+
+    Parameters
+    ----------
+    codes : array-like of shape (n, d)
+        The codes; at least 4 of them, except for ``"latent"``.
+    method : {"latent", "tsne", "umap", "pca"}, default="tsne"
+        ``"latent"`` takes 2-D codes as they are; ``"tsne"`` is scikit-learn's t-SNE (PCA initialisation),
+        ``"umap"`` needs umap-learn (``aekit[umap]``), ``"pca"`` projects on the first two components.
+    seed : int, default=0
+        The random state of t-SNE, UMAP and PCA.
+    perplexity : float, default=30.0
+        t-SNE's perplexity; lowered to ``(n - 1) / 3`` for few codes.
+    n_neighbors : int, default=15
+        UMAP's number of neighbours; at most ``n - 1``.
+
+    Returns
+    -------
+    coordinates : ndarray of shape (n, 2)
+        float32.
+    """
     codes = np.asarray(codes, dtype=np.float32)
     if codes.ndim != 2:
         raise ConfigError(f"Received codes of shape {codes.shape}; expected (samples, latent_dim).")
@@ -136,6 +203,28 @@ def embed(model, X, y=None, method: str = "tsne", *, max_samples: int | None = N
         ae = aekit.load("runs/h2006")
         test = aekit.data.load("mnist", split="test")
         embed(ae, test, method="tsne", max_samples=5000).save("runs/h2006/maps", images=test.X)
+
+    Parameters
+    ----------
+    model : aekit.Autoencoder, str or os.PathLike
+        A fitted autoencoder, or the path of its run directory.
+    X : array-like, pandas.DataFrame or aekit.data.Dataset
+        The samples to map, in the model's training units.
+    y : array-like of shape (n,), optional
+        Labels to colour the points by; wins over a Dataset's own labels.
+    method : {"latent", "tsne", "umap", "pca"}, default="tsne"
+        How the codes are mapped to 2-D (see :func:`embed_codes`); ``"latent"`` needs a 2-D code.
+    max_samples : int, optional
+        Map a seeded random subset of at most this many samples; None maps all.
+    seed : int, default=0
+        Seed of the subset and of the mapping.
+    **options
+        ``perplexity`` or ``n_neighbors``, passed to :func:`embed_codes`.
+
+    Returns
+    -------
+    Embedding
+        The coordinates, with the labels and positions in ``X`` of the points mapped.
     """
     autoencoder = resolve_autoencoder(model)
     dataset = as_dataset(X, y)
@@ -148,6 +237,23 @@ def embed(model, X, y=None, method: str = "tsne", *, max_samples: int | None = N
 
 
 def plot_embedding(embedding: Embedding, path) -> "Figure":
+    """Draw an embedding as a scatter plot, coloured by label, and write it to ``path``.
+
+    Labels are drawn as categories with a legend (colours repeat after 20), except more than 20 distinct numbers,
+    which are drawn on a continuous colour map with a colour bar.
+
+    Parameters
+    ----------
+    embedding : Embedding
+        What :func:`embed` returned.
+    path : str or os.PathLike
+        The image file to write (atomically; an existing file is replaced); its suffix chooses the format.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure written.
+    """
     from ...core.plots import save_figure, subplots
 
     xy, labels = embedding.coordinates, embedding.labels

@@ -38,6 +38,37 @@ def pretraining_curve(encoder, train, test, label_counts=DEFAULT_LABEL_COUNTS, *
     Example::
 
         rows = pretraining_curve("runs/h2006", aekit.data.load("mnist"), aekit.data.load("mnist", split="test"))
+
+    Parameters
+    ----------
+    encoder : aekit.Autoencoder, str or os.PathLike
+        A fitted autoencoder, the path of its run directory, or an unfitted one (a copy is trained on ``train``).
+    train, test : array-like, pandas.DataFrame or aekit.data.Dataset
+        Labelled training and test samples.
+    label_counts : iterable of int or None, default=(100, 1000, None)
+        How many labelled training samples each point of the curve uses (each at least 2; ``None`` or
+        ``"all"``: every one). Counts above the training set's size are cut to it; duplicates are dropped.
+    scratch : bool, default=True
+        Also fit the same network from fresh weights on each subset (the baseline).
+    repeats : int, default=1
+        Subsets drawn per count below the training set's size, at least 1; the rows report their mean.
+    seed : int, default=0
+        Draw ``r`` uses seed ``seed + r``, both for the class-balanced subset and for the classifiers.
+    y_train, y_test : array-like of shape (n,), optional
+        Labels of ``train`` and ``test``; they win over a Dataset's own.
+    keep_models : bool, default=False
+        Keep the fitted classifiers of the last draw in each row, under ``"models"``.
+    **classifier_params
+        Other :class:`aekit.Classifier` parameters (not ``encoder`` or ``pretrained``), for every classifier.
+
+    Returns
+    -------
+    list of dict
+        One row per count, fewest labels first: ``labels``, ``draws``, ``pretrained_accuracy`` (the mean),
+        ``pretrained_accuracies`` (per draw) and ``pretrained_seconds`` (fitting time, summed over the draws);
+        with ``scratch`` also ``scratch_accuracy``, ``scratch_accuracies``, ``scratch_seconds`` and
+        ``gain_points`` (the mean accuracy's gain in percentage points, pretrained minus scratch); with
+        ``keep_models``, ``models`` (``{"pretrained": Classifier, "scratch": Classifier}``).
     """
     from ...estimator.autoencoder import Autoencoder
     from .classifier import Classifier
@@ -107,7 +138,26 @@ CURVE_FILES = ("pretraining.json", "pretraining.csv", "pretraining.png")
 def save_curve(rows: list[dict], output_dir, dataset: str = "data", settings: dict | None = None,
                overwrite: bool = False) -> dict[str, Path]:
     """Write ``pretraining.json``, ``pretraining.csv`` and ``pretraining.png`` into ``output_dir`` (under the output
-    rule of :mod:`aekit.core.outputs`)."""
+    rule of :mod:`aekit.core.outputs`).
+
+    Parameters
+    ----------
+    rows : list of dict
+        What :func:`pretraining_curve` returned (kept models are left out of the files).
+    output_dir : str or os.PathLike
+        The folder to write into (created if missing).
+    dataset : str, default="data"
+        The data's name, for the JSON file and the plot's title.
+    settings : dict, optional
+        Anything to record with the rows in the JSON file (the settings of the run).
+    overwrite : bool, default=False
+        Allow a folder that holds files aekit did not write (see :mod:`aekit.core.outputs`).
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        The files written, by kind: ``"json"``, ``"csv"`` (the rows without their per-draw lists) and ``"png"``.
+    """
     import pandas as pd
 
     from ...core.atomic import atomic_path, atomic_write_text

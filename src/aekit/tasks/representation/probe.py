@@ -2,6 +2,7 @@
 
 Probes are fitted on the training split and scored on the test split. Every representation starts from
 the inputs the autoencoder sees (its fitted scaler), so the comparison isolates the encoder:
+
 - the linear probe standardises its features first (that only conditions the optimisation; a linear
   model's capacity is the same), then fits a multinomial logistic regression;
 - k-NN uses plain Euclidean distance on the features as they are, because the geometry of the code
@@ -23,7 +24,32 @@ BASELINES = ("pca", "raw")
 
 def probe_features(train_features, y_train, test_features, y_test, *, k: int = 5, max_iter: int = 1000,
                    seed: int = 0) -> dict:
-    """Linear-probe and k-NN test accuracy of one representation."""
+    """Linear-probe and k-NN test accuracy of one representation.
+
+    Parameters
+    ----------
+    train_features : array-like of shape (n_train, d)
+        The training samples' features.
+    y_train : array-like of shape (n_train,)
+        Their class labels.
+    test_features : array-like of shape (n_test, d)
+        The test samples' features.
+    y_test : array-like of shape (n_test,)
+        Their class labels.
+    k : int, default=5
+        Neighbours of the k-NN classifier (Euclidean); at least 1 and at most ``n_train``.
+    max_iter : int, default=1000
+        Iterations allowed to the logistic regression of the linear probe.
+    seed : int, default=0
+        The logistic regression's random state.
+
+    Returns
+    -------
+    dict
+        ``linear_probe_accuracy`` and ``knn_accuracy`` (test accuracy in [0, 1]), ``k``,
+        ``linear_probe_converged`` (False when the regression hit ``max_iter``), ``linear_probe_seconds`` and
+        ``knn_seconds``.
+    """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from sklearn.neighbors import KNeighborsClassifier
@@ -61,6 +87,30 @@ def probe(model, train, test, *, y_train=None, y_test=None, baselines=BASELINES,
     Example::
 
         rows = probe("runs/h2006", aekit.data.load("mnist"), aekit.data.load("mnist", split="test"))
+
+    Parameters
+    ----------
+    model : aekit.Autoencoder, str or os.PathLike
+        A fitted autoencoder, or the path of its run directory.
+    train, test : array-like, pandas.DataFrame or aekit.data.Dataset
+        Labelled samples to fit the probes on and to score them on, in the model's training units.
+    y_train, y_test : array-like of shape (n,), optional
+        Labels of ``train`` and ``test``; they win over a Dataset's own.
+    baselines : str or iterable of {"pca", "raw"}, default=("pca", "raw")
+        Representations probed besides the codes; ``()`` probes the codes alone.
+    k : int, default=5
+        Neighbours of the k-NN classifier.
+    max_iter : int, default=1000
+        Iterations allowed to the linear probe's logistic regression.
+    seed : int, default=0
+        Random state of the logistic regressions and of PCA.
+
+    Returns
+    -------
+    list of dict
+        One row per representation, ``autoencoder`` first: ``representation``, ``description``, ``dims``,
+        ``features_seconds`` (time to compute the features), what :func:`probe_features` reports, and
+        ``train_samples`` and ``test_samples``.
     """
     autoencoder = resolve_autoencoder(model)
     train, test = as_dataset(train, y_train), as_dataset(test, y_test)

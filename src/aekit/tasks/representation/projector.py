@@ -2,6 +2,7 @@
 
 The folder written is a TensorBoard log directory (``tensorboard --logdir DIR``, then the
 "Projector" tab) holding:
+
   - ``tensor.tsv``: the codes, one row per sample, tab separated (the projector reads it; no TensorFlow needed);
   - ``metadata.tsv``: one label per line (single-column metadata has no header, as the projector expects);
   - ``sprite.png``: the original images tiled in the order of the codes, shown in place of the points;
@@ -29,6 +30,29 @@ def export_projector(codes: np.ndarray, output_dir, *, labels=None, images=None,
 
     At most ``max_points`` points are kept (a seeded random subset), and fewer when the images
     would not fit one 8192 x 8192 sprite sheet.
+
+    Parameters
+    ----------
+    codes : array-like of shape (n, d)
+        The codes, at least one.
+    output_dir : str or os.PathLike
+        The log directory to write (``tensorboard --logdir`` it).
+    labels : array-like of shape (n,), optional
+        One label per code, written to ``metadata.tsv``.
+    images : array-like of shape (n, h, w, c), optional
+        One image per code, tiled into ``sprite.png`` (other dtypes than uint8 are stretched from their
+        minimum to their maximum).
+    max_points : int, default=10000
+        At most this many points, at least 1.
+    seed : int, default=0
+        Seed of the subset.
+    overwrite : bool, default=False
+        Allow a folder that holds files aekit did not write (see :mod:`aekit.core.outputs`).
+
+    Returns
+    -------
+    pathlib.Path
+        The directory written.
     """
     from tensorboard.plugins import projector
 
@@ -81,6 +105,28 @@ def export_model_projector(model, X, output_dir, *, y=None, max_points: int = 10
 
         export_model_projector("runs/h2006", aekit.data.load("mnist", split="test"), "runs/h2006/projector")
         # then: tensorboard --logdir runs/h2006/projector
+
+    Parameters
+    ----------
+    model : aekit.Autoencoder, str or os.PathLike
+        A fitted autoencoder, or the path of its run directory.
+    X : array-like, pandas.DataFrame or aekit.data.Dataset
+        The samples to encode, in the model's training units; images become the sprite.
+    output_dir : str or os.PathLike
+        The log directory to write.
+    y : array-like of shape (n,), optional
+        Labels for ``metadata.tsv``; wins over a Dataset's own labels.
+    max_points : int, default=10000
+        Encode and export a seeded random subset of at most this many samples.
+    seed : int, default=0
+        Seed of the subset.
+    overwrite : bool, default=False
+        Allow a folder that holds files aekit did not write (see :mod:`aekit.core.outputs`).
+
+    Returns
+    -------
+    pathlib.Path
+        The directory written.
     """
     autoencoder = resolve_autoencoder(model)
     dataset = as_dataset(X, y)

@@ -39,7 +39,25 @@ def encode_for_index(model, data) -> tuple[np.ndarray, np.ndarray | None]:
 
 def build(run, data, ids=None, source: dict | None = None) -> HammingIndex:
     """Encode ``data`` (an array, a Dataset) with the hashing model ``run`` (fitted, or a run directory) and
-    index the codes. Ids: ``ids`` if given, else the file names of an image folder, else the row numbers."""
+    index the codes. Ids: ``ids`` if given, else the file names of an image folder, else the row numbers.
+
+    Parameters
+    ----------
+    run : aekit.Autoencoder, str or os.PathLike
+        A fitted autoencoder with a binary code (the ``hashing`` family), or the path of its run directory.
+    data : array-like, pandas.DataFrame or aekit.data.Dataset
+        The samples to index, in the model's training units.
+    ids : array-like of shape (n,), optional
+        One id per sample (integers or strings).
+    source : dict, optional
+        What to record as the data in the index's ``metadata``; default: the data's name and sample count.
+
+    Returns
+    -------
+    HammingIndex
+        The index of the packed codes, with the real-valued codes when the model gives them (for re-ranking)
+        and ``metadata``: the run's path, the model's weights fingerprint, the bits and the data.
+    """
     model = resolve_model(run)
     dataset = as_dataset(data)
     if ids is None and "files" in dataset.meta:

@@ -21,7 +21,20 @@ QUERY_BLOCK = 32  # queries compared at once: a (32, n) distance table per block
 
 
 class HammingIndex:
-    """Binary codes with ids; ``add``, ``search``, ``radius_search``, ``save`` / ``load`` (``.aeidx``)."""
+    """Binary codes with ids; ``add``, ``search``, ``radius_search``, ``save`` / ``load`` (``.aeidx``).
+
+    ``metadata`` (a dict, saved with the index) records where the codes came from: :func:`build` fills in the
+    run, the model's fingerprint and the data.
+
+    Parameters
+    ----------
+    bits : int
+        Bits per code, at least 1.
+    backend : {"auto", "numpy", "faiss"}, default="auto"
+        What :meth:`search` computes distances with: faiss's ``IndexBinaryFlat`` (needs ``faiss-cpu``, and
+        codes of whole bytes), or NumPy; ``"auto"`` takes faiss when it is installed and can. Both give the
+        same results.
+    """
 
     def __init__(self, bits: int, backend: str = "auto"):
         if isinstance(bits, bool) or not isinstance(bits, int | np.integer) or bits < 1:
@@ -42,11 +55,29 @@ class HammingIndex:
 
     @property
     def ids(self) -> np.ndarray:
+        """The items' ids in index order: int64 numbers, or objects (strings) for named ids."""
         return self._ids
 
     def add(self, codes, ids=None, real=None) -> HammingIndex:
         """Add codes (0/1 ``(n, bits)`` or packed bytes) with their ids (default: their positions in the
-        index), and optionally their real-valued codes ``(n, bits)`` for re-ranking."""
+        index), and optionally their real-valued codes ``(n, bits)`` for re-ranking.
+
+        Parameters
+        ----------
+        codes : array-like of shape (n, bits) or (n, ceil(bits / 8))
+            0/1 bits, or packed uint8 bytes (:func:`numpy.packbits` order).
+        ids : array-like of shape (n,), optional
+            One id per code: integers, or strings (named ids); one index holds ids of one kind. None numbers
+            the codes by their positions in the index (not allowed in an index of named ids).
+        real : array-like of shape (n, bits), optional
+            The codes' real values (a hashing model's bit probabilities), for :meth:`radius_search`'s
+            re-ranking; given for every item or for none.
+
+        Returns
+        -------
+        self : HammingIndex
+            The index, for chaining.
+        """
         packed, _ = as_packed(codes, self.bits)
         count = len(packed)
         if ids is None:
@@ -78,7 +109,22 @@ class HammingIndex:
     # -- k nearest ------------------------------------------------------------------------------
     def search(self, codes, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` nearest items of each query: ``(ids (q, k), distances (q, k))``, nearest first, ties by
-        position in the index. Fewer than ``k`` items: all of them."""
+        position in the index. Fewer than ``k`` items: all of them.
+
+        Parameters
+        ----------
+        codes : array-like of shape (q, bits) or (q, ceil(bits / 8))
+            Query codes: 0/1 bits, or packed bytes.
+        k : int
+            How many neighbours per query, at least 1.
+
+        Returns
+        -------
+        ids : ndarray of shape (q, min(k, len(index)))
+            The ids of the nearest items, nearest first.
+        distances : ndarray of shape (q, min(k, len(index)))
+            Their Hamming distances, uint16.
+        """
         packed, _ = as_packed(codes, self.bits)
         k = min(int(k), len(self))
         if k < 1:
@@ -140,11 +186,31 @@ class HammingIndex:
         ``method="hash"`` looks up the query's code and all codes ``radius`` flips away in a hash table of the
         stored codes (up to 64 bits); ``"scan"`` compares with every item; ``"auto"`` hashes when the flips are
         fewer than the items.
+
+        Parameters
+        ----------
+        codes : array-like of shape (q, bits) or (q, ceil(bits / 8))
+            Query codes: 0/1 bits, or packed bytes.
+        radius : int
+            The largest Hamming distance returned, at least 0.
+        method : {"auto", "hash", "scan"}, default="auto"
+            How items are found (see above); any other value scans. Both find the same items.
+        rerank : array-like of shape (q, bits), optional
+            The queries' real-valued codes: order each query's items by the squared Euclidean distance between
+            real-valued codes instead of by Hamming distance. Needs the items' real codes (``add(real=...)``).
+
+        Returns
+        -------
+        list of tuple of (ndarray, ndarray)
+            One ``(ids, distances)`` pair per query: the ids of the items within ``radius``, in order, and
+            their Hamming distances (uint16).
         """
         packed, _ = as_packed(codes, self.bits)
         radius = int(radius)
         if radius < 0:
             raise ConfigError(f"Received radius={radius}; expected 0 or more bits.")
+        if method not in ("auto", "hash", "scan"):
+            raise ConfigError(f"Received method={method!r}; expected 'auto', 'hash' or 'scan'.")
         if rerank is not None and self._real is None:
             raise DataError("Re-ranking needs the items' real-valued codes: add them with add(..., real=...).")
         flips = _count_flips(self.bits, radius)
@@ -195,7 +261,15 @@ class HammingIndex:
     # -- files -------------------------------------------------------------------------------------
     def save(self, path, overwrite: bool = False) -> None:
         """Write the index as an ``.aeidx`` file (see :mod:`aekit.tasks.retrieval.file_format`), atomically; an existing
-        file is replaced only with ``overwrite`` (see :mod:`aekit.core.outputs`)."""
+        file is replaced only with ``overwrite`` (see :mod:`aekit.core.outputs`).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write: codes, ids, real-valued codes and ``metadata``.
+        overwrite : bool, default=False
+            Replace an existing file.
+        """
         from ...core.outputs import check_file
         from .file_format import write_index
 
@@ -205,7 +279,21 @@ class HammingIndex:
 
     @classmethod
     def load(cls, path, mmap: bool = True) -> HammingIndex:
-        """Read an ``.aeidx`` file; with ``mmap`` the codes stay on disk, mapped into memory."""
+        """Read an ``.aeidx`` file; with ``mmap`` the codes stay on disk, mapped into memory.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A file written by :meth:`save`.
+        mmap : bool, default=True
+            Map the codes from the file (read only) instead of copying them into memory; they are still read
+            once, to verify their checksum.
+
+        Returns
+        -------
+        HammingIndex
+            The index, with its ids, real-valued codes and ``metadata``; its backend is ``"auto"``.
+        """
         from .file_format import read_index
 
         return read_index(cls, path, mmap=mmap)
