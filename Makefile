@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= $(abspath ../shared/data)
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean docs docs-check docs-pictures
 
 $(BIN)/aekit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,21 @@ test: install
 	AEKIT_DATA_DIR=$${AEKIT_DATA_DIR:-$(DATA_DIR)} AEKIT_NO_DOWNLOAD=1 KERAS_BACKEND=jax $(BIN)/python -m pytest -q \
 		-m backend_contract -p no:cacheprovider --durations=5
 
+# The documentation site, warnings as errors; docs-check opens every page in headless Chromium (Debian's
+# chromium package, or CHROMIUM=/path) and fails on a broken link, a missing image or a page that does not render.
+docs: install
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	@echo "Built docs/_build/html/index.html"
+
+docs-check: docs
+	$(BIN)/python docs/check_site.py docs/_build/html --screenshots docs/screenshots
+
+# The pictures the guides show: each example runs into runs/examples/NAME, its PICTURES go to docs/_static/examples.
+docs-pictures: install
+	$(BIN)/python docs/make_pictures.py
+
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) runs build *.egg-info
+	rm -rf $(VENV) runs build *.egg-info docs/_build

@@ -1,11 +1,13 @@
-"""Render benchmarks/results/*.json as Markdown tables into README.md (between <!-- bench:NAME --> markers).
+"""Render benchmarks/results/*.json as Markdown tables into the pages that show them: the benchmark pages of the
+documentation (docs/benchmarks/*.md) and the README's headline table, between <!-- bench:NAME --> markers.
 
-    python -m benchmarks.report          # rewrites the tables in README.md from the latest results
+    python -m benchmarks.report          # rewrites every table from the latest results
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -102,6 +104,7 @@ from .anomaly_tables import render as anomaly
 from .cli_startup import render as cli_startup
 from .compression_tables import render as compression
 from .gpu import render as gpu
+from .headline import render as headline
 from .representation import render as representation
 from .representation_limits import render as representation_limits
 from .restoration_tables import render as restoration
@@ -113,26 +116,47 @@ RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representa
              "representation_limits": representation_limits, "anomaly": anomaly, "images": images,
              "generative": generative, "retrieval": retrieval, "restoration": restoration,
              "compression": compression, "scale": scale, "cli_startup": cli_startup,
-             "gpu": gpu, "gpu_on_cpu": gpu}
+             "gpu": gpu, "gpu_on_cpu": gpu, "headline": headline}
+
+
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+
+
+def _without_goals(table: str) -> str:
+    """The pages state figures and where a baseline wins; the goals a benchmark script judges (kept in its result
+    file for the team) are left out of them."""
+    kept = [line for line in table.split("\n") if not re.match(r"(Goals?:|Against the goals)", line)]
+    return re.sub(r"; goal [^:;]*: (met|\*\*missed\*\*)", "", "\n".join(kept))
+
+
+def _for_page(table: str, page: Path) -> str:
+    """Result images are named from the repository root; a page in a folder reaches them relative to itself."""
+    prefix = Path(os.path.relpath(ROOT, page.parent)).as_posix()
+    return table if prefix == "." else table.replace("](benchmarks/results/", f"]({prefix}/benchmarks/results/")
 
 
 def main() -> int:
-    readme = (ROOT / "README.md").read_text()
+    texts = {page: page.read_text() for page in PAGES}
     for name, render in RENDERERS.items():
         path = RESULTS / f"{name}.json"
-        if not path.is_file():
+        if name != "headline" and not path.is_file():
             print(f"skipped {name}: no {path.relative_to(ROOT)}")
             continue
-        table = render(json.loads(path.read_text()))
+        table = render(json.loads(path.read_text()) if path.is_file() else {})
+        table = table if table is None else _without_goals(table)
         if table is None:
             print(f"kept the table of {name}: {path.relative_to(ROOT)} predates its renderer")
             continue
         pattern = re.compile(rf"(<!-- bench:{name} -->\n).*?(<!-- /bench:{name} -->)", re.S)
-        if not pattern.search(readme):
-            print(f"README.md has no <!-- bench:{name} --> section", file=sys.stderr)
+        shown = [page for page, text in texts.items() if pattern.search(text)]
+        if not shown:
+            print(f"no page has a <!-- bench:{name} --> section", file=sys.stderr)
             return 1
-        readme = pattern.sub(lambda m, table=table: m.group(1) + table + "\n" + m.group(2), readme)
-    (ROOT / "README.md").write_text(readme)
+        for page in shown:
+            rendered = _for_page(table, page)
+            texts[page] = pattern.sub(lambda m, t=rendered: m.group(1) + t + "\n" + m.group(2), texts[page])
+    for page, text in texts.items():
+        page.write_text(text)
     return 0
 
 

@@ -24,20 +24,24 @@ def _staleness(result: dict) -> str:
     if not code:
         return "\n\n_Measured before results recorded the commit they measured._"
     local = " (with local changes)" if code.get("dirty") else ""
-    note = f"\n\n_Measured at commit {(code.get('commit') or '?')[:10]}{local}._"
-    if code.get("script_hash") and code["script_hash"] != script_hash(result["benchmark"]):
-        note += " **Stale:** the benchmark script has changed since; rerun it."
+    since = []
+    script = f"benchmarks/{result['benchmark']}.py"
+    if code.get("script_hash") and code["script_hash"] != script_hash(result["benchmark"]) and not _same_code(
+            code.get("commit"), script):
+        since.append("its benchmark script")
     files = code.get("files")
     if files:  # the files the benchmark imported, each with its hash at the start of the run
         now = file_hashes()
-        changed = [path.removeprefix("src/aekit/") for path, digest in files.items() if now.get(path) != digest]
+        changed = [path.removeprefix("src/aekit/") for path, digest in files.items()
+                   if now.get(path) != digest and not _same_code(code.get("commit"), path)]
         if changed:
-            note += (f" **Stale:** the code it measured has changed since ({', '.join(changed[:4])}"
-                     f"{f' and {len(changed) - 4} more files' if len(changed) > 4 else ''}); rerun it.")
+            since.append(f"{len(changed)} of the package's files it ran ({', '.join(changed[:3])}"
+                         f"{', ...' if len(changed) > 3 else ''})")
     elif code.get("package_hash") and code["package_hash"] != code_hash():
         touched = _files_changed_since(code.get("commit"))
-        note += (f" The package has changed since{f' ({touched} files under src/aekit)' if touched else ''}; this "
-                 "result predates per-file records, so whether the change reaches what it measured is not known.")
+        since.append(f"the package ({touched} files)" if touched else "the package")
+    note = f"\n\n_Measured at commit {(code.get('commit') or '?')[:10]}{local}"
+    note += (f"; changed since: {' and '.join(since)}, so a rerun may give other figures._" if since else "._")
     return note
 
 
@@ -48,7 +52,37 @@ def _files_changed_since(commit: str | None) -> int:
         return 0
     listed = subprocess.run(["git", "diff", "--name-only", commit, "--", "src/aekit"], cwd=ROOT, capture_output=True,
                             text=True)
-    return len(listed.stdout.split()) if listed.returncode == 0 else 0
+    paths = listed.stdout.split() if listed.returncode == 0 else []
+    return sum(not _same_code(commit, path) for path in paths)
+
+
+def _same_code(commit: str | None, path: str) -> bool:
+    """Whether ``path`` runs the same code now as at ``commit``: equal once docstrings are set aside (a change
+    to the documentation does not change what a benchmark measured)."""
+    import subprocess
+
+    current = ROOT / path
+    if not commit or not current.is_file():
+        return False
+    before = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True)
+    if before.returncode != 0:
+        return False
+    try:
+        return _without_docstrings(before.stdout) == _without_docstrings(current.read_text())
+    except SyntaxError:
+        return False
+
+
+def _without_docstrings(source: str) -> str:
+    import ast
+
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body and \
+                isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant) and \
+                isinstance(node.body[0].value.value, str):
+            node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree)
 
 
 def part_stamp(block: dict) -> list[str]:
