@@ -224,3 +224,22 @@ def test_an_auto_batch_is_small_for_rate_distortion_training_and_feeds_the_epoch
     assert settle(config, 300).batch_size == auto_batch_size(300)  # small data: the general rule is smaller still
     assert settle(config.replace(batch_size=256), 60_000).batch_size == 256
     assert resolve(settle(config, 60_000), 60_000).epochs == resolve(config.replace(batch_size=32), 60_000).epochs
+
+
+def test_quality_sets_lmbda_by_the_family_table_and_buys_bytes(mnist_small):
+    from aekit.models.compression import lmbda_for_quality
+
+    qualities = list(range(1, 101))
+    lmbdas = [lmbda_for_quality(q) for q in qualities]
+    assert all(a < b for a, b in zip(lmbdas, lmbdas[1:]))  # monotone: a higher quality never costs fewer bits
+    assert lmbdas[0] == pytest.approx(1e-4) and lmbdas[-1] == pytest.approx(0.1)
+    assert 0.002 < lmbda_for_quality(50) < 0.004
+    train, test = mnist_small
+    sizes = {}
+    for quality in (10, 90):
+        codec = aekit.Autoencoder(quality=quality, **{**CODEC_FAST, "epochs": 3}).fit(train)
+        assert codec.config_.lmbda == pytest.approx(lmbda_for_quality(quality)) and codec.config_.quality == quality
+        sizes[quality] = len(codec.compress(test.X[:200])) / 200
+    assert sizes[90] > 2 * sizes[10], sizes  # bytes per image on 200 MNIST test digits
+    with pytest.raises(ConfigError, match="quality"):
+        aekit.Autoencoder(model="compression", quality=101).fit(train.X[:64])

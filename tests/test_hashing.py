@@ -43,6 +43,28 @@ def test_codes_are_bits_packed_on_request_and_beat_lsh_on_mnist(hashed, mnist_sm
     assert ours > 0.55  # 0.596 measured (3,000 images, 8 epochs, seed 0; 0.592 with neighbour_targets=0)
 
 
+def test_the_run_reports_how_the_bits_are_used(hashed):
+    split, metrics = next(iter(hashed.metrics_.items()))
+    rates = metrics["bit_on_rates"]
+    assert split == "validation" and len(rates) == 32 and all(0 <= rate <= 1 for rate in rates)
+    assert metrics["bit_on_rate_min"] == pytest.approx(min(rates), abs=1e-4)
+    assert metrics["bit_on_rate_max"] == pytest.approx(max(rates), abs=1e-4)
+    assert metrics["bits_constant"] == 0 and metrics["bit_on_rate_min"] > 0.1 and metrics["bit_on_rate_max"] < 0.9
+    assert 0 < metrics["bit_correlation_mean_abs"] < 0.3
+
+
+def test_bit_usage_names_constant_and_correlated_bits():
+    from aekit.estimator.metrics import bit_usage
+
+    rng = np.random.default_rng(0)
+    free = rng.integers(0, 2, size=(2000, 2))
+    bits = np.c_[free, free[:, :1], np.zeros(2000, int), np.ones(2000, int)]  # bit 2 copies bit 0; 3, 4 never change
+    usage = bit_usage(bits)
+    assert usage["bits_constant"] == 2 and usage["bit_on_rate_min"] == 0.0 and usage["bit_on_rate_max"] == 1.0
+    assert usage["bit_on_rates"][:3] == pytest.approx([0.5, 0.5, 0.5], abs=0.03)
+    assert usage["bit_correlation_mean_abs"] == pytest.approx((1 + 0 + 0) / 3, abs=0.03)  # one pair of three
+
+
 def test_hashing_loss_terms_are_tracked_and_the_straight_through_variant_trains(digits):
     train, _ = digits
     model = aekit.Autoencoder(model="hashing", latent_dim=16, binarizer="straight_through", epochs=3, seed=0,

@@ -26,7 +26,7 @@ from .abilities import require
 from .conventions import SklearnConventions, seed_of
 from .inference import predict_fixed_batches, predict_method
 from .inputs import as_model_input
-from .metrics import per_sample_report, reconstruction_report
+from .metrics import bit_usage, per_sample_report, reconstruction_report
 from .run_state import PREVIEW_SAMPLES, record_code_range, restore_fitted, run_meta, set_fitted
 from .signature import assign_params, install_signature
 
@@ -105,6 +105,7 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
             downsample: Literal[2, 4, 8, 16] = 4,
             vector_depth: Literal['auto', 'lean', 'deep'] = 'auto',
             lmbda: float = 0.01,
+            quality: int = 0,
             binarizer: Literal['noise', 'straight_through'] = 'noise',
             code_noise: float = 4.0,
             balance_weight: float = 0.1,
@@ -210,6 +211,8 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
             self.training_seconds_ = time.perf_counter() - started
             split, inputs, targets = source.held_out()
             self.metrics_ = {split: self._report(inputs, targets, source.kind)}
+            if self.code_kind_ == "binary":  # a bit that never changes carries nothing: the run says so
+                self.metrics_[split].update(bit_usage(np.asarray(self._predict("encode", inputs)) > 0.5))
             if source.summary() is not None:
                 self.stream_survey_ = source.summary()
                 self.metrics_[split]["rows"] = len(inputs)

@@ -86,3 +86,33 @@ def reconstruction_report(original: np.ndarray, reconstruction: np.ndarray, kind
     if units is not None:
         report["units"] = units
     return report
+
+
+def bit_usage(bits: np.ndarray) -> dict:
+    """How a binary code uses its bits on a set of samples: each bit's share of ones (``bit_on_rates``), the
+    lowest and highest share, how many bits never change there (they carry nothing), and the mean absolute
+    correlation between the bits that do change. A code that uses its bits well has shares near 0.5 and
+    correlations near 0 (the ``balance`` and ``decorrelation`` terms of the ``hashing`` family ask for both).
+
+    Parameters
+    ----------
+    bits : ndarray of shape (n, bits)
+        0/1 codes, as :meth:`aekit.Autoencoder.transform` gives them.
+
+    Returns
+    -------
+    dict
+        ``bit_on_rate_min``, ``bit_on_rate_max``, ``bits_constant``, ``bit_correlation_mean_abs`` and the list
+        ``bit_on_rates``.
+    """
+    bits = np.asarray(bits, np.float64)
+    rates = bits.mean(axis=0)
+    constant = bits.std(axis=0) == 0
+    varying = bits[:, ~constant]
+    correlation = 0.0
+    if varying.shape[1] > 1 and len(varying) > 1:
+        matrix = np.corrcoef(varying, rowvar=False)
+        correlation = float(np.abs(matrix[~np.eye(len(matrix), dtype=bool)]).mean())
+    return {"bit_on_rate_min": float(rates.min()), "bit_on_rate_max": float(rates.max()),
+            "bits_constant": int(constant.sum()), "bit_correlation_mean_abs": correlation,
+            "bit_on_rates": [round(float(rate), 4) for rate in rates]}

@@ -88,7 +88,33 @@ class CompressionModel(AutoencoderModel):
         return self.density.tables()
 
 
-def settle_batch_size(config: Config, samples: int) -> Config:
+# quality -> lmbda, log-linear between two points. The useful range measured by benchmarks/compression.py (lmbda
+# 0.0003 gave 13-16 bytes per 28x28 MNIST or Fashion-MNIST image, 0.05 gave 181-310 bytes, and bytes grew with
+# lmbda at every point between) falls at quality 16 to 91, leaving room at both ends.
+QUALITY_TO_LMBDA = ((1, 1e-4), (100, 1e-1))
+
+
+def lmbda_for_quality(quality: int) -> float:
+    """The ``lmbda`` a ``quality`` from 1 to 100 stands for (:data:`QUALITY_TO_LMBDA`), increasing with it.
+
+    Parameters
+    ----------
+    quality : int
+        From 1 (fewest bytes) to 100 (best images).
+
+    Returns
+    -------
+    float
+        The rate-distortion weight ``lmbda``.
+    """
+    (low_quality, low), (high_quality, high) = QUALITY_TO_LMBDA
+    return float(low * (high / low) ** ((quality - low_quality) / (high_quality - low_quality)))
+
+
+def settle_for_data(config: Config, samples: int) -> Config:
+    """``quality`` resolved into ``lmbda`` (the run records both), and the auto batch size capped for this family."""
+    if config.quality:
+        config = config.replace(lmbda=lmbda_for_quality(config.quality))
     if config.batch_size != AUTO:
         return config
     return config.replace(batch_size=min(MAX_AUTO_BATCH, budget.auto_batch_size(samples)))
@@ -97,7 +123,7 @@ def settle_batch_size(config: Config, samples: int) -> Config:
 @register_model("compression", "Learned image codec (Ballé et al. 2017): a conv autoencoder trained on bits + "
                 "lmbda * distortion; `aekit compress` / `decompress` write and read .aez files.",
                 model_class=CompressionModel, input_kinds=("image",), params=COMPRESSION_PARAMS,
-                default_latent_dim=lambda shape, config: DEFAULT_LATENT_CHANNELS, for_data=settle_batch_size)
+                default_latent_dim=lambda shape, config: DEFAULT_LATENT_CHANNELS, for_data=settle_for_data)
 def build_compression(config: Config, input_shape: tuple[int, ...], data_range: str):
     if data_range != "unit":
         raise ConfigError("The compression model codes images in [0, 1] (8-bit images are scaled so by default); "

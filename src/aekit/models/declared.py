@@ -31,6 +31,9 @@ COMPRESSION_PARAMS = [
     Param("lmbda", 0.01, "Rate-distortion trade-off: the loss is bits per pixel + lmbda * 255^2 * MSE, so a larger "
           "lmbda gives better images in more bytes; useful values run from about 0.0003 to 0.05.",
           minimum=0.0),
+    Param("quality", 0, "A quality from 1 (fewest bytes) to 100 (best images) that sets lmbda, like a JPEG or WebP "
+          "quality setting: lmbda runs log-linearly from 0.0001 at 1 to 0.1 at 100 (50 gives about 0.003). 0 (the "
+          "default) leaves lmbda as given.", minimum=0, maximum=100),
     DOWNSAMPLE,
 ]
 

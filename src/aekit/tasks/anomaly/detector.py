@@ -153,6 +153,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
             downsample: Literal[2, 4, 8, 16] = 4,
             vector_depth: Literal['auto', 'lean', 'deep'] = 'auto',
             lmbda: float = 0.01,
+            quality: int = 0,
             binarizer: Literal['noise', 'straight_through'] = 'noise',
             code_noise: float = 4.0,
             balance_weight: float = 0.1,
