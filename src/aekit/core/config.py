@@ -30,6 +30,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "optimizer": ("adam", "rmsprop", "sgd"),
     "schedule": ("constant", "cosine"),
     "noise": ("none", "gaussian", "masking", "salt_pepper"),
+    "augment": ("none", "flips", "shifts", "flips+shifts"),
     "output_activation": ("auto", "sigmoid", "linear", "tanh", "relu"),
     "scaling": ("auto", "minmax", "standard", "none"),
     "split": ("train", "test", "all"),
@@ -123,6 +124,10 @@ class Config:
         Epochs without improvement before early stopping.
     seed : int, default=0
         Random seed; the same seed gives identical results on CPU.
+    augment : {"none", "flips", "shifts", "flips+shifts"}, default="none"
+        Images only: each batch's images flipped left to right and/or shifted by up to 1/16 of their side (the
+        targets alike), drawn anew for every batch (see :mod:`aekit.data.augment`). Off by default, since
+        whether a mirrored image means the same cannot be read from the data.
     dataset : {"mnist", "fashion_mnist", "digits"}, optional
         Named dataset to read (see :func:`aekit.data.load_named`). Not with ``data``.
     data : str, optional
@@ -191,6 +196,9 @@ class Config:
                                 "weights.")
     patience: int = _key(10, TRAINING, "Epochs without improvement before early stopping.")
     seed: int = _key(0, TRAINING, "Random seed; the same seed gives identical results on CPU.")
+    augment: str = _key("none", TRAINING, "Images only: flip them left to right and/or shift them by up to 1/16 of "
+                        "their side, each batch anew: none, flips, shifts, flips+shifts. Off by default: a "
+                        "mirrored digit or page of text means something else, so it is your call.")
     # data: where the CLI and YAML files read the data (not estimator parameters); the command line's data options
     # and its DataSource are made from these declarations (aekit.cli.sources)
     dataset: str | None = _key(None, DATA, "Named dataset: mnist, fashion_mnist, digits (see `aekit datasets`).")

@@ -7,6 +7,8 @@ import hashlib
 
 import numpy as np
 
+from .augment import augment_batch
+
 
 def split_indices(n: int, validation_split: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Seeded random split of ``n`` samples into train and validation indices.
@@ -91,16 +93,44 @@ class EpochShuffledDataset:
     part : (int, int), default=(0, 1)
         ``(index, count)``: keep the ``index``-th of ``count`` equal shares of every batch (the rows a share
         would leave over are dropped).
+    augment : {"none", "flips", "shifts", "flips+shifts"}, default="none"
+        Images only: flip and shift each batch's images (and their targets alike), drawn from (seed, epoch,
+        step); see :mod:`aekit.data.augment`.
     """
 
     def __init__(self, X: np.ndarray, batch_size: int, seed: int, targets: np.ndarray | None = None,
-                 part: tuple[int, int] = (0, 1)):
-        self.X, self.targets, self.seed = X, targets, seed
+                 part: tuple[int, int] = (0, 1), augment: str = "none"):
+        self.X, self.targets, self.seed, self.augment = X, targets, seed, augment
         self.n = len(X)
         self.batch_size = max(1, min(int(batch_size), self.n))
         self.part = part
         self.start_epoch = 0
         self._dataset = None
+
+    def batch(self, epoch: int, step: int) -> tuple[np.ndarray, ...]:
+        """Batch ``step`` of ``epoch`` as training sees it: ``(x,)`` or ``(x, targets)``, augmented if asked.
+
+        Parameters
+        ----------
+        epoch : int
+            The 0-based epoch.
+        step : int
+            The batch within the epoch.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            The inputs, and the targets when the model learns pairs.
+        """
+        rows = self.rows(epoch, step)
+        x = self.X[rows]
+        y = None if self.targets is None else self.targets[rows]
+        x, y = self._augmented(x, y, epoch, step)
+        return (x,) if y is None else (x, y)
+
+    def _augmented(self, x, y, epoch: int, step: int):
+        index, _ = self.part
+        return augment_batch(x, y, self.augment, self.seed, epoch, step, self.batch_size, offset=index * len(x))
 
     def set_epoch(self, epoch: int) -> None:
         """The epoch the batches start at (a resumed run's): set before fitting.
@@ -168,8 +198,7 @@ def _numpy_batches(source: EpochShuffledDataset):
 
         def __getitem__(self, i):
             steps = len(source)
-            rows = source.rows(source.start_epoch + i // steps, i % steps)
-            return (source.X[rows],) if source.targets is None else (source.X[rows], source.targets[rows])
+            return source.batch(source.start_epoch + i // steps, i % steps)
 
     return Batches()
 
@@ -187,16 +216,20 @@ def _tf_batches(source: EpochShuffledDataset):
         order = tf.numpy_function(lambda e: epoch_order(source.n, source.batch_size, source.seed, int(e)), [number],
                                   tf.int64)
         order.set_shape([size])
-        return tf.data.Dataset.from_tensor_slices(order).batch(source.batch_size)
+        batches = tf.data.Dataset.from_tensor_slices(order).batch(source.batch_size).enumerate()
+        return batches.map(lambda step, rows: (number, step, rows))
 
     def epochs_from_start(_):
         return tf.data.Dataset.range(start.read_value(), tf.int64.max).flat_map(one_epoch)
 
-    def gather(rows):
+    def gather(epoch, step, rows):
         share = tf.shape(rows)[0] // count
         rows = rows[index * share:(index + 1) * share]
         batch = tf.gather(features, rows)
-        return batch if labels is None else (batch, tf.gather(labels, rows))
+        targets = None if labels is None else tf.gather(labels, rows)
+        if source.augment != "none":
+            batch, targets = _tf_augmented(source, batch, targets, epoch, step)
+        return batch if targets is None else (batch, targets)
 
     # One sequential gather per batch and a private one-thread pool: on a 2-core machine, tf.data's parallel map
     # and autotuning steal the cores the training step needs (measured ~30% slower).
@@ -206,6 +239,24 @@ def _tf_batches(source: EpochShuffledDataset):
     dataset = tf.data.Dataset.range(1).flat_map(epochs_from_start).map(gather).prefetch(2).with_options(options)
     dataset.start = start
     return dataset
+
+
+def _tf_augmented(source: EpochShuffledDataset, batch, targets, epoch, step):
+    """The NumPy augmentation inside the tf.data pipeline: the same draws, so both backends see the same batches."""
+    import tensorflow as tf
+
+    def run(x, y, e, s):
+        x, y = source._augmented(x, None if y.size == 0 else y, int(e), int(s))
+        return x, (np.zeros((0,), x.dtype) if y is None else y)
+
+    empty = tf.zeros((0,), batch.dtype)
+    x, y = tf.numpy_function(run, [batch, empty if targets is None else targets, epoch, step],
+                             (batch.dtype, batch.dtype if targets is None else targets.dtype))
+    x.set_shape(batch.shape)
+    if targets is None:
+        return x, None
+    y.set_shape(targets.shape)
+    return x, y
 
 
 def batched(X: np.ndarray, batch_size: int, targets: np.ndarray | None = None, drop_remainder: bool = False,

@@ -101,6 +101,7 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
             early_stopping: bool = True,
             patience: int = 10,
             seed: int = 0,
+            augment: str = 'none',
             code: Literal['spatial', 'vector'] = 'spatial',
             downsample: Literal[2, 4, 8, 16] = 4,
             vector_depth: Literal['auto', 'lean', 'deep'] = 'auto',

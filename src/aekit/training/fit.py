@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from ..core.config import Config
-from ..core.errors import TrainingError
+from ..core.errors import ConfigError, TrainingError
 from ..data.pipeline import EpochShuffledDataset, batched
 from .callbacks import Checkpointer, EpochSeeder, LearningRateLogger, NanGuard, ResumableEarlyStopping
 from .tensorboard import TensorBoardLogger
@@ -53,7 +53,11 @@ def array_pipelines(x_train: np.ndarray, x_val: np.ndarray | None, config: Confi
     draws. With ``y_*`` the model learns to map ``x`` to ``y`` (pairs), else to reconstruct ``x``."""
     from .distributed import local_part, validation_batch
 
-    train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed, targets=y_train, part=local_part())
+    if config.augment != "none" and not images:
+        raise ConfigError(f"Received augment={config.augment!r} for a table; flips and shifts apply to images. "
+                          "Leave augment at 'none'.")
+    train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed, targets=y_train, part=local_part(),
+                                      augment=config.augment)
     n_val = 0 if x_val is None else len(x_val)
     val_batch, drop = validation_batch(max(config.batch_size, 256), n_val)
     has_val = val_batch > 0

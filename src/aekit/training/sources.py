@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from ..core.errors import DataError
+from ..core.errors import ConfigError, DataError
 from ..data.dataset import Dataset, as_dataset, sample_shape_error
 from ..data.pipeline import fingerprint, split_indices
 from ..data.scaling import Scaler
@@ -147,6 +147,9 @@ class StreamSource:
         self.model_shape = self.sample_shape
 
     def pipelines(self, config, scaler: Scaler, corruption=None):
+        if config.augment != "none":
+            raise ConfigError(f"Received augment={config.augment!r} with streamed data; augmentation applies to "
+                              "images held in memory. Leave augment at 'none', or read the images without --stream.")
         found = self.found
         self.corrupt = held_out_corruption(corruption, config.seed)
         train = StreamBatches(self.data, found.train_rows, config.batch_size, config.seed, self.period, scaler,

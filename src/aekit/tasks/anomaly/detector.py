@@ -149,6 +149,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
             early_stopping: bool = False,
             patience: int = 10,
             seed: int = 0,
+            augment: str = 'none',
             code: Literal['spatial', 'vector'] = 'spatial',
             downsample: Literal[2, 4, 8, 16] = 4,
             vector_depth: Literal['auto', 'lean', 'deep'] = 'auto',
