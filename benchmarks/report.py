@@ -101,6 +101,7 @@ def generative(result: dict) -> str:
 
 
 from .anomaly_tables import render as anomaly
+from .augment import render as augment
 from .cli_startup import render as cli_startup
 from .compression_tables import render as compression
 from .gpu import render as gpu
@@ -116,7 +117,7 @@ RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representa
              "representation_limits": representation_limits, "anomaly": anomaly, "images": images,
              "generative": generative, "retrieval": retrieval, "restoration": restoration,
              "compression": compression, "scale": scale, "cli_startup": cli_startup,
-             "gpu": gpu, "gpu_on_cpu": gpu, "headline": headline}
+             "gpu": gpu, "gpu_on_cpu": gpu, "headline": headline, "augment": augment}
 
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
