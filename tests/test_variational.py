@@ -61,6 +61,8 @@ def test_an_aggressive_run_never_goes_nan(digits):
 def test_samples_survive_save_and_load_and_interpolation_ends_at_the_inputs(vae, digits, tmp_path):
     vae.save(tmp_path / "run")
     loaded = aekit.load(tmp_path / "run")
+    by_path = importance_weighted_nll(tmp_path / "run", digits[1].X[:20], importance_samples=50)
+    assert by_path["nll_nats"] == importance_weighted_nll(vae, digits[1].X[:20], importance_samples=50)["nll_nats"]
     np.testing.assert_array_equal(loaded.sample(16, seed=3), vae.sample(16, seed=3))
     assert not np.array_equal(vae.sample(16, seed=3), vae.sample(16, seed=4))
     a, b = digits[1].X[0], digits[1].X[1]

@@ -15,8 +15,10 @@ import math
 import numpy as np
 
 from ...core.errors import ConfigError
+from ...estimator import Autoencoder
 from ...estimator.inference import predict_fixed_batches, predict_method
 from ...models.variational import LOG_VAR_LIMIT
+from ...runs import as_estimator
 
 ROWS_PER_CHUNK = 40_000  # (sample, draw) rows computed at a time: bounds memory whatever K is
 
@@ -26,8 +28,9 @@ def importance_weighted_nll(model, X, importance_samples: int = 5000, seed: int 
 
     Parameters
     ----------
-    model : aekit.Autoencoder
-        A fitted variational autoencoder (the ``likelihood`` ability: ``variational``, ``variational_conv``).
+    model : aekit.Autoencoder or path
+        A fitted variational autoencoder (the ``likelihood`` ability: ``variational``, ``variational_conv``), or
+        the run directory of one.
     X : array-like, pandas.DataFrame or aekit.data.Dataset
         Samples in the model's training units.
     importance_samples : int, default=5000
@@ -41,6 +44,7 @@ def importance_weighted_nll(model, X, importance_samples: int = 5000, seed: int 
         ``nll`` and ``elbo``: ndarrays of shape (n,), per sample, in nats; ``nll_nats`` and ``elbo_nats``:
         their means (floats); ``importance_samples`` and ``seed``: what was used.
     """
+    model = as_estimator(model, Autoencoder)
     model.require("likelihood")
     return importance_weighted_nll_scaled(model.model_, model.scale(X), importance_samples, seed)
 
