@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +57,7 @@ def _files_changed_since(commit: str | None) -> int:
     return sum(not _same_code(commit, path) for path in paths)
 
 
+@functools.cache  # several results name the same commit and files: one git call each
 def _same_code(commit: str | None, path: str) -> bool:
     """Whether ``path`` runs the same code now as at ``commit``: equal once docstrings are set aside (a change
     to the documentation does not change what a benchmark measured)."""

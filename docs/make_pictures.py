@@ -18,10 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def pictures_of(script: Path) -> list[str]:
+    """The script's module-level ``PICTURES``, read without importing it (importing would load Keras)."""
     for node in ast.parse(script.read_text()).body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PICTURES" for t in node.targets):
             return list(ast.literal_eval(node.value))
-    raise SystemExit(f"{script} has no PICTURES list")
+    raise ValueError(f"{script.name} has no module-level PICTURES = [...]")
 
 
 def main(names: list[str]) -> int:

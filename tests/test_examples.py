@@ -3,7 +3,6 @@ task guide has one."""
 
 from __future__ import annotations
 
-import ast
 import os
 import subprocess
 import sys
@@ -13,19 +12,15 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs"))
+
+from make_pictures import pictures_of  # noqa: E402  (the reader make docs-pictures uses)
+
 EXAMPLES = ROOT / "examples"
 SCRIPTS = ["reduce_and_map", "detect_anomalies", "generate", "compress", "denoise_and_upscale", "hash_and_search",
            "pretrain_a_classifier", "stream_and_scale"]
 TASK_GUIDES = ["reduce-and-map", "detect-anomalies", "generate", "compress", "denoise-and-upscale", "hash-and-search",
                "pretrain-a-classifier", "stream-and-scale"]
-
-
-def pictures_of(script: Path) -> list[str]:
-    """The script's module-level ``PICTURES``, read without importing it (importing would load Keras)."""
-    for node in ast.parse(script.read_text()).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PICTURES" for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise AssertionError(f"{script.name} has no module-level PICTURES = [...]")
 
 
 @pytest.mark.parametrize("name", SCRIPTS, ids=SCRIPTS)
