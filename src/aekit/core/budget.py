@@ -62,10 +62,11 @@ def resolve(config: Config, samples: int) -> Config:
     return config.replace(epochs=epochs, batch_size=batch)
 
 
-def describe(config: Config, chosen: Config, samples: int) -> str:
-    """One line saying what was chosen (and that it was chosen), for logs and the CLI."""
+def describe(config: Config, chosen: Config, samples: int, what: str = "training samples") -> str:
+    """One line saying what was chosen (and that it was chosen), for logs and the CLI; ``what`` names the
+    samples (``"training crops"`` when an epoch visits crops)."""
     steps = math.ceil(samples / min(chosen.batch_size, max(samples, 1)))
     automatic = [name for name in ("epochs", "batch_size") if getattr(config, name) == AUTO]
-    note = f", chosen for {samples:,} training samples ({' and '.join(f'{n}=auto' for n in automatic)})" \
+    note = f", chosen for {samples:,} {what} ({' and '.join(f'{n}=auto' for n in automatic)})" \
         if automatic else ""
     return f"{chosen.epochs} epochs of {steps} steps (batch {chosen.batch_size}){note}"

@@ -8,6 +8,7 @@ import hashlib
 import numpy as np
 
 from .augment import augment_batch
+from .crops import crop_batch, crops_per_image
 
 
 def split_indices(n: int, validation_split: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -96,12 +97,17 @@ class EpochShuffledDataset:
     augment : {"none", "flips", "shifts", "flips+shifts"}, default="none"
         Images only: flip and shift each batch's images (and their targets alike), drawn from (seed, epoch,
         step); see :mod:`aekit.data.augment`.
+    crop : int, default=0
+        Images only: train on a random ``crop`` x ``crop`` window of each image (its target alike), and visit
+        each image as many times an epoch as it holds whole crops; see :mod:`aekit.data.crops`. 0 or less: whole
+        images.
     """
 
     def __init__(self, X: np.ndarray, batch_size: int, seed: int, targets: np.ndarray | None = None,
-                 part: tuple[int, int] = (0, 1), augment: str = "none"):
-        self.X, self.targets, self.seed, self.augment = X, targets, seed, augment
-        self.n = len(X)
+                 part: tuple[int, int] = (0, 1), augment: str = "none", crop: int = 0):
+        self.X, self.targets, self.seed, self.augment, self.crop = X, targets, seed, augment, int(crop)
+        self.visits = crops_per_image(X.shape[1:], self.crop)
+        self.n = len(X) * self.visits  # the places in an epoch: every image once per crop it holds
         self.batch_size = max(1, min(int(batch_size), self.n))
         self.part = part
         self.start_epoch = 0
@@ -122,15 +128,21 @@ class EpochShuffledDataset:
         tuple of numpy.ndarray
             The inputs, and the targets when the model learns pairs.
         """
-        rows = self.rows(epoch, step)
+        rows = self.rows(epoch, step) % len(self.X)
         x = self.X[rows]
         y = None if self.targets is None else self.targets[rows]
         x, y = self._augmented(x, y, epoch, step)
         return (x,) if y is None else (x, y)
 
+    @property
+    def transforms(self) -> bool:
+        """Whether batches are cropped or augmented after they are gathered."""
+        return self.augment != "none" or self.crop > 0
+
     def _augmented(self, x, y, epoch: int, step: int):
-        index, _ = self.part
-        return augment_batch(x, y, self.augment, self.seed, epoch, step, self.batch_size, offset=index * len(x))
+        offset = self.part[0] * len(x)
+        x, y = crop_batch(x, y, self.crop, self.seed, epoch, step, self.batch_size, offset=offset)
+        return augment_batch(x, y, self.augment, self.seed, epoch, step, self.batch_size, offset=offset)
 
     def set_epoch(self, epoch: int) -> None:
         """The epoch the batches start at (a resumed run's): set before fitting.
@@ -160,7 +172,8 @@ class EpochShuffledDataset:
         Returns
         -------
         numpy.ndarray
-            Indices into ``X`` (and ``targets``).
+            Places in the epoch; place ``i`` is row ``i % len(X)`` of ``X`` (and ``targets``), so that with crops
+            an image is visited once per crop it holds.
         """
         order = self._order(epoch)
         batch = order[step * self.batch_size:(step + 1) * self.batch_size]
@@ -224,10 +237,10 @@ def _tf_batches(source: EpochShuffledDataset):
 
     def gather(epoch, step, rows):
         share = tf.shape(rows)[0] // count
-        rows = rows[index * share:(index + 1) * share]
+        rows = rows[index * share:(index + 1) * share] % len(source.X)
         batch = tf.gather(features, rows)
         targets = None if labels is None else tf.gather(labels, rows)
-        if source.augment != "none":
+        if source.transforms:
             batch, targets = _tf_augmented(source, batch, targets, epoch, step)
         return batch if targets is None else (batch, targets)
 
@@ -252,11 +265,17 @@ def _tf_augmented(source: EpochShuffledDataset, batch, targets, epoch, step):
     empty = tf.zeros((0,), batch.dtype)
     x, y = tf.numpy_function(run, [batch, empty if targets is None else targets, epoch, step],
                              (batch.dtype, batch.dtype if targets is None else targets.dtype))
-    x.set_shape(batch.shape)
+    x.set_shape(_cropped(batch.shape, source.crop, 1))
     if targets is None:
         return x, None
-    y.set_shape(targets.shape)
+    y.set_shape(_cropped(targets.shape, source.crop, targets.shape[1] // batch.shape[1]))
     return x, y
+
+
+def _cropped(shape, crop: int, factor: int) -> list:
+    """A batch's static shape after :func:`aekit.data.crops.crop_batch` (``factor``: a target's scale)."""
+    shape = list(shape)
+    return shape if crop <= 0 else [shape[0], crop * factor, crop * factor, *shape[3:]]
 
 
 def batched(X: np.ndarray, batch_size: int, targets: np.ndarray | None = None, drop_remainder: bool = False,

@@ -14,6 +14,7 @@ from ..core import budget
 from ..core.config import Config
 from ..core.errors import ConfigError, DataError, NotFittedError
 from ..core.log import note
+from ..data.crops import crops_per_image
 from ..data.units import CODE_SAMPLE_ROWS, check_codes
 from ..models import AutoencoderModel, build_model, get_spec, reconstruction_of
 from ..runs import register_estimator, save_artifact
@@ -115,6 +116,7 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
             neighbour_targets: int = 10,
             similarity_weight: float = 0.0,
             upscale_factor: Literal[1, 2, 4] = 1,
+            crop: int = -1,
             likelihood: Literal['bernoulli', 'gaussian'] = 'bernoulli',
             beta: float = 1.0,
             kl_warmup: int = 0,
@@ -193,14 +195,19 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
         source.survey(requested.validation_split, requested.seed)
         if resume:
             check_resumable(run_dir, source.data)
-        # The family settles first, so that a family rule for an "auto" batch size feeds the epoch budget.
+        # The family settles first, so that a family rule for an "auto" batch size feeds the epoch budget; the
+        # budget counts what an epoch visits: rows, or with crops every whole crop of the model's inputs.
         rows = source.train_rows
-        config = budget.resolve(get_spec(requested.model).settle(requested, rows), rows)
-        self.training_plan_ = budget.describe(requested, config, rows)
-        note(f"{source.describe(self.training_plan_)}.", self.verbose)
-        scaler = source.fit_scaler(config.scaling)
+        settled = get_spec(requested.model).settle(requested, rows, source.sample_shape if source.croppable else None)
+        scaler = source.fit_scaler(settled.scaling)
         units = source.units(scaler)
-        source.prepare(get_spec(config.model).model_class, config, scaler)
+        source.prepare(get_spec(settled.model).model_class, settled, scaler)
+        samples = rows * crops_per_image(source.model_shape, settled.crop)
+        config = budget.resolve(settled, samples)
+        self.training_plan_ = budget.describe(requested, config, samples,
+                                              f"training crops of {config.crop}x{config.crop}" if config.crop > 0
+                                              else "training samples")
+        note(f"{source.describe(self.training_plan_)}.", self.verbose)
         model = build_model(config, source.model_shape, scaler.output_range)
         with training_run(run_dir, self.get_params(), source.data, resume=resume):
             train, validation, preview = source.pipelines(config, scaler, getattr(model, "corruption", None))

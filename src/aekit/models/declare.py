@@ -26,7 +26,8 @@ def register_model(name: str, description: str = "", model_class: type | None = 
     ``model_class`` (a subclass of :class:`AutoencoderModel`) declares the code kind and brings the
     forward pass and loss terms; ``params`` declares the family's own hyperparameters;
     ``default_latent_dim(input_shape, config)`` gives the code size when the user sets none;
-    ``for_data(config, samples)`` settles choices that depend on the number of training samples.
+    ``for_data(config, samples)`` settles choices that depend on the number of training samples (a third
+    parameter receives the shape of one sample).
 
     Parameters
     ----------
@@ -46,7 +47,8 @@ def register_model(name: str, description: str = "", model_class: type | None = 
         ``default_latent_dim(input_shape, config) -> int``; None takes a quarter of the input values, at most
         32.
     for_data : callable, optional
-        ``for_data(config, samples) -> config``, or None.
+        ``for_data(config, samples) -> config`` or ``for_data(config, samples, sample_shape) -> config``, or
+        None.
 
     Returns
     -------

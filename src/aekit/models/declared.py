@@ -59,6 +59,10 @@ UNET_PARAMS = [
     Param("upscale_factor", 1, "Super-resolution: learn to enlarge images this many times (pairs made with "
           "bicubic downscaling); 1 = same size in and out (denoising with noise=...).", choices=(1, 2, 4),
           flag_aliases=("--upscale",)),
+    Param("crop", -1, "Train on random CROP x CROP windows of the images, each image visited once an epoch per "
+          "whole crop it holds (the budget counts crops); validation and inference use whole images. -1 (the "
+          "default): half the images' smaller side when that is 32 pixels or more, else whole images; 0: whole "
+          "images.", minimum=-1),
 ]
 
 VARIATIONAL_PARAMS = [

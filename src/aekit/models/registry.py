@@ -9,6 +9,7 @@ Plugins register from their own module: ``aekit.models.load_plugin("my_pkg.my_mo
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,8 +41,8 @@ class ModelSpec:
     default_latent_dim : callable, optional
         ``default_latent_dim(input_shape, config) -> int``: the code size when the user sets none.
     for_data : callable, optional
-        ``for_data(config, samples) -> config``: settles ``auto`` choices that depend on the number of
-        training samples.
+        ``for_data(config, samples) -> config``, or ``for_data(config, samples, sample_shape)``: settles
+        ``auto`` choices that depend on the number of training samples (and on their shape).
     """
 
     name: str
@@ -53,9 +54,10 @@ class ModelSpec:
     default_latent_dim: Callable | None = None
     for_data: Callable | None = None
 
-    def settle(self, config, samples: int):
-        """``config`` with the family's ``auto`` choices that depend on the amount of data made for ``samples``
-        training samples (the resolved values are what the run saves, so reloading rebuilds the same model).
+    def settle(self, config, samples: int, sample_shape: tuple[int, ...] | None = None):
+        """``config`` with the family's ``auto`` choices that depend on the data made for ``samples`` training
+        samples of ``sample_shape`` (the resolved values are what the run saves, so reloading rebuilds the same
+        model).
 
         Parameters
         ----------
@@ -63,13 +65,19 @@ class ModelSpec:
             The resolved config.
         samples : int
             The number of training samples.
+        sample_shape : tuple of int, optional
+            The shape of one training sample, passed to a ``for_data`` that takes a third argument.
 
         Returns
         -------
         Config
             ``config`` itself for a family without ``for_data``, else what ``for_data`` returns.
         """
-        return config if self.for_data is None else self.for_data(config, samples)
+        if self.for_data is None:
+            return config
+        if len(inspect.signature(self.for_data).parameters) >= 3:
+            return self.for_data(config, samples, sample_shape)
+        return self.for_data(config, samples)
 
     def latent_dim_for(self, input_shape: tuple[int, ...], config) -> int:
         """The code size when ``latent_dim`` is not given: the family's rule, else a quarter of the input (<= 32).

@@ -166,15 +166,38 @@ def _default_latent_dim(input_shape, config: Config) -> int:
     return _filters(config)[0] + int(input_shape[-1])
 
 
+# crop=-1: half the inputs' smaller side (four crops an image), when that is at least MIN_AUTO_CROP pixels. On a
+# development split of a grayscale photo folder (320 crops of 64x64, 8 photos to train, 2 others to test, sigma
+# 0.1), 32x32 crops gave 24.97 dB in 102 s against 24.78 dB in 183 s for whole images. Below 32 pixels a crop
+# holds little more than the network's receptive field, and digits (28x28) train whole, as they were measured.
+MIN_AUTO_CROP = 32
+
+
+def settle_crop(config: Config, samples: int, sample_shape: tuple[int, ...] | None) -> Config:
+    """``crop=-1`` made a size: half the model inputs' smaller side, on the network's grid, when that is
+    :data:`MIN_AUTO_CROP` pixels or more; else (or with no shape known: streamed data) whole images."""
+    if config.crop != -1:
+        return config
+    crop = 0
+    if sample_shape is not None:
+        half = min(sample_shape[:2]) // int(config.upscale_factor) // 2
+        crop = half // multiple_of(config) * multiple_of(config)
+    return config.replace(crop=crop if crop >= MIN_AUTO_CROP else 0)
+
+
 @register_model("unet", "Image restoration (denoising with noise=..., super-resolution with --upscale 2|4): a "
                 "U-Net with skip connections that predicts a correction to its input; fully convolutional. Its code is "
                 "a full-size grid of latent_dim channels: the last features, then the (enlarged) input.",
                 model_class=RestorationModel, input_kinds=("image",), params=UNET_PARAMS,
-                default_latent_dim=_default_latent_dim)
+                default_latent_dim=_default_latent_dim, for_data=settle_crop)
 def build_unet(config: Config, input_shape: tuple[int, ...], data_range: str):
     if config.tied:
         raise ConfigError("Tied weights are available for the dense and deep models, not for unet.")
     filters, channels = _filters(config), int(input_shape[-1])
+    if config.crop > 0 and config.crop % multiple_of(config):
+        raise ConfigError(f"Received crop={config.crop}; this unet halves its input {len(filters) - 1} time(s), so a "
+                          f"crop must be a multiple of {multiple_of(config)} pixels. Choose crop="
+                          f"{max(1, config.crop // multiple_of(config)) * multiple_of(config)}, or 0 for whole images.")
     features = config.latent_dim - channels
     if features < 1:
         raise ConfigError(f"Received latent_dim={config.latent_dim}; a unet's code holds the image's {channels} "

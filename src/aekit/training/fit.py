@@ -57,7 +57,7 @@ def array_pipelines(x_train: np.ndarray, x_val: np.ndarray | None, config: Confi
         raise ConfigError(f"Received augment={config.augment!r} for a table; flips and shifts apply to images. "
                           "Leave augment at 'none'.")
     train_data = EpochShuffledDataset(x_train, config.batch_size, config.seed, targets=y_train, part=local_part(),
-                                      augment=config.augment)
+                                      augment=config.augment, crop=config.crop)
     n_val = 0 if x_val is None else len(x_val)
     val_batch, drop = validation_batch(max(config.batch_size, 256), n_val)
     has_val = val_batch > 0

@@ -51,6 +51,8 @@ class ArraySource:
     validated on rows of its own (``validation_data``: appended after the training rows, so that every step
     below treats them as a split's held-out rows; the scaler and units still come from the training rows)."""
 
+    croppable = True  # its training batches can be cut into random crops (aekit.data.crops)
+
     def __init__(self, dataset: Dataset, validation: Dataset | None = None):
         self.training_X = dataset.X
         self.given_validation = 0
@@ -116,6 +118,8 @@ class StreamSource:
     """Files read again every epoch (:mod:`aekit.training.streaming`): exact statistics from one survey pass,
     validation rows chosen by their place in their file."""
 
+    croppable = False
+
     def __init__(self, stream: Stream):
         self.data = stream
         self.kind, self.sample_shape, self.feature_names = stream.kind, stream.sample_shape, stream.feature_names
@@ -147,9 +151,10 @@ class StreamSource:
         self.model_shape = self.sample_shape
 
     def pipelines(self, config, scaler: Scaler, corruption=None):
-        if config.augment != "none":
-            raise ConfigError(f"Received augment={config.augment!r} with streamed data; augmentation applies to "
-                              "images held in memory. Leave augment at 'none', or read the images without --stream.")
+        if config.augment != "none" or config.crop > 0:
+            what = f"augment={config.augment!r}" if config.augment != "none" else f"crop={config.crop}"
+            raise ConfigError(f"Received {what} with streamed data; augmentation and crops apply to images held in "
+                              "memory. Leave augment at 'none' and crop at 0, or read the images without --stream.")
         found = self.found
         self.corrupt = held_out_corruption(corruption, config.seed)
         train = StreamBatches(self.data, found.train_rows, config.batch_size, config.seed, self.period, scaler,
