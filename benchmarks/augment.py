@@ -18,7 +18,7 @@ from ._common import data_dir, write_result
 from .images import folder_case
 
 MODES = ("none", "flips", "shifts", "flips+shifts")
-CASES = ("photo-crops", "mnist-folder")
+CASES = ("photos-gray-64", "mnist-folder")
 
 
 def main() -> None:

@@ -13,7 +13,9 @@ Goals (MNIST; Fashion-MNIST is reported the same way): (a) at most 32 bytes per 
 (b) 28.3 dB (WebP q5) at 66 bytes or fewer; (c) above every JPEG-payload and WebP point between 20 and 200
 bytes, aekit's curve interpolated linearly in log-bytes between its rate points (1,000 images per file).
 
-    python -m benchmarks.compression [--only mnist,fashion] [--epochs 5] [--quick]
+Small folders of real photos (``photos``): benchmarks/compression_photos.py.
+
+    python -m benchmarks.compression [--only mnist,fashion,photos] [--epochs 5] [--quick]
         # -> benchmarks/results/compression.json, results/compression/*.png
 """
 
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import compression_photos
 from ._common import RESULTS, data_dir, kept_parts, median, write_result
 from .compression_baselines import codec_points
 
@@ -185,16 +188,20 @@ def draw(name: str, test: np.ndarray, ours: list[dict], baselines: list[dict], d
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default=",".join(DATASETS), help="comma-separated datasets: mnist, fashion")
+    parser.add_argument("--only", default=",".join((*DATASETS, "photos")),
+                        help="comma-separated parts: mnist, fashion, photos (the small folders)")
     parser.add_argument("--epochs", type=int, default=None, help="epochs per rate point [default: aekit's auto]")
     parser.add_argument("--quick", action="store_true", help="1,000 training and 300 test images (smoke test)")
     args = parser.parse_args()
     os.environ.setdefault("AEKIT_DATA_DIR", data_dir())
     started = time.time()
-    measured = {name: run_dataset(name, args.epochs, args.quick) for name in args.only.split(",")}
+    parts = args.only.split(",")
+    measured = {name: run_dataset(name, args.epochs, args.quick) for name in parts if name in DATASETS}
+    if "photos" in parts:
+        measured["photos"] = compression_photos.run(compression_photos.FOLDERS, scores)
     name = "compression-quick" if args.quick else "compression"
     payload = {"seed": SEED, "rate_points": RATE_POINTS, "epochs_requested": args.epochs,
-               **kept_parts(name, tuple(DATASETS), measured), **measured}
+               **kept_parts(name, (*DATASETS, "photos"), measured), **measured}
     write_result(name, payload, started)
 
 

@@ -46,10 +46,32 @@ def _dataset(name: str, block: dict) -> list[str]:
 
 
 def render(result: dict) -> str:
+    from .photo_tables import section
     from .stamps import machine_line as _machine
 
     out = []
     for name in DATASETS:
         if name in result:
             out += _dataset(name, result[name])
+    out += section(result, "one `.aez` for the 80 test crops against WebP and JPEG at the same bytes", photos)
     return "\n".join(out) + "\n" + _machine(result)
+
+
+def photos(part: dict) -> str:
+    """The small-folder table of docs/benchmarks/compression.md: aekit's points, and each baseline's PSNR at the
+    same bytes per image read off its curve (a dash where its qualities do not reach those bytes)."""
+    lines = ["| folder | aekit setting | bytes per image | aekit PSNR dB | WebP at those bytes | JPEG (whole file) | "
+             "JPEG (payload only) | aekit - WebP | training s |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for case in part["folders"]:
+        for row in case["aekit"]:
+            at = [row[f"{codec} PSNR at these bytes"] for codec in
+                  ("WebP (whole file)", "JPEG (whole file)", "JPEG (payload only)")]
+            margin = row["margin_over_webp_db"]
+            lines.append(f"| {case['folder']} | {row['setting']} | {row['bytes_per_image']:.0f} | "
+                         f"{row['psnr_db']:.2f} | {' | '.join(map(_dash, at))} | "
+                         f"{'—' if margin is None else f'{margin:+.2f}'} | {row['training_seconds']:.0f} |")
+    return "\n".join(lines)
+
+
+def _dash(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"

@@ -72,7 +72,27 @@ def _compression(result: dict) -> list[tuple]:
         verdict = "aekit" if above == len(points) else ("baseline" if above == 0 else "mixed")
         rows.append(("Compress images", f"{label}: PSNR at equal bytes, at each JPEG and WebP quality tried",
                      f"higher at {above} of {len(points)}", f"JPEG, WebP: higher at {len(points) - above}", verdict))
+    for case in _photo_folders(result):
+        ours = sorted(case["aekit"], key=lambda row: row["bytes_per_image"])
+        webp = [row["WebP (whole file) PSNR at these bytes"] for row in ours]
+        if None in webp:
+            continue
+        sizes = " / ".join(f"{row['bytes_per_image']:.0f}" for row in ours)
+        rows.append(("Compress images", f"{case['folder']}, unseen photos: PSNR dB at {sizes} B per image",
+                     " / ".join(f"{row['psnr_db']:.1f}" for row in ours),
+                     "WebP: " + " / ".join(f"{value:.1f}" for value in webp),
+                     _all_verdict([row["psnr_db"] for row in ours], webp)))
     return rows
+
+
+def _photo_folders(result: dict) -> list[dict]:
+    return (result.get("photos") or {}).get("folders", [])
+
+
+def _all_verdict(ours: list[float], theirs: list[float]) -> str:
+    """One verdict for a row of several points: the winner of all of them, or mixed."""
+    verdicts = {_verdict(round(a, 2), round(b, 2)) for a, b in zip(ours, theirs)}
+    return verdicts.pop() if len(verdicts) == 1 else "mixed"
 
 
 def _restoration(result: dict) -> list[tuple]:
@@ -85,6 +105,16 @@ def _restoration(result: dict) -> list[tuple]:
     sr = {r["method"]: r["psnr_db"] for r in result["mnist"]["super_resolution"] if r["factor"] == 2}
     rows.append(("Upscale", "MNIST x2, PSNR dB", f"{sr['aekit unet']:.1f}", f"bicubic: {sr['bicubic']:.1f}",
                  _verdict(sr["aekit unet"], sr["bicubic"])))
+    for case in _photo_folders(result):
+        sigmas = sorted({row["sigma"] for row in case["rows"]})
+        ours = [next(r["psnr_db"] for r in case["rows"] if r["sigma"] == s and r["method"] == "aekit unet")
+                for s in sigmas]
+        bm3d = [next(r["psnr_db"] for r in case["rows"] if r["sigma"] == s and "BM3D" in r["method"])
+                for s in sigmas]
+        name = next(r["method"] for r in case["rows"] if "BM3D" in r["method"])
+        rows.append(("Denoise", f"{case['folder']}, unseen photos, Gaussian noise "
+                     f"{' / '.join(str(s) for s in sigmas)}, PSNR dB", " / ".join(f"{v:.1f}" for v in ours),
+                     f"{name}: " + " / ".join(f"{v:.1f}" for v in bm3d), _all_verdict(ours, bm3d)))
     return rows
 
 
@@ -95,6 +125,11 @@ def _retrieval(result: dict) -> list[tuple]:
         ours, itq, lsh = table[("aekit hashing", 32)], table[("PCA-ITQ", 32)], table[("LSH", 32)]
         rows.append(("Hash and search", f"{label}, 32-bit codes, precision@100", f"{ours:.3f}",
                      f"PCA-ITQ: {itq:.3f} (LSH {lsh:.3f})", _verdict(ours, itq)))
+    for case in _photo_folders(result):
+        table = {row["method"]: row["precision_at_5"] for row in case["rows"]}
+        ours, itq, lsh = table["aekit hashing"], table["PCA-ITQ"], table["LSH"]
+        rows.append(("Hash and search", f"{case['folder']}, unseen photos, 32-bit codes, precision@5 (same photo)",
+                     f"{ours:.3f}", f"PCA-ITQ: {itq:.3f} (LSH {lsh:.3f})", _verdict(ours, itq)))
     return rows
 
 
@@ -111,9 +146,9 @@ def _generative(result: dict) -> list[tuple]:
 def _images(result: dict) -> list[tuple]:
     rows = []
     for case in result["cases"]:
-        if "psnr_gain_db" in case and case["case"] == "photo-crops":
+        if "psnr_gain_db" in case and case["case"].startswith("photos-"):
             ours, pca = case["rows"][0]["psnr_db"], case["rows"][1]["psnr_db"]
-            rows.append(("Reduce images", "64x64 photo crops, unseen, PSNR dB at PCA's code size", f"{ours:.1f}",
+            rows.append(("Reduce images", f"{case['case']}, unseen photos, PSNR dB at PCA's code size", f"{ours:.1f}",
                          f"PCA: {pca:.1f}", _verdict(ours, pca)))
     return rows
 

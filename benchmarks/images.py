@@ -10,9 +10,10 @@ mean PSNR and SSIM, and training time.
   written as PNG files; ``aekit train --data DIR --model conv`` with no other flag on the first 320, through
   the real command line (its wall time is what the 3-minute goal is about), scored on the other 80; and
   ``--code vector`` (a 32-number code) on the same folder, for comparison.
-- ``photo-crops`` and ``mnist-folder`` (the development sets the conv defaults were chosen on, reported so
-  that the choice can be judged): 64x64 grayscale crops of scikit-image's sample photos (320 from 10 photos
-  to train, 80 from 4 others to test), and 400 MNIST digits resized to 64x64 (320 / 80).
+- ``photos-gray-64``, ``photos-rgb-64``, ``photos-rgb-128``: small folders of real photos
+  (benchmarks/photo_folders.py: 320 crops to train, 80 crops of other photos to test), and ``mnist-folder``, 400
+  MNIST digits resized to 64x64 (320 / 80). The conv defaults were chosen on an earlier grayscale photo folder
+  and on ``mnist-folder``.
 
     python -m benchmarks.images [--quick] [--only mnist,fashion-folder]   # -> benchmarks/results/images.json
 """
@@ -22,15 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from ._common import data_dir, write_result
+from . import photo_folders
+from ._common import RESULTS, data_dir, write_result
 
 SEED = 0
 GOALS = {"fashion_mnist": "test squared error <= 0.35 x PCA's (stretch 0.25)",
@@ -76,52 +76,20 @@ def named_case(name: str, quick: bool) -> dict:
             "ratio_to_pca": round(ours["squared_error_per_image"] / baseline["squared_error_per_image"], 3)}
 
 
-def write_folder(folder: Path, images: np.ndarray) -> None:
-    from PIL import Image
-
-    folder.mkdir(parents=True)
-    for i, image in enumerate(images):
-        Image.fromarray(image[..., 0]).save(folder / f"{i:04d}.png")
-
-
 def folder_images(case: str) -> tuple[np.ndarray, np.ndarray]:
-    """(train, test) uint8 images (n, 64, 64, 1) of a folder case."""
+    """(train, test) uint8 images of a folder case: a photo folder, or 400 digits or garments at 64x64."""
     from PIL import Image
 
     import aekit
 
-    if case == "photo-crops":
-        return photo_crops()
+    if case in photo_folders.FOLDERS:
+        split = photo_folders.load(case)
+        return split.train, split.test
     name = "fashion_mnist" if case == "fashion-folder" else "mnist"
     raw = aekit.data.load(name, split="train", max_samples=400).X[..., 0]
     resized = np.stack([np.asarray(Image.fromarray(image).resize((64, 64), Image.Resampling.BICUBIC))
                         for image in raw])[..., None]
     return resized[:320], resized[320:]
-
-
-def photo_crops() -> tuple[np.ndarray, np.ndarray]:
-    import skimage.data
-    from skimage.color import rgb2gray
-    from skimage.transform import rescale
-
-    rng = np.random.default_rng(SEED)
-
-    def crops(names, count):
-        images = []
-        for name in names:
-            image = getattr(skimage.data, name)()
-            image = rgb2gray(image[..., :3]) if image.ndim == 3 else image / 255.0
-            images.append(rescale(image, 0.5, anti_aliasing=True))
-        out = []
-        for i in range(count):
-            image = images[i % len(images)]
-            y, x = rng.integers(0, image.shape[0] - 64), rng.integers(0, image.shape[1] - 64)
-            out.append(image[y:y + 64, x:x + 64])
-        return (np.stack(out)[..., None] * 255).round().astype(np.uint8)
-
-    train = ["astronaut", "camera", "coffee", "chelsea", "rocket", "coins", "moon", "clock", "horse",
-             "immunohistochemistry"]
-    return crops(train, 320), crops(["cat", "page", "brick", "hubble_deep_field"], 80)
 
 
 def folder_case(case: str, variants: dict[str, list[str]]) -> dict:
@@ -132,38 +100,28 @@ def folder_case(case: str, variants: dict[str, list[str]]) -> dict:
     x_test = test.astype(np.float64) / 255
     rows = []
     with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
-        write_folder(work / "train", train)
+        data = photo_folders.write_pngs(Path(work) / "train", train)
         for number, (label, flags) in enumerate(variants.items()):
-            run = work / f"run-{number}"
-            started = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "aekit.cli", "train", "--data", str(work / "train"),
-                                     *flags, "--quiet", "-o", str(run)], capture_output=True, text=True,
-                                    env={**os.environ, "AEKIT_DATA_DIR": data_dir()})
-            wall = time.perf_counter() - started
-            if result.returncode != 0:
-                raise RuntimeError(f"{case}/{label}: {result.stderr[-2000:]}")
+            run = Path(work) / f"run-{number}"
+            trained = photo_folders.train_cli(data, flags, run)
             model = aekit.load(run)
             code = int(np.prod(model.code_shape_))
             ours = scores(x_test, model.reconstruct(test).astype(np.float64) / 255)
             baseline = pca_scores(train.astype(np.float64) / 255, x_test, code)
-            meta = json.loads((run / "aekit.json").read_text())
-            rows.append({"method": f"aekit {label}", "code_numbers": code, **ours,
-                         "training_seconds": round(meta["training_seconds"], 1), "command_seconds": round(wall, 1),
-                         "epochs_run": meta["epochs_run"], "config_epochs": meta["config"]["epochs"],
-                         "batch_size": meta["config"]["batch_size"]})
+            rows.append({"method": f"aekit {label}", "code_numbers": code, **ours, **trained})
             rows.append({"method": f"PCA (as many numbers as {label})", "code_numbers": baseline["components"],
                          **baseline})
-    return {"case": case, "train_images": len(train), "test_images": len(test), "image_shape": [64, 64, 1],
+    return {"case": case, "train_images": len(train), "test_images": len(test), "image_shape": list(train.shape[1:]),
             "rows": rows, "psnr_gain_db": round(rows[0]["psnr_db"] - rows[1]["psnr_db"], 2)}
 
 
 # `aekit train --data DIR` plus these flags; the first is the acceptance command, defaults only.
 FOLDER_VARIANTS = {"--model conv (defaults)": ["--model", "conv"],
                    "--model conv --code vector": ["--model", "conv", "--code", "vector"]}
+DEFAULTS_ONLY = {"--model conv (defaults)": ["--model", "conv"]}
 CASES = {"fashion-folder": lambda quick: folder_case("fashion-folder", FOLDER_VARIANTS),
          "mnist-folder": lambda quick: folder_case("mnist-folder", FOLDER_VARIANTS),
-         "photo-crops": lambda quick: folder_case("photo-crops", FOLDER_VARIANTS),
+         **{name: (lambda quick, name=name: folder_case(name, DEFAULTS_ONLY)) for name in photo_folders.FOLDERS},
          "mnist": lambda quick: named_case("mnist", quick),
          "fashion_mnist": lambda quick: named_case("fashion_mnist", quick)}
 
@@ -181,9 +139,26 @@ def main() -> None:
         print(json.dumps(results[-1]), flush=True)
     import keras
 
+    name = "images-quick" if args.quick else "images"
+    measured = {case["case"]: case for case in results}
+    kept = _kept_cases(name, measured)
     payload = {"seed": SEED, "quick": args.quick, "backend": keras.backend.backend(), "goals": GOALS,
-               "cases": results}
-    write_result("images-quick" if args.quick else "images", payload, started)
+               "cases": [*kept, *results]}
+    write_result(name, payload, started)
+
+
+def _kept_cases(name: str, measured: dict) -> list[dict]:
+    """The cases of the last results file that this run did not measure (``--only``), each with its own date and
+    commit, in the order of CASES."""
+    path = RESULTS / f"{name}.json"
+    if not path.is_file():
+        return []
+    previous = json.loads(path.read_text())
+    kept = [case for case in previous["cases"] if case["case"] in CASES and case["case"] not in measured]
+    for case in kept:
+        case.setdefault("measured", {"date": previous["date"], "commit": (previous.get("code") or {}).get("commit"),
+                                     "wall_seconds": previous.get("wall_seconds")})
+    return kept
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def images(result: dict) -> str:
                     f"`aekit train` command took {command:.0f} s."]
         if "ratio_to_pca" in case:
             out += ["", f"Squared error = {case['ratio_to_pca']:.3f} x PCA's."]
-        out.append("")
+        out += ["", *part_stamp(case)]
     return "\n".join(out) + "\n" + _machine(result)
 
 

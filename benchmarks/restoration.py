@@ -12,7 +12,9 @@ nearest neighbour, bicubic (Pillow) and aekit's ``unet`` (``upscale_factor=``).
 Speed: a 512x512 mosaic of test images, denoised and upscaled x2 whole (tiled internally), in output
 megapixels per second (median of 3).
 
-    python -m benchmarks.restoration [--only mnist,fashion] [--epochs 3] [--batch-size 64] [--quick]
+Small folders of real photos (``photos``), denoised against BM3D: benchmarks/restoration_photos.py.
+
+    python -m benchmarks.restoration [--only mnist,fashion,photos] [--epochs 3] [--batch-size 64] [--quick]
 
 Writes results/restoration.json and the pictures under results/restoration/. Baselines:
 benchmarks/restoration_baselines.py.
@@ -27,8 +29,9 @@ from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # convolutions: aekit's CLI picks TensorFlow for them too
 import numpy as np  # noqa: E402
-import restoration_baselines as baselines  # noqa: E402
 
+from . import restoration_baselines as baselines  # noqa: E402
+from . import restoration_photos  # noqa: E402
 from ._common import RESULTS, data_dir, kept_parts, median, write_result
 
 SEED = 0
@@ -161,7 +164,8 @@ def run_part(part: str, args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="mnist,fashion")
+    parser.add_argument("--only", default="mnist,fashion,photos", help="comma-separated parts: mnist, fashion, "
+                        "photos (the small folders, at the defaults; --epochs and --batch-size do not apply)")
     parser.add_argument("--epochs", type=int, default=3, help="epochs of every learned model")
     parser.add_argument("--batch-size", type=int, default=64, help="batch size of every learned model")
     parser.add_argument("--train-samples", type=int, default=None, help="first N training images (default all)")
@@ -171,9 +175,11 @@ def main() -> None:
         global BM3D_IMAGES, PICTURES
         BM3D_IMAGES, PICTURES = 20, RESULTS / "restoration-quick"
     started = time.time()
-    parts = {part: run_part(part, args) for part in args.only.split(",")}
+    parts = {part: run_part(part, args) for part in args.only.split(",") if part in DATASETS}
+    if "photos" in args.only.split(","):
+        parts["photos"] = restoration_photos.run(restoration_photos.FOLDERS)
     name = "restoration-quick" if args.quick else "restoration"
-    kept = kept_parts(name, tuple(DATASETS), parts)
+    kept = kept_parts(name, (*DATASETS, "photos"), parts)
     budget = {"epochs": args.epochs, "batch_size": args.batch_size, "train_samples": args.train_samples}
     write_result(name, {"seed": SEED, "budget": budget, "bm3d_images": BM3D_IMAGES, **kept, **parts}, started)
 

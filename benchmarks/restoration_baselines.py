@@ -3,9 +3,9 @@
 - Noise: gaussian with sigma on [0, 1] pixels, clipped to [0, 1]; salt-and-pepper replacing a share of the
   pixels with 0 or 1. A fixed seed per dataset and level, so every method sees the same noisy images.
 - Median filter: scipy.ndimage.median_filter, 3x3 (the classic filter for salt-and-pepper noise).
-- BM3D: the ``bm3d`` package (Makinen et al. 2020) at its defaults, told the noise's standard deviation. For
-  salt-and-pepper, which is not Gaussian, it gets the measured standard deviation of (noisy - clean) over the
-  images: an oracle value, which favours the baseline.
+- BM3D: the ``bm3d`` package (Makinen et al. 2020) at its defaults (CBM3D for colour images), told the noise's
+  standard deviation. For salt-and-pepper, which is not Gaussian, it gets the measured standard deviation of
+  (noisy - clean) over the images: an oracle value, which favours the baseline.
 - The keras.io denoiser ("Convolutional autoencoder for image denoising", keras.io/examples/vision/autoencoder):
   Conv(32)-MaxPool-Conv(32)-MaxPool-ConvT(32)-ConvT(32)-Conv(1, sigmoid), Adam, binary cross-entropy, trained on
   one fixed noisy copy of the training images as the example does, with aekit's epochs and batch size.
@@ -37,11 +37,13 @@ def median_filter(noisy: np.ndarray) -> np.ndarray:
 
 
 def bm3d_denoise(noisy: np.ndarray, sigma: float) -> np.ndarray | None:
-    """BM3D of each image, or None when the package is missing."""
+    """BM3D of each image (CBM3D, ``bm3d_rgb``, for colour images), or None when the package is missing."""
     try:
         import bm3d
     except ImportError:
         return None
+    if noisy.shape[-1] == 3:
+        return np.stack([np.clip(bm3d.bm3d_rgb(image, sigma_psd=sigma), 0, 1) for image in noisy])
     return np.stack([np.clip(bm3d.bm3d(image[..., 0], sigma_psd=sigma), 0, 1)[..., None] for image in noisy])
 
 

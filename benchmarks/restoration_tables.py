@@ -42,6 +42,7 @@ def _aekit_is_best(rows: list[dict], column: str) -> bool:
 
 
 def render(result: dict) -> str:
+    from .photo_tables import section
     from .stamps import machine_line as _machine
     from .stamps import part_stamp
 
@@ -76,6 +77,21 @@ def render(result: dict) -> str:
                     for what in ("denoise-gaussian-0.3", "upscale-x2")
                     if (PICTURES / f"{part}-{what}.txt").is_file()) + ".", ""]
         out += part_stamp(block)
+    out += section(result, "denoised against BM3D given the true sigma", photos)
     return "\n".join(out) + "\n" + _machine(result)
 
 
+def photos(part: dict) -> str:
+    """The small-folder table of docs/benchmarks/restoration.md: PSNR per method, and aekit against BM3D."""
+    lines = ["| folder | sigma | noisy input | median 3x3 | BM3D / CBM3D (true sigma) | aekit unet | aekit - BM3D | "
+             "training s |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for case in part["folders"]:
+        for sigma in sorted({row["sigma"] for row in case["rows"]}):
+            by = {row["method"].split(" (")[0]: row for row in case["rows"] if row["sigma"] == sigma}
+            bm3d = by.get("BM3D") or by.get("CBM3D")
+            ours = by["aekit unet"]
+            gap = "—" if bm3d is None else f"{ours['psnr_db'] - bm3d['psnr_db']:+.2f}"
+            lines.append(f"| {case['folder']} | {sigma} | {by['noisy input']['psnr_db']:.2f} | "
+                         f"{by['median 3x3']['psnr_db']:.2f} | {'—' if bm3d is None else bm3d['psnr_db']} | "
+                         f"{ours['psnr_db']:.2f} | {gap} | {ours['training_seconds']:.0f} |")
+    return "\n".join(lines)

@@ -13,7 +13,9 @@ Speed: a linear Hamming scan over 1,000,000 64-bit codes (the database's codes r
 comparisons/s, with NumPy and faiss; and the hash-table lookup at radius 2 with 32-bit codes against the
 scan, at 1,000,000 items.
 
-    python -m benchmarks.retrieval [--quick] [--only mnist,fashion_mnist,speed]  # -> results/retrieval.json
+Small folders of real photos (``photos``): benchmarks/retrieval_photos.py.
+
+    python -m benchmarks.retrieval [--quick] [--only mnist,fashion_mnist,speed,photos]  # -> results/retrieval.json
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import retrieval_photos
 from ._common import data_dir, kept_parts, median, write_result
 
 SEED, BITS, TOP, MAP_DEPTH = 0, (16, 32, 64), 100, 1000
@@ -154,7 +157,7 @@ def speed(quick: bool) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="mnist,fashion_mnist,speed")
+    parser.add_argument("--only", default="mnist,fashion_mnist,speed,photos")
     parser.add_argument("--quick", action="store_true", help="10,000 database images, 1,000 queries, 100k codes")
     args = parser.parse_args()
     os.environ.setdefault("AEKIT_DATA_DIR", data_dir())
@@ -162,9 +165,12 @@ def main() -> None:
     os.environ.setdefault("KERAS_BACKEND", "jax")  # what `aekit train --model hashing` uses (a dense family)
     payload = {"seed": SEED, "quick": args.quick, "backend": os.environ["KERAS_BACKEND"]}
     for part in args.only.split(","):
-        payload[part] = speed(args.quick) if part == "speed" else quality(part, args.quick)
+        if part == "photos":
+            payload[part] = retrieval_photos.run(retrieval_photos.FOLDERS)
+        else:
+            payload[part] = speed(args.quick) if part == "speed" else quality(part, args.quick)
     name = "retrieval-quick" if args.quick else "retrieval"
-    kept = kept_parts(name, ("mnist", "fashion_mnist", "speed"), payload)
+    kept = kept_parts(name, ("mnist", "fashion_mnist", "speed", "photos"), payload)
     write_result(name, {**kept, **payload}, started)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 def render(result: dict) -> str:
     """The README tables (benchmarks/report.py)."""
+    from .photo_tables import section
     from .stamps import machine_line as _machine
     from .stamps import part_stamp
 
@@ -39,6 +40,17 @@ def render(result: dict) -> str:
                 f"| radius 2, 32-bit codes, hash-table lookup | {radius['hash_queries_per_second']:,.0f} | |",
                 f"| radius 2, 32-bit codes, linear scan | {radius['scan_queries_per_second']:,.0f} | |", "",
                 f"The hash-table lookup is {radius['hash_vs_scan']:.0f}x faster than the scan.", ""]
+    out += section(result, "32-bit codes, precision@5 for the same photo among the 80 test crops", photos)
     return "\n".join(out) + "\n" + _machine(result)
 
 
+def photos(part: dict) -> str:
+    """The small-folder table of docs/benchmarks/retrieval.md."""
+    lines = ["| folder | method | bits | precision@5 (same photo) | vs LSH |", "|---|---|---:|---:|---:|"]
+    for case in part["folders"]:
+        lsh = next(row["precision_at_5"] for row in case["rows"] if row["method"] == "LSH")
+        for row in case["rows"]:
+            lines.append(f"| {case['folder']} | {row['method']} | {row['bits'] or '—'} | "
+                         f"{row['precision_at_5']:.3f} | {100 * (row['precision_at_5'] - lsh):+.1f} points |")
+        lines.append(f"| {case['folder']} | chance | — | {case['chance_precision']:.3f} | |")
+    return "\n".join(lines)

@@ -51,3 +51,42 @@ def test_the_gpu_benchmark_runs_on_the_cpu(tmp_path):
     assert summary["device"] == "cpu" and summary["hinton2006_epoch_seconds"] > 0
     assert all(f"{row} " in result.stdout for row in ("hinton2006", "conv-spatial"))
     assert "conv-vector " not in result.stdout
+
+
+def test_the_photo_folders_test_on_photos_the_training_never_saw():
+    """No photo, nor a copy of one under another name (scikit-image's cat is chelsea), on both sides of a split."""
+    import numpy as np
+    import skimage.data
+
+    from benchmarks.photo_folders import FOLDERS, load
+
+    assert np.array_equal(skimage.data.cat(), skimage.data.chelsea())
+    for name, folder in FOLDERS.items():
+        seen = {"cat" if photo == "chelsea" else photo for photo in folder.train_photos}
+        assert not seen & {"cat" if photo == "chelsea" else photo for photo in folder.test_photos}, name
+    split = load("photos-rgb-64")
+    assert split.train.shape == (320, 64, 64, 3) and split.test.shape == (80, 64, 64, 3)
+    assert split.train.dtype == np.uint8 and np.array_equal(load("photos-rgb-64").test, split.test)
+    assert sorted(set(split.test_subjects)) == [0, 1, 2]
+
+
+def test_precision_at_5_leaves_the_query_out_and_counts_its_photo():
+    import numpy as np
+
+    from benchmarks.retrieval_photos import hamming, precision_at_top
+
+    codes = np.array([[0, 0], [0, 0], [0, 1], [1, 1], [1, 1], [1, 0]], np.uint8)
+    distances = hamming(codes)
+    assert distances[0].tolist() == [0, 0, 1, 2, 2, 1]
+    # each item's 5 others are all the rest: 2 of its own photo among 5 for a photo of three items
+    assert precision_at_top(distances, np.array([0, 0, 0, 1, 1, 1])) == 0.4
+
+
+def test_a_codec_curve_is_read_linear_in_log_bytes_and_not_past_its_ends():
+    import math
+
+    from benchmarks.compression import curve_psnr as at_bytes
+
+    rows = [{"bytes_per_image": 100.0, "psnr_db": 20.0}, {"bytes_per_image": 400.0, "psnr_db": 30.0}]
+    assert at_bytes(rows, 200.0) == pytest.approx(25.0) and at_bytes(rows, 400.0) == pytest.approx(30.0)
+    assert at_bytes(rows, 99.0) is None and at_bytes(rows, 401.0) is None and not math.isnan(at_bytes(rows, 100.0))
