@@ -123,9 +123,16 @@ def kept_parts(name: str, parts: tuple[str, ...], measured: dict) -> dict:
     previous = json.loads(path.read_text())
     kept = {part: previous[part] for part in parts if part in previous and part not in measured}
     for block in kept.values():
-        block.setdefault("measured", {"date": previous["date"], "commit": (previous.get("code") or {}).get("commit"),
-                                      "wall_seconds": previous.get("wall_seconds")})
+        stamp_as_measured(block, previous)
     return kept
+
+
+def stamp_as_measured(block: dict, previous: dict) -> dict:
+    """``block``, a part of the results file ``previous`` kept by a later run, marked with when and at which commit
+    it was measured (unless it already is)."""
+    block.setdefault("measured", {"date": previous["date"], "commit": (previous.get("code") or {}).get("commit"),
+                                  "wall_seconds": previous.get("wall_seconds")})
+    return block
 
 
 def run_worker(module: str, arguments: list[str], env: dict, what: str) -> dict:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from . import photo_folders
-from ._common import RESULTS, data_dir, write_result
+from ._common import RESULTS, data_dir, stamp_as_measured, write_result
 
 SEED = 0
 GOALS = {"fashion_mnist": "test squared error <= 0.35 x PCA's (stretch 0.25)",
@@ -149,16 +149,13 @@ def main() -> None:
 
 def _kept_cases(name: str, measured: dict) -> list[dict]:
     """The cases of the last results file that this run did not measure (``--only``), each with its own date and
-    commit, in the order of CASES."""
+    commit (:func:`benchmarks._common.stamp_as_measured`)."""
     path = RESULTS / f"{name}.json"
     if not path.is_file():
         return []
     previous = json.loads(path.read_text())
-    kept = [case for case in previous["cases"] if case["case"] in CASES and case["case"] not in measured]
-    for case in kept:
-        case.setdefault("measured", {"date": previous["date"], "commit": (previous.get("code") or {}).get("commit"),
-                                     "wall_seconds": previous.get("wall_seconds")})
-    return kept
+    return [stamp_as_measured(case, previous) for case in previous["cases"]
+            if case["case"] in CASES and case["case"] not in measured]
 
 
 if __name__ == "__main__":
