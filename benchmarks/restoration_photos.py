@@ -4,7 +4,9 @@ For each folder (benchmarks/photo_folders.py) and gaussian noise of sigma 0.1 an
 clipped), aekit trains ``--model unet --noise gaussian --noise-level SIGMA`` through the real command line on the
 320 clean training crops, at the defaults otherwise, and denoises the 80 test crops (photos the training never
 saw) corrupted with a fixed seed. In the same run: the noisy input, a 3x3 median filter, and BM3D (CBM3D for
-RGB) given the true sigma. Scores: mean per-image PSNR and SSIM against the clean crops.
+RGB) given the true sigma. Scores: mean per-image PSNR and SSIM against the clean crops. One blind model per folder
+(``--blind --noise-level 0.25``: every level up to 0.25, the level an input channel) denoises both sigmas, once
+with the level it estimates from each crop and once told the true sigma.
 
 The goal (issue 29): at or above BM3D at sigma 0.1 and 0.2, grayscale and RGB.
 """
@@ -21,6 +23,7 @@ from . import photo_folders
 from . import restoration_baselines as baselines
 
 SIGMAS = (0.1, 0.2)
+BLIND_TOP_LEVEL = 0.25  # above both sigmas, as a user who knows roughly how noisy their photos get would set it
 FOLDERS = ("photos-gray-64", "photos-rgb-64")
 
 
@@ -32,6 +35,11 @@ def folder_case(name: str, scores) -> dict:
     rows = []
     with tempfile.TemporaryDirectory() as work:
         data = photo_folders.write_pngs(Path(work) / "train", split.train)
+        blind_run = Path(work) / "run-blind"
+        blind_trained = photo_folders.train_cli(
+            data, ["--model", "unet", "--blind", "--noise", "gaussian", "--noise-level", str(BLIND_TOP_LEVEL)],
+            blind_run)
+        blind = aekit.load(blind_run)
         for number, sigma in enumerate(SIGMAS):
             noisy = baselines.corrupt(clean, "gaussian", sigma, seed=3000 + number)
             started = time.perf_counter()
@@ -42,13 +50,15 @@ def folder_case(name: str, scores) -> dict:
                 data, ["--model", "unet", "--noise", "gaussian", "--noise-level", str(sigma)], run)
             outputs = {"noisy input": noisy, "median 3x3": baselines.median_filter(noisy),
                        "BM3D (true sigma)" if clean.shape[-1] == 1 else "CBM3D (true sigma)": bm3d,
-                       "aekit unet": aekit.load(run).denoise(noisy * 255.0) / 255.0}
+                       "aekit unet": aekit.load(run).denoise(noisy * 255.0) / 255.0,
+                       "aekit unet blind (level estimated)": blind.denoise(noisy * 255.0) / 255.0,
+                       "aekit unet blind (true level given)": blind.denoise(noisy * 255.0, noise_level=sigma) / 255.0}
             for method, restored in outputs.items():
                 if restored is None:
                     continue
                 row = {"sigma": sigma, "method": method, **scores(clean, restored)}
                 if method.startswith("aekit"):
-                    row.update(trained)
+                    row.update(blind_trained if "blind" in method else trained)
                 elif "BM3D" in method:
                     row["seconds_per_image"] = round(bm3d_seconds / len(clean), 2)
                 rows.append(row)

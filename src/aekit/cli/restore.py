@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 import click
@@ -16,7 +17,7 @@ from .options import handle_errors, json_option, load_autoencoder, overwrite_opt
 
 
 def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str, overwrite: bool,
-                   as_json: bool) -> None:
+                   as_json: bool, noise_level: float | None = None) -> None:
     from ..data.image_files import collect, write_result
     from ..estimator.restoration import check_restorer, upscale_factor
 
@@ -26,8 +27,10 @@ def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str, 
                         f"`aekit reconstruct`.")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        check_restorer(model, method)  # refuses the wrong kind of model before reading anything
+        check_restorer(model, method, noise_level)  # refuses the wrong kind of model before reading anything
     restore = getattr(model, method)
+    if noise_level is not None:
+        restore = partial(restore, noise_level=noise_level)
     for warning in {str(w.message) for w in caught}:
         click.echo(f"Warning: {warning}", err=True)
 
@@ -92,19 +95,25 @@ def _restoring_command(what: str):
     return decorate
 
 
+@click.option("--noise-level", type=click.FloatRange(0, 1), default=None,
+              help="A blind denoiser only (trained with --blind): the noise's standard deviation, in the scaled "
+                   "images' units (0.1 = 25 of 255 levels); larger smooths more. Default: estimated per image.")
 @_restoring_command("cleaned")
-def denoise(run, inputs, output, overwrite, as_json):
+def denoise(run, inputs, output, overwrite, as_json, noise_level):
     """Remove noise from images with a model trained with --noise (best: --model unet).
 
     INPUTS are image files, folders of them, or IDX files; each is written under OUTPUT with the same name
-    and format. Images of any size are processed whole or in overlapping tiles, never cropped.
+    and format. Images of any size are processed whole or in overlapping tiles, never cropped. A blind
+    denoiser (--blind) estimates each image's noise level, or takes --noise-level.
 
     \b
     Example:
       aekit train --dataset mnist --model unet --noise gaussian --noise-level 0.3 -o runs/denoise
       aekit denoise runs/denoise noisy/*.png -o clean/
+      aekit train --data photos/ --model unet --blind --noise gaussian --noise-level 0.25 -o runs/blind
+      aekit denoise runs/blind noisy/ -o clean/ --noise-level 0.08
     """
-    _restore_files(run, inputs, output, "denoise", overwrite, as_json)
+    _restore_files(run, inputs, output, "denoise", overwrite, as_json, noise_level)
 
 
 @_restoring_command("enlarged")

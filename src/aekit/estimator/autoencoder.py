@@ -17,6 +17,7 @@ from ..core.log import note
 from ..data.crops import crops_per_image
 from ..data.units import CODE_SAMPLE_ROWS, check_codes
 from ..models import AutoencoderModel, build_model, get_spec, reconstruction_of
+from ..models.base import CALIBRATION_SAMPLES
 from ..runs import register_estimator, save_artifact
 from ..runs.lifecycle import check_resumable, check_run_dir, save_trained, training_run
 from ..runs.pickling import PicklesAsRun
@@ -117,6 +118,7 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
             similarity_weight: float = 0.0,
             upscale_factor: Literal[1, 2, 4] = 1,
             crop: int = -1,
+            blind: bool = False,
             likelihood: Literal['bernoulli', 'gaussian'] = 'bernoulli',
             beta: float = 1.0,
             kl_warmup: int = 0,
@@ -211,6 +213,7 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
         model = build_model(config, source.model_shape, scaler.output_range)
         with training_run(run_dir, self.get_params(), source.data, resume=resume):
             train, validation, preview = source.pipelines(config, scaler, getattr(model, "corruption", None))
+            model.on_train_begin(source.clean_samples(CALIBRATION_SAMPLES))
             started = time.perf_counter()
             history = fit_batches(model, train, validation, config, run_dir=run_dir, resume=resume,
                                   verbose=self.verbose, preview=preview, callbacks=callbacks)
@@ -552,7 +555,7 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
         """
         return generation.interpolate(self, a, b, steps, slerp=slerp)
 
-    def denoise(self, X):
+    def denoise(self, X, noise_level: float | None = None):
         """Restore noisy images: an array ``(n, h, w[, c])`` or a list of arrays of any sizes, in the training
         data's units; returns the same structure. Warns when the model was not trained with input noise.
 
@@ -562,6 +565,10 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
             Images ``(n, h, w)`` or ``(n, h, w, c)`` of one size, or a list of images ``(h, w)`` or
             ``(h, w, c)`` of any sizes, in the training data's units. A table model takes rows and returns
             :meth:`reconstruct`'s output.
+        noise_level : float, optional
+            A blind denoiser only (``blind=True``): the noise's standard deviation in the scaled images' units
+            (as ``noise_level`` at training; 0.1 is 25 of 255 levels). None estimates each image's from its
+            pixels. A larger value smooths more.
 
         Returns
         -------
@@ -569,7 +576,7 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
             The restored images, of the input's sizes, in the training data's units: one array
             ``(n, h, w, c)`` for an array, one ``(h, w, c)`` per image for a list.
         """
-        return restoration.restore(self, X, "denoise")
+        return restoration.restore(self, X, "denoise", noise_level)
 
     def upscale(self, X):
         """Enlarge images ``upscale_factor`` times: an array ``(n, h, w[, c])`` or a list of arrays of any sizes,

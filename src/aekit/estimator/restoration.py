@@ -26,9 +26,18 @@ BATCH_PIXELS = 2 ** 20  # output pixels per batch: bounds memory on large tiles
 CHUNK_PIXELS = 2 ** 24  # input pixels tiled at once: bounds memory on many large photos
 
 
-def check_restorer(estimator, method: str) -> None:
-    """Raise if the model cannot ``method`` (``denoise`` or ``upscale``); warn if it was not trained to."""
+def check_restorer(estimator, method: str, noise_level: float | None = None) -> None:
+    """Raise if the model cannot ``method`` (``denoise`` or ``upscale``), or take a ``noise_level``; warn if it was
+    not trained to."""
     estimator._check_fitted()
+    if noise_level is not None and not is_blind(estimator):
+        raise ConfigError(f"Received noise_level={noise_level}, but this model was trained for one noise level "
+                          f"(noise={estimator.config_.noise}, noise_level={estimator.config_.noise_level}) and takes "
+                          "none. Denoise without it, or train a blind denoiser (--model unet --blind --noise "
+                          "gaussian --noise-level 0.25), which takes any level up to its noise_level.")
+    if noise_level is not None and not 0 <= noise_level <= 1:
+        raise ConfigError(f"Received noise_level={noise_level}; it is the noise's standard deviation in the scaled "
+                          "images' units (0 to 1, as --noise-level at training), e.g. 0.1 for 25 of 255 levels.")
     factor = upscale_factor(estimator)
     if method == "upscale":
         estimator.require("upscale")
@@ -46,31 +55,42 @@ def upscale_factor(estimator) -> int:
     return int(estimator.config_.upscale_factor) if estimator.can("upscale") else 1
 
 
-def restore(estimator, X, method: str):
+def is_blind(estimator) -> bool:
+    """Whether the model reads the noise level (a ``unet`` trained with ``blind=True``)."""
+    return bool(getattr(estimator.model_, "blind", False))
+
+
+def restore(estimator, X, method: str, noise_level: float | None = None):
     """``denoise`` or ``upscale`` images: an array ``(n, h, w[, c])`` or a list of arrays of any sizes, in the
-    training data's units; returns the same structure."""
-    check_restorer(estimator, method)
+    training data's units; returns the same structure. A blind denoiser takes ``noise_level`` (scaled units), or
+    estimates each image's."""
+    check_restorer(estimator, method, noise_level)
     if estimator.kind_ != "image":
         if isinstance(X, list):
             raise DataError("A table model restores one array of rows, not a list of images.")
         return estimator.reconstruct(X)
     if isinstance(X, list):
-        return [_restore_batch(estimator, _as_images(np.asarray(x)[None]))[0] for x in X]  # one at a time
+        return [_restore_batch(estimator, _as_images(np.asarray(x)[None]), noise_level)[0] for x in X]
     images = _as_images(X)
     chunk = max(1, CHUNK_PIXELS // (images.shape[1] * images.shape[2]))
-    return np.concatenate([_restore_batch(estimator, images[i:i + chunk]) for i in range(0, len(images), chunk)])
+    return np.concatenate([_restore_batch(estimator, images[i:i + chunk], noise_level)
+                           for i in range(0, len(images), chunk)])
 
 
-def _restore_batch(estimator, images: np.ndarray) -> np.ndarray:
+def _restore_batch(estimator, images: np.ndarray, noise_level: float | None = None) -> np.ndarray:
     """Images ``(n, h, w, c)`` of one size in the data's units -> restored, in the same units."""
     estimator.units_.check(images, what="The images")
     planes, undo = _to_model_channels(estimator.scaler_.transform(images), estimator.input_shape_[-1])
-    return estimator.scaler_.inverse_transform(undo(_restore_planes(estimator, planes)))
+    return estimator.scaler_.inverse_transform(undo(_restore_planes(estimator, planes, noise_level)))
 
 
-def _restore_planes(estimator, images: np.ndarray) -> np.ndarray:
+def _restore_planes(estimator, images: np.ndarray, noise_level: float | None = None) -> np.ndarray:
     """Scaled ``(n, h, w, c)`` images with the model's channels -> restored ``(n, h*s, w*s, c)``."""
     scale, model = upscale_factor(estimator), estimator.model_
+    if is_blind(estimator):  # the level of the whole image, not of each tile (a blind model is a unet)
+        images = _with_levels(model, images, noise_level)
+        return run_tiled(model.network_with_level_map(), images, TILE_PIXELS, MARGIN_PIXELS, 1, model.size_multiple,
+                         fixed=False)
     if model.size_multiple is not None:  # a fully convolutional model: whole images, or large tiles
         tile = max(1, TILE_PIXELS // scale)
         return run_tiled(model, images, tile, MARGIN_PIXELS // scale, scale, model.size_multiple, fixed=False)
@@ -78,6 +98,20 @@ def _restore_planes(estimator, images: np.ndarray) -> np.ndarray:
     if tuple(images.shape[1:3]) == tuple(tile):
         return reconstruction_of(predict_fixed_batches(model, images))
     return run_tiled(model, images, tile, max(1, min(tile) // 4), 1, 1, fixed=True)
+
+
+def _with_levels(model, images: np.ndarray, noise_level: float | None) -> np.ndarray:
+    """Scaled images and their level map: ``noise_level`` for each, or each one's estimate."""
+    from keras import ops
+
+    from ..models.noise_level import with_level_map
+
+    if noise_level is None:
+        levels = np.concatenate([ops.convert_to_numpy(model.estimate_levels(images[i:i + 64]))
+                                 for i in range(0, len(images), 64)])
+    else:
+        levels = np.full(len(images), noise_level, np.float32)
+    return ops.convert_to_numpy(with_level_map(images, levels))
 
 
 def _as_images(X) -> np.ndarray:

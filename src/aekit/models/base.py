@@ -14,7 +14,8 @@ A family's model class declares:
 It overrides ``forward`` (one encoder pass; returns the reconstruction, or a dict holding it under
 ``"reconstruction"`` next to what the loss terms need, and under ``"target"`` the input it reconstructs when it
 transformed it), ``compute_loss_terms`` and ``combine_loss_terms``, ``on_epoch_begin`` for schedules it owns,
-``on_train_end`` for what it derives from its final weights, and for inference ``encode``/``decode``.
+``on_train_begin`` for what it measures on the data before training, ``on_train_end`` for what it
+derives from its final weights, and for inference ``encode``/``decode``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ CODE_KINDS = {
               "them 8 to a byte",
     "grid": "a spatial grid per sample; transform returns it, shape (n, height, width, latent_dim)",
 }
+CALIBRATION_SAMPLES = 256  # clean samples on_train_begin gets
 MAPPINGS = {"reconstruct": "x -> x", "restore": "a corrupted or downscaled x -> the clean x (trained on pairs)"}
 # What a family's models can do beyond encoding and reconstructing: the ability, what it gives, and the method of
 # the model class it needs (None: the estimator does it with the encoder and decoder alone). Vector and Gaussian
@@ -350,6 +352,17 @@ class AutoencoderModel(keras.Model):
             The epoch about to start, counted from 0 (a resumed run's count goes on from where it stopped).
         """
 
+    def on_train_begin(self, samples) -> None:
+        """Called by the estimator once the model is built, before training, with a few hundred clean scaled
+        training samples: for what a family measures on the data and saves in its ``build_spec`` (a blind
+        denoiser's noise-level calibration). A resumed run calls it again, with the same samples.
+
+        Parameters
+        ----------
+        samples : numpy.ndarray
+            Up to :data:`CALIBRATION_SAMPLES` scaled training samples, ``(n, *sample_shape)``.
+        """
+
     def on_train_end(self) -> None:
         """Called by the trainer once the final weights are in place (best ones restored), before saving: for
         what a family derives from its trained weights (a codec's entropy tables)."""
@@ -422,7 +435,8 @@ class AutoencoderModel(keras.Model):
         Parameters
         ----------
         config : dict of str to Any
-            ``name`` and ``build_spec`` (``config``, ``input_shape`` and ``data_range``).
+            ``name`` and ``build_spec`` (``config``, ``input_shape`` and ``data_range``, and what the family
+            measured before training).
 
         Returns
         -------
@@ -441,4 +455,7 @@ class AutoencoderModel(keras.Model):
         except (KeyError, TypeError) as exc:
             raise ArtifactError(f"The saved model's build spec is incomplete ({exc}); it cannot be rebuilt.") from None
         # Saved weights replace the initial ones, so there is nothing to seed (and seeding would import TensorFlow).
-        return build_model(model_config, input_shape, data_range, name=config.get("name"), seed_weights=False)
+        model = build_model(model_config, input_shape, data_range, name=config.get("name"), seed_weights=False)
+        # What a family measured on its data (on_train_begin) comes back with it.
+        model.build_spec.update({key: value for key, value in spec.items() if key not in model.build_spec})
+        return model

@@ -63,6 +63,10 @@ UNET_PARAMS = [
           "whole crop it holds (the budget counts crops); validation and inference use whole images. -1 (the "
           "default): half the images' smaller side when that is 32 pixels or more, else whole images; 0: whole "
           "images.", minimum=-1),
+    Param("blind", False, "Denoising with gaussian noise: one model for every noise level up to noise_level (each "
+          "training image gets its own, drawn uniformly), told the level in an extra input channel; denoising "
+          "estimates each image's level, or takes it from denoise(X, noise_level=...) or `aekit denoise "
+          "--noise-level`."),
 ]
 
 VARIATIONAL_PARAMS = [

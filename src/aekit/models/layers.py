@@ -32,6 +32,9 @@ class Corruption(keras.layers.Layer):
         Seed of the layer's random draws (None: unseeded).
     clip : bool, default=False
         Clip gaussian-noised inputs to ``[low, high]``.
+    spread : bool, default=False
+        Gaussian noise only: draw each sample's standard deviation uniformly from ``[0, level]`` (a blind
+        denoiser learns every level up to ``level``); False gives every sample ``level``.
     **kwargs
         Passed to ``keras.layers.Layer`` (``name``, ...).
 
@@ -44,12 +47,14 @@ class Corruption(keras.layers.Layer):
     KINDS = ("gaussian", "masking", "salt_pepper")
 
     def __init__(self, kind: str = "gaussian", level: float = 0.2, low: float = 0.0, high: float = 1.0,
-                 seed: int | None = None, clip: bool = False, **kwargs):
+                 seed: int | None = None, clip: bool = False, spread: bool = False, **kwargs):
         super().__init__(**kwargs)
         if kind not in self.KINDS:
             raise ValueError(f"Unknown corruption {kind!r}; expected one of {self.KINDS}.")
+        if spread and kind != "gaussian":
+            raise ValueError(f"Only gaussian noise draws a level per sample (spread=True); received kind={kind!r}.")
         self.kind, self.level, self.low, self.high, self.seed = kind, float(level), float(low), float(high), seed
-        self.clip = bool(clip)
+        self.clip, self.spread = bool(clip), bool(spread)
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):
@@ -70,14 +75,37 @@ class Corruption(keras.layers.Layer):
         if not training or self.level == 0:
             return inputs
         if self.kind == "gaussian":
-            noisy = inputs + self.level * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
-            return ops.clip(noisy, self.low, self.high) if self.clip else noisy
+            return self.corrupt_with_levels(inputs)[0]
         hit = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator) < self.level
         if self.kind == "masking":
             return ops.where(hit, ops.zeros_like(inputs), inputs)
         salt = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator) < 0.5
         noise = ops.where(salt, self.high, self.low)
         return ops.where(hit, ops.cast(noise, inputs.dtype), inputs)
+
+    def corrupt_with_levels(self, inputs):
+        """Gaussian noise as in training, and the standard deviation each sample got.
+
+        Parameters
+        ----------
+        inputs : tensor
+            A batch of scaled inputs, ``(batch, ...)``.
+
+        Returns
+        -------
+        noisy : tensor
+            The corrupted batch (a new draw every call).
+        levels : tensor
+            Each sample's standard deviation, ``(batch,)``: uniform in ``[0, level]`` with ``spread``, else
+            ``level`` for all.
+        """
+        shape = ops.shape(inputs)
+        levels = self.level * ops.ones((shape[0],), inputs.dtype)
+        if self.spread:
+            levels = levels * keras.random.uniform((shape[0],), dtype=inputs.dtype, seed=self.seed_generator)
+        scale = ops.reshape(levels, (-1,) + (1,) * (len(inputs.shape) - 1))
+        noisy = inputs + scale * keras.random.normal(shape, dtype=inputs.dtype, seed=self.seed_generator)
+        return (ops.clip(noisy, self.low, self.high) if self.clip else noisy), levels
 
     def corrupted_copy(self, x: np.ndarray, seed: int | tuple[int, ...]) -> np.ndarray:
         """``x`` corrupted as in training, drawn by a NumPy generator of ``seed``: the same copy for every epoch,
@@ -101,7 +129,10 @@ class Corruption(keras.layers.Layer):
             return x
         rng = np.random.default_rng(seed)
         if self.kind == "gaussian":
-            noisy = x + np.float32(self.level) * rng.standard_normal(x.shape, dtype=np.float32)
+            level = np.float32(self.level)
+            if self.spread:  # a level per sample, drawn before the noise
+                level = level * rng.random(len(x), dtype=np.float32).reshape(-1, *(1,) * (x.ndim - 1))
+            noisy = x + level * rng.standard_normal(x.shape, dtype=np.float32)
             return np.clip(noisy, self.low, self.high) if self.clip else noisy
         hit = rng.random(x.shape, dtype=np.float32) < self.level
         if self.kind == "masking":
@@ -130,10 +161,11 @@ class Corruption(keras.layers.Layer):
         Returns
         -------
         dict of str to Any
-            Keras's base layer config, plus ``kind``, ``level``, ``low``, ``high``, ``seed`` and ``clip``.
+            Keras's base layer config, plus ``kind``, ``level``, ``low``, ``high``, ``seed``, ``clip`` and
+            ``spread``.
         """
         return {**super().get_config(), "kind": self.kind, "level": self.level, "low": self.low,
-                "high": self.high, "seed": self.seed, "clip": self.clip}
+                "high": self.high, "seed": self.seed, "clip": self.clip, "spread": self.spread}
 
 
 class TiedDense(keras.layers.Layer):

@@ -15,6 +15,8 @@ input. The decoder computes a correction from the features and adds it to that i
 
 from __future__ import annotations
 
+import weakref
+
 import keras
 import numpy as np
 from keras import ops
@@ -26,11 +28,16 @@ from .declare import register_model
 from .declared import UNET_PARAMS
 from .factory import layer_options
 from .naming import PACKAGE
+from .noise_level import calibrated, calibration_table, estimate_noise_level, with_level_map
 
 # Two scales: on 28x28 digits (the first 500 MNIST test images, sigma 0.3; Fashion-MNIST unseen), for the same
 # minutes of CPU training, 32-64 denoised better (22.6 dB) than 16-32-64 (21.7) or 32-64-128 (21.3), which see
 # fewer images in that time. filters=[...] goes deeper, for larger images and longer training.
 DEFAULT_FILTERS = (32, 64)
+
+# A blind model's functional network of images with their level map, kept beside the model, not on it: an
+# attribute would join the model's saved layers.
+_LEVEL_MAP_NETWORKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
@@ -111,6 +118,53 @@ class RestorationModel(AutoencoderModel):
         super().__init__(*args, **kwargs)
         if self.aekit_config.loss == "auto":  # PSNR, the figure restoration is judged by, is a squared error
             self.loss_name = "mse"
+        if self.blind and self.corruption is not None:
+            self.corruption.spread = True  # every level up to noise_level, each image its own
+
+    @property
+    def blind(self) -> bool:
+        """Whether the network reads the noise level as an extra input channel (``blind=True``)."""
+        return bool(self.aekit_config.blind)
+
+    def with_levels(self, inputs, training=False):
+        """A blind model's network input: the images and their level map; in training the map holds the level
+        each image was corrupted with, at inference the level estimated from the image. (A caller with its own
+        levels runs :meth:`network_with_level_map` on images with the map appended.)"""
+        if training and self.corruption is not None:
+            return with_level_map(*self.corruption.corrupt_with_levels(inputs))
+        return with_level_map(inputs, self.estimate_levels(inputs))
+
+    def estimate_levels(self, images):
+        """Each image's noise level, estimated from its pixels (calibrated on the training images when the model
+        was trained by the estimator: see :meth:`on_train_begin`)."""
+        table = self.build_spec.get("level_calibration")
+        estimates = estimate_noise_level(images)
+        return estimates if table is None else calibrated(estimates, table)
+
+    def on_train_begin(self, samples) -> None:
+        """A blind model measures its level estimator's bias on clean training images, saved with the model."""
+        if self.blind and self.corruption is not None and len(samples):
+            corruption = self.corruption
+            self.build_spec["level_calibration"] = calibration_table(
+                np.asarray(samples, np.float32), corruption.level, corruption.low if corruption.clip else None,
+                corruption.high if corruption.clip else None, seed=int(self.aekit_config.seed))
+
+    def call(self, inputs, training=False):
+        if not self.blind:
+            return super().call(inputs, training=training)
+        return self.forward(self.with_levels(inputs, training), training=training)
+
+    def encode(self, inputs):
+        return super().encode(self.with_levels(inputs) if self.blind else inputs)
+
+    def network_with_level_map(self) -> keras.Model:
+        """A blind model's encoder and decoder as one functional model of images with their level map appended
+        (one channel more than the images), for levels the caller chose; built once per model."""
+        network = _LEVEL_MAP_NETWORKS.get(self)
+        if network is None:
+            network = keras.Model(self.encoder.input, self.decoder(self.encoder.output), name="with_level_map")
+            _LEVEL_MAP_NETWORKS[self] = network
+        return network
 
     @classmethod
     def training_inputs(cls, targets, config: Config):
@@ -203,11 +257,17 @@ def build_unet(config: Config, input_shape: tuple[int, ...], data_range: str):
         raise ConfigError(f"Received latent_dim={config.latent_dim}; a unet's code holds the image's {channels} "
                           f"channel(s) and at least one feature, so latent_dim must exceed {channels} (default "
                           f"{filters[0] + channels}).")
-    inputs = keras.Input(shape=(None, None, channels), name="input")
-    base = inputs
+    if config.blind and (config.noise != "gaussian" or config.noise_level <= 0 or config.upscale_factor > 1):
+        raise ConfigError(f"Received blind=True with noise={config.noise}, noise_level={config.noise_level} and "
+                          f"upscale_factor={config.upscale_factor}; a blind denoiser learns gaussian noise up to a "
+                          "level: give noise=gaussian, a noise_level above 0 (the highest level it will meet, e.g. "
+                          "--noise gaussian --noise-level 0.25) and no upscaling.")
+    # A blind model reads the noise level as one more channel; the correction is added to the image alone.
+    inputs = keras.Input(shape=(None, None, channels + int(config.blind)), name="input")
+    base = inputs[..., :channels] if config.blind else inputs
     if config.upscale_factor > 1:
         base = Enlarge(config.upscale_factor, name="enlarge")(inputs)
-    x, skips = base, []
+    x, skips = (inputs if config.blind else base), []  # the network sees the level map too
     for i, count in enumerate(filters):
         if i:
             x = _conv(x, count, config, f"down_{i}", strides=2)

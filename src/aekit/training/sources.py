@@ -101,6 +101,10 @@ class ArraySource:
                                y_train=self.goals[train] if self.paired else None,
                                y_val=self.goals[val] if pairs else None, images=self.kind == "image")
 
+    def clean_samples(self, count: int) -> np.ndarray:
+        """Up to ``count`` scaled training samples, uncorrupted (what a model measures before training)."""
+        return self.targets[self.train_index[:count]]
+
     def held_out(self) -> tuple[str, np.ndarray, np.ndarray]:
         """``(split, inputs, targets)``: the validation rows, or the training rows when none are held out."""
         rows = self.val_index if len(self.val_index) else self.train_index
@@ -166,6 +170,10 @@ class StreamSource:
         preview = (self.corrupt(self.kept[:SUMMARY_IMAGES]), self.kept[:SUMMARY_IMAGES]) \
             if self.kind == "image" and len(self.kept) else None
         return train, validation, preview
+
+    def clean_samples(self, count: int) -> np.ndarray:
+        """Up to ``count`` of the rows the survey kept, scaled (a stream holds no training rows in memory)."""
+        return self.kept[:count]
 
     def held_out(self) -> tuple[str, np.ndarray, np.ndarray]:
         """The validation rows the survey kept (up to ``streaming.KEPT_ROWS``; training rows when none are held

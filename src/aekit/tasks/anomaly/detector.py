@@ -164,6 +164,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
             similarity_weight: float = 0.0,
             upscale_factor: Literal[1, 2, 4] = 1,
             crop: int = -1,
+            blind: bool = False,
             likelihood: Literal['bernoulli', 'gaussian'] = 'bernoulli',
             beta: float = 1.0,
             kl_warmup: int = 0,
