@@ -84,14 +84,19 @@ def render(result: dict) -> str:
 def photos(part: dict) -> str:
     """The small-folder table of docs/benchmarks/restoration.md: PSNR per method, and aekit against BM3D."""
     lines = ["| folder | sigma | noisy input | median 3x3 | BM3D / CBM3D (true sigma) | aekit unet | aekit - BM3D | "
-             "training s |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "blind, level estimated | blind, true level given | training s (unet, blind) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for case in part["folders"]:
         for sigma in sorted({row["sigma"] for row in case["rows"]}):
-            by = {row["method"].split(" (")[0]: row for row in case["rows"] if row["sigma"] == sigma}
-            bm3d = by.get("BM3D") or by.get("CBM3D")
+            by = {row["method"]: row for row in case["rows"] if row["sigma"] == sigma}
+            bm3d = by.get("BM3D (true sigma)") or by.get("CBM3D (true sigma)")
             ours = by["aekit unet"]
+            blind = [by.get(f"aekit unet blind ({how})") for how in ("level estimated", "true level given")]
             gap = "—" if bm3d is None else f"{ours['psnr_db'] - bm3d['psnr_db']:+.2f}"
+            seconds = f"{ours['training_seconds']:.0f}" + (f", {blind[0]['training_seconds']:.0f}" if blind[0] else "")
             lines.append(f"| {case['folder']} | {sigma} | {by['noisy input']['psnr_db']:.2f} | "
                          f"{by['median 3x3']['psnr_db']:.2f} | {'—' if bm3d is None else bm3d['psnr_db']} | "
-                         f"{ours['psnr_db']:.2f} | {gap} | {ours['training_seconds']:.0f} |")
+                         f"{ours['psnr_db']:.2f} | {gap} | "
+                         + " | ".join("—" if row is None else f"{row['psnr_db']:.2f}" for row in blind)
+                         + f" | {seconds} |")
     return "\n".join(lines)
