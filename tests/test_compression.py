@@ -237,7 +237,7 @@ def test_quality_sets_lmbda_by_the_family_table_and_buys_bytes(mnist_small):
     train, test = mnist_small
     sizes = {}
     for quality in (10, 90):
-        codec = aekit.Autoencoder(quality=quality, **{**CODEC_FAST, "epochs": 3}).fit(train)
+        codec = aekit.Autoencoder(quality=quality, **{**CODEC_FAST, "epochs": 2}).fit(train)
         assert codec.config_.lmbda == pytest.approx(lmbda_for_quality(quality)) and codec.config_.quality == quality
         sizes[quality] = len(codec.compress(test.X[:200])) / 200
     assert sizes[90] > 2 * sizes[10], sizes  # bytes per image on 200 MNIST test digits
