@@ -88,8 +88,9 @@ def _tensorboard_tags(folder):
 @pytest.mark.slow
 def test_hinton2006_on_mnist_writes_a_full_run_and_evaluates(tmp_path):
     run = tmp_path / "h2006"
+    # Half of MNIST: two epochs of it already beat PCA (10.4 against 13.76), in half the time of all 60,000.
     result = run_cli("train", "--dataset", "mnist", "--model", "deep", "--preset", "hinton2006", "--epochs", "2",
-                     "-o", run)
+                     "--max-samples", "30000", "-o", run)
     assert result.returncode == 0, result.stderr
     for name in RUN_FILES:
         assert (run / name).exists(), name
