@@ -46,11 +46,14 @@ def render(result: dict) -> str:
 
 def photos(part: dict) -> str:
     """The small-folder table of docs/benchmarks/retrieval.md."""
-    lines = ["| folder | method | bits | precision@5 (same photo) | vs LSH |", "|---|---|---:|---:|---:|"]
+    lines = ["| folder | method | bits | precision@5 (same photo) | vs LSH | bits a 4-pixel shift changes |",
+             "|---|---|---:|---:|---:|---:|"]
     for case in part["folders"]:
         lsh = next(row["precision_at_5"] for row in case["rows"] if row["method"] == "LSH")
         for row in case["rows"]:
+            shift = row.get("bits_changed_by_shift")
             lines.append(f"| {case['folder']} | {row['method']} | {row['bits'] or '—'} | "
-                         f"{row['precision_at_5']:.3f} | {100 * (row['precision_at_5'] - lsh):+.1f} points |")
-        lines.append(f"| {case['folder']} | chance | — | {case['chance_precision']:.3f} | |")
+                         f"{row['precision_at_5']:.3f} | {100 * (row['precision_at_5'] - lsh):+.1f} points | "
+                         f"{'—' if shift is None else f'{shift:.2f}'} |")
+        lines.append(f"| {case['folder']} | chance | — | {case['chance_precision']:.3f} | | |")
     return "\n".join(lines)

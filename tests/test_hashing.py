@@ -74,6 +74,27 @@ def test_hashing_loss_terms_are_tracked_and_the_straight_through_variant_trains(
     assert model.transform(train).shape == (len(train), 16)
 
 
+def test_the_invariance_term_compares_each_image_with_a_shifted_view_of_it(digits):
+    import keras
+
+    from aekit.models.hashing import shifted_view
+
+    images = np.random.default_rng(0).random((4, 16, 16, 1)).astype("float32")
+    view = keras.ops.convert_to_numpy(shifted_view(images, False, keras.random.SeedGenerator(3)))
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)), mode="reflect")  # 1 px: a 16th of 16
+    assert any(np.array_equal(view, padded[:, dy:dy + 16, dx:dx + 16]) for dy in range(3) for dx in range(3))
+    train = digits[0].X
+    assert train.shape[1:] == (8, 8, 1)
+    plain = aekit.Autoencoder(model="hashing", latent_dim=8, epochs=2, seed=0, verbose=0).fit(train)
+    invariant = aekit.Autoencoder(model="hashing", latent_dim=8, epochs=2, seed=0, verbose=0,
+                                  invariance_weight=1.0).fit(train)
+    assert max(plain.history_["invariance"]) == 0 and min(invariant.history_["invariance"]) > 0
+    assert invariant.history_["loss"] != plain.history_["loss"]
+    with pytest.raises(ConfigError, match="invariance term compares an image with a shifted view of it"):
+        aekit.Autoencoder(model="hashing", invariance_weight=1.0, epochs=1).fit(
+            np.random.default_rng(0).random((50, 8)))
+
+
 def test_neighbour_targets_are_each_row_with_its_nearest_training_rows():
     from aekit.models.hashing import neighbour_means
 

@@ -52,6 +52,9 @@ HASHING_PARAMS = [
           "0 reconstructs the input itself (the original semantic hashing).", minimum=0),
     Param("similarity_weight", 0.0, "Weight of the similarity term: pairs of inputs in a batch should agree in as "
           "many bits as their centred inputs' cosine similarity says.", minimum=0.0),
+    Param("invariance_weight", 0.0, "Images only: weight of the invariance term: the bits of each training image "
+          "and of a shifted view of it (up to 1/16 of its side; also flipped left to right when augment includes "
+          "flips) should agree, so that two crops of one photo hash alike.", minimum=0.0),
 ]
 
 UNET_PARAMS = [

@@ -6,7 +6,9 @@ units towards 0 or 1 (the original recipe); ``"straight_through"`` thresholds th
 forward and passes the sigmoid's gradient back. At use, a bit is 1 where the sigmoid exceeds 0.5.
 
 Two terms keep the bits informative, both estimated on each batch of sigmoid outputs: ``balance`` (each bit
-on for half the samples) and ``decorrelation`` (the bits' correlations, off the diagonal, near 0).
+on for half the samples) and ``decorrelation`` (the bits' correlations, off the diagonal, near 0). On images,
+``invariance_weight`` adds a third: each image's bits should agree with those of a shifted (and, when the user's
+``augment`` includes flips, mirrored) view of it, so that two crops of one photo hash alike.
 
 By default (``neighbour_targets=10``) the decoder does not reproduce each input but the mean of it and its 10
 nearest training inputs: what those neighbours do not share cannot help the reconstruction, so the bits spend
@@ -23,6 +25,7 @@ from keras import ops
 
 from ..core.config import Config
 from ..core.errors import ConfigError
+from ..data.augment import max_shift
 from .base import AutoencoderModel, reconstruction_of
 from .declare import register_model
 from .declared import HASHING_PARAMS
@@ -46,11 +49,14 @@ class HashingModel(AutoencoderModel):
                                "batch by code agreement ((2p - 1).(2q - 1) / bits, temperature 0.2); 0 when "
                                "its weight is 0",
                   "similarity": "mean over pairs in the batch of (code agreement - input cosine similarity)^2, "
-                                "code agreement = (2p - 1).(2q - 1) / bits; 0 when its weight is 0"}
+                                "code agreement = (2p - 1).(2q - 1) / bits; 0 when its weight is 0",
+                  "invariance": "mean squared difference between the bit probabilities of each image and of a "
+                                "shifted (or flipped) view of it, before the code noise; 0 when its weight is 0"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.noise_seed = keras.random.SeedGenerator(self.aekit_config.seed + 31)
+        self.view_seed = keras.random.SeedGenerator(self.aekit_config.seed + 37)
 
     @classmethod
     def training_targets(cls, targets, config: Config, train_index):
@@ -59,7 +65,7 @@ class HashingModel(AutoencoderModel):
         return neighbour_means(targets, train_index, int(config.neighbour_targets), config.seed)
 
     def forward(self, inputs, training=False):
-        logits = self.encoder(inputs, training=training)
+        clean_logits = logits = self.encoder(inputs, training=training)
         config = self.aekit_config
         if training and config.binarizer == "noise" and config.code_noise:
             logits = logits + config.code_noise * keras.random.normal(ops.shape(logits), seed=self.noise_seed)
@@ -68,7 +74,12 @@ class HashingModel(AutoencoderModel):
             code = probabilities
         else:  # straight-through while training; the bits themselves at use
             code = probabilities + ops.stop_gradient(ops.round(probabilities) - probabilities)
-        return {"reconstruction": self.decoder(code, training=training), "probabilities": probabilities}
+        outputs = {"reconstruction": self.decoder(code, training=training), "probabilities": probabilities}
+        if training and config.invariance_weight:
+            view = shifted_view(inputs, "flips" in config.augment, self.view_seed)
+            outputs["view_gap"] = ops.mean(ops.square(ops.sigmoid(clean_logits)
+                                                      - ops.sigmoid(self.encoder(view, training=training))))
+        return outputs
 
     def compute_loss_terms(self, x, target, outputs, training=True):
         probabilities = outputs["probabilities"]
@@ -84,14 +95,16 @@ class HashingModel(AutoencoderModel):
                 "balance": ops.mean(ops.square(share - 0.5)),
                 "decorrelation": ops.sum(ops.square(off_diagonal)) / ops.cast(bits * (bits - 1), "float32"),
                 "similarity": _similarity_gap(x, probabilities) if config.similarity_weight else zero,
-                "neighbour": _neighbour_gap(x, probabilities) if config.neighbour_weight else zero}
+                "neighbour": _neighbour_gap(x, probabilities) if config.neighbour_weight else zero,
+                "invariance": outputs.get("view_gap", zero)}
 
     def combine_loss_terms(self, terms, training=True):
         config = self.aekit_config
         return (terms["reconstruction"] + config.balance_weight * terms["balance"]
                 + config.decorrelation_weight * terms["decorrelation"]
                 + config.similarity_weight * terms["similarity"]
-                + config.neighbour_weight * terms["neighbour"])
+                + config.neighbour_weight * terms["neighbour"]
+                + config.invariance_weight * terms["invariance"])
 
     def encode(self, inputs):
         return ops.round(ops.sigmoid(self.encoder(inputs, training=False)))
@@ -124,6 +137,19 @@ def neighbour_means(targets, train_index, k: int, seed: int):
     return means.reshape(targets.shape).astype(targets.dtype, copy=False)
 
 
+def shifted_view(images, flips: bool, seed):
+    """A batch of images shifted by one random offset of up to :func:`aekit.data.augment.max_shift` pixels each
+    way (edges mirrored in), and with ``flips`` each image mirrored left to right with probability 1/2."""
+    shape = ops.shape(images)
+    if flips:
+        mirrored = keras.random.uniform((shape[0], 1, 1, 1), seed=seed) < 0.5
+        images = ops.where(mirrored, ops.flip(images, axis=2), images)
+    pad = max_shift(min(int(images.shape[1]), int(images.shape[2])))
+    padded = ops.pad(images, [[0, 0], [pad, pad], [pad, pad], [0, 0]], mode="reflect")
+    offset = keras.random.randint((2,), 0, 2 * pad + 1, seed=seed)
+    return ops.slice(padded, [0, offset[0], offset[1], 0], [shape[0], shape[1], shape[2], shape[3]])
+
+
 def _neighbour_gap(x, probabilities, temperature: float = 0.2):
     flat = ops.reshape(x, (ops.shape(x)[0], -1))
     squared = ops.sum(ops.square(flat), axis=1)
@@ -153,6 +179,10 @@ def build_hashing(config: Config, input_shape: tuple[int, ...], data_range: str)
         raise ConfigError(f"Received latent_dim={config.latent_dim} bits; expected 8 to 256 (at most 1024).")
     if config.tied:
         raise ConfigError("Tied weights are available for the dense and deep models, not for hashing.")
+    if config.invariance_weight and len(input_shape) != 3:
+        raise ConfigError(f"Received invariance_weight={config.invariance_weight} for rows of {input_shape[0]} "
+                          "values; the invariance term compares an image with a shifted view of it, so it needs "
+                          "images. Leave it at 0 for tables.")
     code_logits = keras.layers.Dense(config.latent_dim, name="code_logits", **layer_options(config))
     return dense_encoder_decoder(config, input_shape, config.hidden or DEFAULT_HIDDEN, code_logits,
                                  output_activation(config, data_range))

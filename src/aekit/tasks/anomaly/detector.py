@@ -162,6 +162,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
             neighbour_weight: float = 0.0,
             neighbour_targets: int = 10,
             similarity_weight: float = 0.0,
+            invariance_weight: float = 0.0,
             upscale_factor: Literal[1, 2, 4] = 1,
             crop: int = -1,
             blind: bool = False,
