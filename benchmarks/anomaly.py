@@ -94,9 +94,10 @@ def run_method(method: str, X_train, X_test, seed: int) -> tuple[np.ndarray, flo
 
 
 def code_version() -> str:
-    """What aekit's results depend on: the whole package and this benchmark, so that a change in training.py or
-    models/ redoes the cached aekit runs (the same hash that every results file records, see _common)."""
-    return f"{code_hash()}-{script_hash('anomaly')}"
+    """What aekit's results depend on: the whole package, this benchmark and the backend, so that a change in
+    training.py or models/ redoes the cached aekit runs (the same hash that every results file records, see
+    _common)."""
+    return f"{code_hash()}-{script_hash('anomaly')}-{os.environ['KERAS_BACKEND']}"
 
 
 def cache_tag(method: str, version: str) -> str:
@@ -277,6 +278,9 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="ignore cached runs")
     args = parser.parse_args()
     started = time.time()
+    # aekit is timed on the backend `aekit detect fit` trains on (JAX: the detector's model is a dense family, see
+    # aekit.cli.backend), unless KERAS_BACKEND says otherwise; set before anything imports Keras.
+    os.environ.setdefault("KERAS_BACKEND", "jax")
     folder = Path(data_dir()) / "anomaly"
     datasets = sorted(folder.glob("*.npz"), key=lambda p: (int(p.stem.split("_")[0]) if p.stem[0].isdigit() else 99,
                                                            p.stem))
@@ -290,7 +294,7 @@ def main() -> None:
         parser.error(f"unknown settings/methods {unknown}" if unknown else f"no dataset matches {args.datasets!r}")
     payload = {"protocol": {"settings": settings, "seeds": list(range(args.seeds)), "max_train_rows":
                             args.max_train_rows, "methods": {m: LABELS[m] for m in methods},
-                            "aekit_code_version": code_version()}}
+                            "aekit_code_version": code_version(), "aekit_backend": os.environ["KERAS_BACKEND"]}}
     if not args.only_throughput:
         RESULTS.mkdir(parents=True, exist_ok=True)
         records = evaluate(datasets, range(args.seeds), settings, methods, args.max_train_rows,

@@ -47,6 +47,25 @@ def test_neighbour_part_is_the_exact_nearest_other_row():
     assert parts.shape == (20, 4) and (parts >= 0).all()
 
 
+@pytest.mark.parametrize("own", [False, True])
+def test_the_k_d_tree_finds_the_neighbours_brute_force_does(own):
+    """Narrow tables search a k-d tree, wide ones compare with every reference: the same neighbours, ties and a
+    row's own entry (left out at fit) included."""
+    rng = np.random.default_rng(2)
+    references = np.round(rng.normal(size=(400, 3)), 1).astype(np.float32)  # rounded: many ties and duplicates
+    references[10:20] = references[9]
+    model = NeighbourModel(references, 5)
+    rows = references if own else np.round(rng.normal(size=(300, 3)), 1).astype(np.float32)
+    mine = np.arange(len(rows)) if own else None
+    in_tree, brute = model._nearest_in_tree(rows, mine), model._nearest_by_brute_force(rows, mine)
+    assert in_tree.shape == brute.shape == (len(rows), 5)
+    if own:
+        assert not (in_tree == mine[:, None]).any()
+    distances = [np.sort(((rows[:, None, :] - references[found]) ** 2).sum(axis=2), axis=1)
+                 for found in (in_tree, brute)]
+    np.testing.assert_allclose(*distances, atol=1e-6)
+
+
 def test_references_are_capped_and_skip_untrusted_rows(monkeypatch):
     monkeypatch.setattr(neighbours_module, "MAX_REFERENCES", 50)
     rows = np.random.default_rng(1).normal(size=(200, 3))
@@ -159,6 +178,10 @@ def test_the_isolation_part_scores_as_scikit_learn_does_and_is_saved_as_plain_ar
     model = IsolationModel.fit(X[train], seed=0)
     forest = IsolationForest(random_state=0).fit(X[train].astype(np.float32))
     np.testing.assert_allclose(model.scores(X[test]), -forest.score_samples(X[test].astype(np.float32)), atol=1e-12)
+    with pytest.MonkeyPatch.context() as patch:  # many rows are walked in blocks on every core: the same scores
+        patch.setattr("aekit.tasks.anomaly.isolation.MIN_ROWS_PER_THREAD", 100)
+        patch.setattr("os.cpu_count", lambda: 3)
+        np.testing.assert_array_equal(model.scores(X[test]), model._walk(X[test].astype(np.float32)))
     model.save_files(tmp_path)
     loaded = IsolationModel.from_saved(model.to_meta(), tmp_path, X.shape[1])
     np.testing.assert_array_equal(loaded.scores(X[test]), model.scores(X[test]))

@@ -190,6 +190,12 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
         self : Autoencoder
             The fitted estimator.
         """
+        return self._fit(X, validation_data, callbacks, resume, summarise=True)
+
+    def _fit(self, X, validation_data, callbacks: list | None, resume: bool, *, summarise: bool) -> "Autoencoder":
+        """:meth:`fit`; ``summarise=False`` leaves out the held-out metrics, code range and preview (``metrics_``
+        stays empty), for a model that is only scored once in memory (the anomaly detector's first trimming
+        round), whose summary would cost a reconstruction and an encoder's compilation for nothing."""
         requested = self.config()
         source = training_source(X, validation_data)
         run_dir = Path(self.run_dir) if self.run_dir is not None else None
@@ -221,6 +227,9 @@ class Autoencoder(PicklesAsRun, SklearnConventions, TransformerMixin, BaseEstima
             set_fitted(self, model, scaler, units, config, history, kind=source.kind,
                        feature_names=source.feature_names, data_fingerprint=source.fingerprint())
             self.training_seconds_ = time.perf_counter() - started
+            if not summarise and run_dir is None:
+                self.metrics_, self.code_range_, self._preview, self.run_dir_ = {}, None, None, None
+                return self
             split, inputs, targets = source.held_out()
             self.metrics_ = {split: self._report(inputs, targets, source.kind)}
             if self.code_kind_ == "binary":  # a bit that never changes carries nothing: the run says so

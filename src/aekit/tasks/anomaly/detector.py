@@ -327,7 +327,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         every training row, so a row dropped early can come back).
         """
         short = dict(params, epochs=max(1, int(params["epochs"] * ROBUST_FIRST_SHARE)))
-        autoencoder = Autoencoder(**short).fit(dataset, callbacks=callbacks)
+        autoencoder = Autoencoder(**short)._fit(dataset, None, callbacks, False, summarise=False)
         kept = np.ones(len(dataset), dtype=bool)
         for _ in range(ROBUST_ROUNDS):
             _, scores = training_scores(autoencoder, dataset.X, kept, method)

@@ -16,7 +16,7 @@ only rows the trimmed model kept), which bounds both the artifact and the cost o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,9 @@ from ...core.errors import ArtifactError
 MAX_REFERENCES = 4096
 REFERENCES_FILE = "neighbour_references.npy"
 _CHUNK_ELEMENTS = 1 << 22  # rows x references per distance block: about 16 MB of float32
+# Up to this many columns a k-d tree finds the neighbours faster than comparing with every reference (scikit-learn's
+# NearestNeighbors draws its line at the same width); measured 2.2 s -> 0.1 s for 200,000 rows of 3 columns.
+TREE_MAX_COLUMNS = 15
 
 
 @dataclass
@@ -35,6 +38,7 @@ class NeighbourModel:
     references: np.ndarray
     k: int
     scale: float = 1.0
+    _tree: object = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def fit(cls, scaled: np.ndarray, kept: np.ndarray, k: int, seed: int | None) -> tuple["NeighbourModel", np.ndarray]:
@@ -67,6 +71,29 @@ class NeighbourModel:
 
     def _nearest(self, rows: np.ndarray, own: np.ndarray | None) -> np.ndarray:
         """Indices ``(n, k)`` of each row's nearest references, by squared Euclidean distance."""
+        if rows.shape[1] <= TREE_MAX_COLUMNS and len(rows):
+            return self._nearest_in_tree(rows, own)
+        return self._nearest_by_brute_force(rows, own)
+
+    def _nearest_in_tree(self, rows: np.ndarray, own: np.ndarray | None) -> np.ndarray:
+        """The same neighbours from a k-d tree of the references, searched on every core. With ``own``, one more
+        is asked for and each row's own entry dropped (the farthest, where a tie hid it)."""
+        from scipy.spatial import cKDTree
+
+        if self._tree is None:
+            self._tree = cKDTree(self.references)
+        extra = 0 if own is None else 1
+        _, found = self._tree.query(rows, k=self.k + extra, workers=-1)
+        found = np.asarray(found, dtype=np.int64).reshape(len(rows), self.k + extra)
+        if not extra:
+            return found
+        is_own = found == np.asarray(own)[:, None]
+        drop = np.where(is_own.any(axis=1), is_own.argmax(axis=1), self.k)
+        keep = np.ones(found.shape, dtype=bool)
+        keep[np.arange(len(rows)), drop] = False
+        return found[keep].reshape(len(rows), self.k)
+
+    def _nearest_by_brute_force(self, rows: np.ndarray, own: np.ndarray | None) -> np.ndarray:
         squared_refs = np.einsum("ij,ij->i", self.references, self.references)
         step = max(1, _CHUNK_ELEMENTS // max(1, len(self.references)))
         found = []
