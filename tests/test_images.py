@@ -69,11 +69,25 @@ def test_conv_trains_on_a_folder_and_evaluates_another_one(tmp_path, mode):
 
 
 def test_default_training_length_is_chosen_and_recorded(digits):
-    model = aekit.Autoencoder(model="conv", latent_dim=8, seed=0)
+    model = aekit.Autoencoder(model="deep", hidden=[32], latent_dim=8, seed=0)
     train = digits[0].subset(slice(0, 200))
     model.fit(train)
     assert (model.config_.epochs, model.config_.batch_size) == (auto_epochs(180, 16), 16)
     assert model.get_params()["epochs"] == "auto" and "epochs=auto and batch_size=auto" in model.training_plan_
+
+
+def test_a_conv_on_small_images_gets_twice_the_steps_and_larger_ones_the_common_budget():
+    from aekit.core.budget import SMALL_IMAGE_CONV
+    from aekit.core.config import Config
+    from aekit.models import get_spec
+
+    settle, config = get_spec("conv").settle, Config.from_dict({"model": "conv"})
+    assert settle(config, 288, (64, 64, 3)).epochs == SMALL_IMAGE_CONV.epochs(288, 16) == 167  # 3,000 steps of 16
+    assert auto_epochs(288, 16) == 84  # the common budget's 1,500 steps
+    assert settle(config, 288, (128, 128, 3)).epochs == "auto"  # larger images: the common budget
+    assert settle(config, 54_000, (28, 28, 1)).epochs == auto_epochs(54_000, 128) == 20  # big sets: as before
+    assert settle(config, 288, None).epochs == "auto"  # a stream: the common budget
+    assert settle(config.replace(epochs=5), 288, (64, 64, 3)).epochs == 5  # the user's choice wins
 
 
 def test_the_vector_path_deepens_only_with_enough_data():

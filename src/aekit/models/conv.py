@@ -19,7 +19,8 @@ import math
 
 import keras
 
-from ..core.config import Config
+from ..core.budget import SMALL_IMAGE_CONV, SMALL_IMAGE_PIXELS
+from ..core.config import AUTO, Config
 from ..core.errors import ConfigError
 from .base import AutoencoderModel
 from .declare import register_model
@@ -106,6 +107,18 @@ class ConvModel(AutoencoderModel):
 
 
 
+def settle_conv(config: Config, samples: int, sample_shape: tuple[int, ...] | None = None) -> Config:
+    """The vector path's depth, and for small images (``budget.SMALL_IMAGE_PIXELS``) held in memory the longer step
+    budget of ``budget.SMALL_IMAGE_CONV`` when the epochs are ``auto``."""
+    config = settle_vector_depth(config, samples)
+    if config.epochs != AUTO or sample_shape is None or math.prod(sample_shape[:2]) > SMALL_IMAGE_PIXELS:
+        return config
+    batch = SMALL_IMAGE_CONV.batch_size(samples) if config.batch_size == AUTO else config.batch_size
+    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
+        return config  # the config check names a bad batch size
+    return config.replace(epochs=SMALL_IMAGE_CONV.epochs(samples, batch))
+
+
 def settle_vector_depth(config: Config, samples: int) -> Config:
     if config.vector_depth != "auto":
         return config
@@ -130,7 +143,7 @@ def _default_latent_dim(input_shape, config: Config) -> int:
 @register_model("conv", "Convolutional autoencoder for images: strided 3x3 convolutions with group normalisation; "
                 "a spatial code (default) or a vector one (code=vector); depth and width from the image size.",
                 model_class=ConvModel, input_kinds=("image",), params=CONV_PARAMS,
-                default_latent_dim=_default_latent_dim, for_data=settle_vector_depth)
+                default_latent_dim=_default_latent_dim, for_data=settle_conv)
 def build_conv(config: Config, input_shape: tuple[int, ...], data_range: str):
     if config.tied:
         raise ConfigError("Tied weights are available for the dense and deep models, not for conv.")
