@@ -8,7 +8,8 @@ One rule, with parameters, from the number of training samples ``n`` alone:
 
 :data:`AUTOENCODER` is the rule of every autoencoder: a 400-image folder trains for about a hundred epochs of
 small batches, a 60,000-image set for 20 epochs of full ones (tens of thousands of steps); early stopping still
-ends a run that stops improving. :data:`DETECTOR` is the anomaly detector's shorter, fixed budget (see
+ends a run that stops improving. :data:`SMALL_IMAGE_CONV` doubles the steps of ``conv`` on small images (see
+:func:`aekit.models.conv.settle_conv`). :data:`DETECTOR` is the anomaly detector's shorter, fixed budget (see
 :mod:`aekit.tasks.anomaly.architecture`). Measured in benchmarks/images.py and benchmarks/anomaly.py.
 """
 
