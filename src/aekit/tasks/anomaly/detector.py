@@ -327,7 +327,8 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         every training row, so a row dropped early can come back).
         """
         short = dict(params, epochs=max(1, int(params["epochs"] * ROBUST_FIRST_SHARE)))
-        autoencoder = Autoencoder(**short)._fit(dataset, None, callbacks, False, summarise=False)
+        autoencoder = Autoencoder(**short)._fit(dataset, validation_data=None, callbacks=callbacks, resume=False,
+                                                summarise=False)
         kept = np.ones(len(dataset), dtype=bool)
         for _ in range(ROBUST_ROUNDS):
             _, scores = training_scores(autoencoder, dataset.X, kept, method)
