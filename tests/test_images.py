@@ -77,12 +77,12 @@ def test_default_training_length_is_chosen_and_recorded(digits):
 
 
 def test_a_conv_on_small_images_gets_twice_the_steps_and_larger_ones_the_common_budget():
-    from aekit.core.budget import SMALL_IMAGE_CONV
+    from aekit.core.budget import SMALL_IMAGES
     from aekit.core.config import Config
     from aekit.models import get_spec
 
     settle, config = get_spec("conv").settle, Config.from_dict({"model": "conv"})
-    assert settle(config, 288, (64, 64, 3)).epochs == SMALL_IMAGE_CONV.epochs(288, 16) == 167  # 3,000 steps of 16
+    assert settle(config, 288, (64, 64, 3)).epochs == SMALL_IMAGES.epochs(288, 16) == 167  # 3,000 steps of 16
     assert auto_epochs(288, 16) == 84  # the common budget's 1,500 steps
     assert settle(config, 288, (128, 128, 3)).epochs == "auto"  # larger images: the common budget
     assert settle(config, 54_000, (28, 28, 1)).epochs == auto_epochs(54_000, 128) == 20  # big sets: as before

@@ -8,8 +8,8 @@ One rule, with parameters, from the number of training samples ``n`` alone:
 
 :data:`AUTOENCODER` is the rule of every autoencoder: a 400-image folder trains for about a hundred epochs of
 small batches, a 60,000-image set for 20 epochs of full ones (tens of thousands of steps); early stopping still
-ends a run that stops improving. :data:`SMALL_IMAGE_CONV` doubles the steps of ``conv`` on small images (see
-:func:`aekit.models.conv.settle_conv`). :data:`DETECTOR` is the anomaly detector's shorter, fixed budget (see
+ends a run that stops improving. :data:`SMALL_IMAGES` doubles the steps of ``conv`` and ``compression`` on small
+images (see :func:`settle_small_images`). :data:`DETECTOR` is the anomaly detector's shorter, fixed budget (see
 :mod:`aekit.tasks.anomaly.architecture`). Measured in benchmarks/images.py and benchmarks/anomaly.py.
 """
 
@@ -44,11 +44,12 @@ class Budget:
 
 
 AUTOENCODER = Budget(steps=1500, steps_per_epoch=32, min_batch=16, max_batch=128, min_epochs=20, max_epochs=300)
-# Convolutional autoencoders on small images (at most SMALL_IMAGE_PIXELS): twice the steps. On development splits of
-# the benchmark photo folders' training photos (held-out photos, never the test ones), 3,000 steps against 1,500 lifted
-# the conv's PSNR by 3.9 dB (RGB 64x64) and 0.4 dB (grayscale); at 64x64 a small folder's 3,000 steps take under 3
-# minutes on 2 cores. Larger sets reach their steps through min_epochs anyway, so they train as before.
-SMALL_IMAGE_CONV = Budget(steps=3000, steps_per_epoch=32, min_batch=16, max_batch=128, min_epochs=20, max_epochs=300)
+# Convolutional autoencoders (conv, compression) on small images (at most SMALL_IMAGE_PIXELS): twice the steps. On
+# development splits of the benchmark photo folders' training photos (held-out photos, never the test ones), 3,000
+# steps against 1,500 lifted the conv's PSNR by 3.9 dB (RGB 64x64) and 0.4 dB (grayscale), and the codec's by 1.2 dB
+# at equal bytes (grayscale); at 64x64 a small folder's 3,000 steps take under 3 minutes (conv) and under 5
+# (compression) on 2 cores. Larger sets reach their steps through min_epochs anyway, so they train as before.
+SMALL_IMAGES = Budget(steps=3000, steps_per_epoch=32, min_batch=16, max_batch=128, min_epochs=20, max_epochs=300)
 SMALL_IMAGE_PIXELS = 64 * 64
 DETECTOR = Budget(steps=500, steps_per_epoch=32, min_batch=16, max_batch=512, min_epochs=10, max_epochs=100,
                   nearest=True)
@@ -77,3 +78,14 @@ def describe(config: Config, chosen: Config, samples: int, what: str = "training
     note = f", chosen for {samples:,} {what} ({' and '.join(f'{n}=auto' for n in automatic)})" \
         if automatic else ""
     return f"{chosen.epochs} epochs of {steps} steps (batch {chosen.batch_size}){note}"
+
+
+def settle_small_images(config: Config, samples: int, sample_shape: tuple[int, ...] | None) -> Config:
+    """``epochs=auto`` on images of at most ``SMALL_IMAGE_PIXELS`` held in memory (a stream has no
+    ``sample_shape`` here): the :data:`SMALL_IMAGES` budget's epochs for the batch size; anything else unchanged."""
+    if config.epochs != AUTO or sample_shape is None or math.prod(sample_shape[:2]) > SMALL_IMAGE_PIXELS:
+        return config
+    batch = SMALL_IMAGES.batch_size(samples) if config.batch_size == AUTO else config.batch_size
+    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
+        return config  # the config check names a bad batch size
+    return config.replace(epochs=SMALL_IMAGES.epochs(samples, batch))

@@ -19,8 +19,8 @@ import math
 
 import keras
 
-from ..core.budget import SMALL_IMAGE_CONV, SMALL_IMAGE_PIXELS
-from ..core.config import AUTO, Config
+from ..core.budget import settle_small_images
+from ..core.config import Config
 from ..core.errors import ConfigError
 from .base import AutoencoderModel
 from .declare import register_model
@@ -45,42 +45,45 @@ def stage_filters(config: Config, input_shape: tuple[int, ...], stages: int | No
     return [min(MAX_FILTERS, BASE_FILTERS * 2 ** i) for i in range(stages)]
 
 
-def _normalised(x, config: Config, name: str):
-    groups = math.gcd(NORM_GROUPS, int(x.shape[-1]))
-    x = keras.layers.GroupNormalization(groups, name=f"{name}_norm")(x)
+def _normalised(x, config: Config, name: str, normalise: bool = True):
+    if normalise:
+        groups = math.gcd(NORM_GROUPS, int(x.shape[-1]))
+        x = keras.layers.GroupNormalization(groups, name=f"{name}_norm")(x)
     return keras.layers.Activation(config.activation, name=f"{name}_act")(x)
 
 
-def _refined(x, count: int, config: Config, name: str):
+def _refined(x, count: int, config: Config, name: str, normalise: bool = True):
     """A second, unstrided convolution in a stage (the vector path's extra depth)."""
     x = keras.layers.Conv2D(count, config.kernel_size, padding="same", name=f"{name}_refine",
                             **layer_options(config))(x)
-    return _normalised(x, config, f"{name}_refine")
+    return _normalised(x, config, f"{name}_refine", normalise)
 
 
-def encoder_stages(x, filters: list[int], config: Config, refine: bool = False):
+def encoder_stages(x, filters: list[int], config: Config, refine: bool = False, normalise: bool = True):
+    """Strided halvings, each followed by group normalisation (``normalise``) and the activation."""
     options = layer_options(config)
     for i, count in enumerate(filters):
         x = keras.layers.Conv2D(count, config.kernel_size, strides=2, padding="same", name=f"enc_conv_{i}",
                                 **options)(x)
-        x = _normalised(x, config, f"enc_{i}")
+        x = _normalised(x, config, f"enc_{i}", normalise)
         if refine:
-            x = _refined(x, count, config, f"enc_{i}")
+            x = _refined(x, count, config, f"enc_{i}", normalise)
         if config.dropout:
             x = keras.layers.Dropout(config.dropout, seed=config.seed + i, name=f"enc_dropout_{i}")(x)
     return x
 
 
-def decoder_stages(x, filters: list[int], config: Config, input_shape, data_range: str, refine: bool = False):
+def decoder_stages(x, filters: list[int], config: Config, input_shape, data_range: str, refine: bool = False,
+                   normalise: bool = True):
     """Upsample through ``reversed(filters)`` to the image, then crop what the halvings rounded up."""
     options = layer_options(config)
     height, width, channels = input_shape
     for i, count in enumerate(reversed(filters)):
         x = keras.layers.Conv2DTranspose(count, config.kernel_size, strides=2, padding="same",
                                          name=f"dec_deconv_{i}", **options)(x)
-        x = _normalised(x, config, f"dec_{i}")
+        x = _normalised(x, config, f"dec_{i}", normalise)
         if refine:
-            x = _refined(x, count, config, f"dec_{i}")
+            x = _refined(x, count, config, f"dec_{i}", normalise)
     x = keras.layers.Conv2D(channels, config.kernel_size, padding="same", activation=output_activation(config,
                             data_range), name="dec_output", **options)(x)
     extra_h, extra_w = int(x.shape[1]) - height, int(x.shape[2]) - width
@@ -108,15 +111,9 @@ class ConvModel(AutoencoderModel):
 
 
 def settle_conv(config: Config, samples: int, sample_shape: tuple[int, ...] | None = None) -> Config:
-    """The vector path's depth, and for small images (``budget.SMALL_IMAGE_PIXELS``) held in memory the longer step
-    budget of ``budget.SMALL_IMAGE_CONV`` when the epochs are ``auto``."""
-    config = settle_vector_depth(config, samples)
-    if config.epochs != AUTO or sample_shape is None or math.prod(sample_shape[:2]) > SMALL_IMAGE_PIXELS:
-        return config
-    batch = SMALL_IMAGE_CONV.batch_size(samples) if config.batch_size == AUTO else config.batch_size
-    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
-        return config  # the config check names a bad batch size
-    return config.replace(epochs=SMALL_IMAGE_CONV.epochs(samples, batch))
+    """The vector path's depth, and the longer step budget of small images held in memory
+    (:func:`aekit.core.budget.settle_small_images`)."""
+    return settle_small_images(settle_vector_depth(config, samples), samples, sample_shape)
 
 
 def settle_vector_depth(config: Config, samples: int) -> Config:
