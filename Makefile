@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= $(abspath ../shared/data)
+# Two pytest workers, one test file each at a time: most tests spend much of their time in one thread (imports,
+# tracing, subprocess start-up), so two share two cores with little contention.
+TEST_WORKERS ?= 2
 
 .PHONY: install demo test lint bench clean docs docs-check docs-pictures
 
@@ -19,7 +22,8 @@ demo: install
 
 # The whole suite on the default backend, then the model contract again on the other one.
 test: install
-	AEKIT_DATA_DIR=$${AEKIT_DATA_DIR:-$(DATA_DIR)} AEKIT_NO_DOWNLOAD=1 $(BIN)/python -m pytest -q
+	AEKIT_DATA_DIR=$${AEKIT_DATA_DIR:-$(DATA_DIR)} AEKIT_NO_DOWNLOAD=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) \
+		--dist loadfile
 	AEKIT_DATA_DIR=$${AEKIT_DATA_DIR:-$(DATA_DIR)} AEKIT_NO_DOWNLOAD=1 KERAS_BACKEND=jax $(BIN)/python -m pytest -q \
 		-m backend_contract -p no:cacheprovider --durations=5
 
