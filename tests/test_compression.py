@@ -232,6 +232,10 @@ def test_an_auto_batch_is_small_for_rate_distortion_training_and_feeds_the_epoch
     big = resolve(config.replace(batch_size=32), 60_000).epochs
     assert settle(config, 60_000, (28, 28, 1)).epochs == big == 20  # big sets: their min_epochs, as before
     assert settle(config.replace(epochs=4), 288, (64, 64, 1)).epochs == 4
+    # On crops the budget counts them: 288 images of 64x64 hold four 32x32 crops each; crop=-1 is whole images.
+    on_crops = settle(config.replace(crop=32), 288, (64, 64, 1))
+    assert (on_crops.batch_size, on_crops.epochs) == (32, SMALL_IMAGES.epochs(288 * 4, 32)) == (32, 84)
+    assert settle(config, 288, (64, 64, 1)).crop == 0
 
 
 def test_quality_sets_lmbda_by_the_family_table_and_buys_bytes(mnist_small):

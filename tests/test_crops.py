@@ -1,4 +1,4 @@
-"""Random crops for the fully convolutional family (issue 29): a window of each image and its target, drawn from
+"""Random crops for the fully convolutional families (issue 29): a window of each image and its target, drawn from
 (seed, epoch, step) alone, the same on both pipelines; an epoch visits each image once per crop it holds, the
 budget counts crops, whole images are restored afterwards, and what cannot be cropped is refused."""
 
@@ -105,3 +105,17 @@ def test_crops_that_cannot_apply_are_refused_with_the_fix(digits, tmp_path):
         aekit.Autoencoder(model="unet", crop=5, epochs=1).fit(train.X)
     with pytest.raises(ConfigError, match="crop"):
         aekit.Autoencoder(model="conv", crop=4, epochs=1).fit(train.X)
+
+
+def test_a_codec_trained_on_crops_counts_them_and_compresses_whole_images(mnist_small):
+    train, test = mnist_small
+    model = aekit.Autoencoder(model="compression", crop=12, epochs=1, seed=0).fit(train.X[:200])
+    assert "chosen for 720 training crops of 12x12" in model.training_plan_  # 180 training images x 4 crops
+    assert model.code_shape_ == (7, 7, 32)  # a whole 28x28 image's grid, though the network takes any size
+    decoded = model.decompress(model.compress(test.X[:20]))
+    assert decoded.shape == test.X[:20].shape and decoded.dtype == np.uint8
+    assert "bits_per_pixel" in model.history_
+    with pytest.raises(ConfigError, match="Received crop=10 for images of 28x28 pixels with downsample=4; training on "
+                                          "crops needs the crop and the images' sides to be multiples of 4. Choose "
+                                          "crop=8, or crop=0"):
+        aekit.Autoencoder(model="compression", crop=10, epochs=1).fit(train.X[:50])

@@ -86,6 +86,8 @@ def decoder_stages(x, filters: list[int], config: Config, input_shape, data_rang
             x = _refined(x, count, config, f"dec_{i}", normalise)
     x = keras.layers.Conv2D(channels, config.kernel_size, padding="same", activation=output_activation(config,
                             data_range), name="dec_output", **options)(x)
+    if x.shape[1] is None:  # a network for any size (trained on crops) takes sides the halvings divide
+        return x
     extra_h, extra_w = int(x.shape[1]) - height, int(x.shape[2]) - width
     if extra_h or extra_w:
         x = keras.layers.Cropping2D(((0, extra_h), (0, extra_w)), name="dec_crop")(x)

@@ -18,6 +18,14 @@ VECTOR_DEPTH = Param("vector_depth", "auto", "code=vector: deep (two convolution
 DOWNSAMPLE = Param("downsample", 4, "A spatial code's grid is this many times smaller than the image on each side.",
                    choices=(2, 4, 8, 16))
 
+# Shared by the families that train on crops and use whole images (unet, compression; for compression the crop and
+# the images' sides must be multiples of downsample).
+CROP = Param("crop", -1, "Train on random CROP x CROP windows of the images, each image visited once an epoch per "
+             "whole crop it holds (the budget counts crops); validation and inference use whole images. -1 (the "
+             "default): for unet half the images' smaller side when that is 32 pixels or more, else whole images; "
+             "for compression whole images (crops gave no better codec in the same training time on 64x64 "
+             "photos); 0: whole images.", minimum=-1)
+
 CONV_PARAMS = [
     Param("code", "spatial", "spatial: a grid of latent_dim channels, downsample times smaller than the image "
           "(fully convolutional, the classic convolutional autoencoder); vector: a Dense code of latent_dim numbers "
@@ -35,6 +43,7 @@ COMPRESSION_PARAMS = [
           "quality setting: lmbda runs log-linearly from 0.0001 at 1 to 0.1 at 100 (50 gives about 0.003). 0 (the "
           "default) leaves lmbda as given.", minimum=0, maximum=100),
     DOWNSAMPLE,
+    CROP,
 ]
 
 HASHING_PARAMS = [
@@ -62,10 +71,7 @@ UNET_PARAMS = [
     Param("upscale_factor", 1, "Super-resolution: learn to enlarge images this many times (pairs made with "
           "bicubic downscaling); 1 = same size in and out (denoising with noise=...).", choices=(1, 2, 4),
           flag_aliases=("--upscale",)),
-    Param("crop", -1, "Train on random CROP x CROP windows of the images, each image visited once an epoch per "
-          "whole crop it holds (the budget counts crops); validation and inference use whole images. -1 (the "
-          "default): half the images' smaller side when that is 32 pixels or more, else whole images; 0: whole "
-          "images.", minimum=-1),
+    CROP,
     Param("blind", False, "Denoising with gaussian noise: one model for every noise level up to noise_level (each "
           "training image gets its own, drawn uniformly), told the level in an extra input channel; denoising "
           "estimates each image's level, or takes it from denoise(X, noise_level=...) or `aekit denoise "
