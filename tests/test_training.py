@@ -45,7 +45,7 @@ def _history(run):
 
 
 def test_kill_9_during_epoch_3_then_resume_matches_an_uninterrupted_run(tmp_path):
-    args = ["train", "--dataset", "mnist", "--max-samples", "20000", "--hidden", "256,64", "--latent-dim", "16",
+    args = ["train", "--dataset", "mnist", "--max-samples", "10000", "--hidden", "256,64", "--latent-dim", "16",
             "--epochs", "5", "--dropout", "0.1", "--quiet"]
     straight = tmp_path / "straight"
     assert run_cli(*args, "-o", straight).returncode == 0
