@@ -23,7 +23,7 @@ DOWNSAMPLE = Param("downsample", 4, "A spatial code's grid is this many times sm
 CROP = Param("crop", -1, "Train on random CROP x CROP windows of the images, each image visited once an epoch per "
              "whole crop it holds (the budget counts crops); validation and inference use whole images. -1 (the "
              "default): for unet half the images' smaller side when that is 32 pixels or more, else whole images; "
-             "for compression whole images (crops gave no better codec in the same training time on 64x64 "
+             "for compression whole images (crops gave no better codec in the same number of steps on 64x64 "
              "photos); 0: whole images.", minimum=-1)
 
 CONV_PARAMS = [
