@@ -115,7 +115,7 @@ class CompressionModel(AutoencoderModel):
 
 
 # quality -> lmbda, log-linear between two points. The useful range measured by benchmarks/compression.py (lmbda
-# 0.0003 gave 13-16 bytes per 28x28 MNIST or Fashion-MNIST image, 0.05 gave 181-310 bytes, and bytes grew with
+# 0.0003 gave 15-18 bytes per 28x28 MNIST or Fashion-MNIST image, 0.05 gave 220-344 bytes, and bytes grew with
 # lmbda at every point between) falls at quality 16 to 91, leaving room at both ends.
 QUALITY_TO_LMBDA = ((1, 1e-4), (100, 1e-1))
 
