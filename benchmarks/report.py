@@ -111,13 +111,15 @@ from .representation_limits import render as representation_limits
 from .restoration_tables import render as restoration
 from .retrieval_tables import render as retrieval
 from .scale_tables import render as scale
+from .small_fits import render as small_fits
 from .throughput_tables import render as throughput
 
 RENDERERS = {"mnist_hinton": mnist_hinton, "throughput": throughput, "representation": representation,
              "representation_limits": representation_limits, "anomaly": anomaly, "images": images,
              "generative": generative, "retrieval": retrieval, "restoration": restoration,
              "compression": compression, "scale": scale, "cli_startup": cli_startup,
-             "gpu": gpu, "gpu_on_cpu": gpu, "headline": headline, "augment": augment}
+             "gpu": gpu, "gpu_on_cpu": gpu, "headline": headline, "augment": augment,
+             "small_fits": small_fits}
 
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import signal
 import subprocess
 import sys
@@ -36,6 +37,30 @@ def test_nan_guard_stops_with_a_clear_message(table_csv):
                               schedule="constant", epochs=5)
     with pytest.raises(TrainingError, match="loss became NaN or infinite in epoch 1.*Lower the learning rate"):
         model.fit(data)
+
+
+def test_a_training_of_few_steps_runs_eagerly_and_learns_what_the_graph_learns(digits, monkeypatch):
+    """Up to EAGER_MAX_STEPS steps in all, tracing the step would cost more than the training
+    (benchmarks/small_fits.py): the step runs eagerly, the model is the one a graph gives, and inference is
+    traced again after training."""
+    import keras
+
+    from aekit.training import fit as training
+
+    rule, chosen = training.runs_eagerly, []
+    monkeypatch.setattr(training, "runs_eagerly", lambda steps: chosen.append((steps, rule(steps))) or rule(steps))
+    assert rule(8) and rule(16) == (keras.backend.backend() == "tensorflow") and not rule(17)
+    X = digits[0].X[:64]
+    params = {"hidden": [16], "latent_dim": 4, "dropout": 0.1, "batch_size": 32, "validation_split": 0.0, "seed": 3}
+    eager = aekit.Autoencoder(**params, epochs=4).fit(X)  # 2 steps per epoch: 8 in all
+    assert eager.history_ == aekit.Autoencoder(**params, epochs=4).fit(X).history_  # still deterministic
+    aekit.Autoencoder(**params, epochs=10).fit(X)
+    assert chosen == [(8, True), (8, True), (20, False)]
+    assert not eager.model_.run_eagerly and not pickle.loads(pickle.dumps(eager)).model_.run_eagerly
+    monkeypatch.setattr(training, "runs_eagerly", lambda steps: False)
+    graph = aekit.Autoencoder(**params, epochs=4).fit(X)
+    np.testing.assert_allclose(eager.history_["loss"], graph.history_["loss"], rtol=1e-5)
+    np.testing.assert_allclose(eager.transform(X), graph.transform(X), rtol=1e-4, atol=1e-5)
 
 
 def _history(run):

@@ -247,7 +247,7 @@ class Classifier(ClassifierMixin, BaseEstimator):
         import keras
 
         from ...core.config import Config
-        from ...training.fit import make_optimizer
+        from ...training.fit import infer_in_graphs, make_optimizer, train_eagerly
 
         if epochs == 0:
             return {}
@@ -257,12 +257,14 @@ class Classifier(ClassifierMixin, BaseEstimator):
         # Recompiling after a trainable switch is what makes Keras pick up the new set of trained weights.
         self.model_.compile(optimizer=make_optimizer(schedule, steps_per_epoch),
                             loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        train_eagerly(self.model_, epochs * steps_per_epoch)
         callbacks = []
         if validation is not None and self.patience:
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=self.patience,
                                                            restore_best_weights=True))
         history = self.model_.fit(x, y, batch_size=batch_size, epochs=epochs, validation_data=validation,
                                   shuffle=True, callbacks=callbacks, verbose=self.verbose)
+        infer_in_graphs(self.model_)
         return {k: [float(v) for v in values] for k, values in history.history.items()}
 
     # -- using a fitted classifier -------------------------------------------------------------
