@@ -16,10 +16,11 @@ from .tensorboard import TensorBoardLogger
 
 SUMMARY_IMAGES = 8
 MAX_STEPS_PER_EXECUTION = 8
-# Tracing the training step into a graph costs 1 to 5 s per model on CPU, whatever the data; a training of at most
-# this many steps in all ends sooner without it. Measured by benchmarks/small_fits.py (a whole fit, dense and conv):
-# eager takes 0.39 to 0.90 of the traced time up to 16 steps on TensorFlow, and 0.37 to 0.82 up to 8 on JAX, whose
-# tracing costs less (dense at 16 steps: 0.97 in one run, 1.06 in another); from 64 steps it takes 2 to 5 times as long.
+# Tracing the training step into a graph costs a fixed time per model (a fit of 4 steps: 0.7 to 4.0 s traced, 0.4
+# to 1.6 s eager, on 2 CPU cores); a training of at most this many steps in all ends sooner without it. Measured by
+# benchmarks/small_fits.py (a whole fit, dense and conv): eager takes 0.39 to 0.90 of the traced time up to 16 steps
+# on TensorFlow, and 0.37 to 0.82 up to 8 on JAX, whose tracing costs less (dense at 16 steps: 0.97 in one run, 1.06
+# in another); from 64 steps it takes 2 to 5 times as long.
 EAGER_MAX_STEPS = {"tensorflow": 16, "jax": 8}
 
 
