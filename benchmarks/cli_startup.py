@@ -1,13 +1,14 @@
 """How long the command line takes to answer when it has no work to do: ``--help``, ``--version``, a command's
-help and a shell-completion TAB. Each is a fresh process, run ``--runs`` times after one warm-up (the median
-is reported); beside them, what importing the engines alone costs, which these commands no longer pay.
+help, a shell-completion TAB, and the refusal of a wrong setting, a folder of the user's or a bad file (exit code
+2). Each is a fresh process, run ``--runs`` times after one warm-up (the median is reported); beside them, what
+importing the engines alone costs, which these commands no longer pay.
 
 Goal: the median of 5 runs of ``aekit --help`` under 0.5 s on 2 cores. Run it alone on the machine.
 
     python -m benchmarks.cli_startup [--runs 5] [--before CHECKOUT]   # writes results/cli_startup.json
 
-``--before`` times ``aekit --help`` from another checkout's ``src`` too (e.g. ``git worktree add /tmp/old c26ffca``),
-with the same Python and packages.
+``--before`` times ``aekit --help`` and the refusals from another checkout's ``src`` too (e.g.
+``git worktree add /tmp/old c26ffca``), with the same Python and packages.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,12 +40,32 @@ COMMANDS = {
 }
 
 
-def seconds_of(command: list[str], env: dict) -> float:
+
+
+def refusals(folder: Path) -> dict[str, list[str]]:
+    """Commands that must be refused (exit code 2) with nothing written: each checks its settings, its output
+    folder or its data before the engine loads."""
+    bad, table, taken = folder / "text_column.csv", folder / "table.csv", folder / "taken"
+    bad.write_text("a,b\n1,x\n2,y\n")
+    table.write_text("a,b\n" + "".join(f"{i},{i % 7}\n" for i in range(50)))
+    taken.mkdir()
+    (taken / "notes.txt").write_text("the user's")
+    new = str(folder / "never_written")
+    return {
+        "refused: aekit train --model dep": [AEKIT, "train", "--dataset", "digits", "--model", "dep", "-o", new],
+        "refused: aekit train -o FOLDER_OF_THE_USERS": [AEKIT, "train", "--dataset", "digits", "-o", str(taken)],
+        "refused: aekit train --data TEXT_COLUMN.csv": [AEKIT, "train", "--data", str(bad), "-o", new],
+        "refused: aekit detect fit --contamination 0.9": [AEKIT, "detect", "fit", "--data", str(table),
+                                                          "--contamination", "0.9", "-o", new],
+    }
+
+
+def seconds_of(command: list[str], env: dict, exit_code: int = 0) -> float:
     started = time.perf_counter()
     result = subprocess.run(command, env={**os.environ, **env, "TF_CPP_MIN_LOG_LEVEL": "3"}, capture_output=True)
     elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"{command} failed: {result.stderr.decode()[-2000:]}")
+    if result.returncode != exit_code:
+        raise SystemExit(f"{command} exited {result.returncode}, not {exit_code}: {result.stderr.decode()[-2000:]}")
     return elapsed
 
 
@@ -54,18 +76,23 @@ def main() -> None:
     args = parser.parse_args()
     started = time.time()
     rows = []
-    commands = dict(COMMANDS)
+    folder = Path(tempfile.mkdtemp(prefix="aekit-startup-"))
+    commands = {name: (command, env, 0) for name, (command, env) in COMMANDS.items()}
+    commands.update({name: (command, {}, 2) for name, command in refusals(folder).items()})
     if args.before:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=args.before, capture_output=True,
                                 text=True).stdout.strip()
-        commands[f"before: aekit --help at {commit}"] = ([AEKIT, "--help"],
-                                                          {"PYTHONPATH": str(args.before.resolve() / "src")})
-    for name, (command, env) in commands.items():
-        seconds_of(command, env)  # warm-up: the file system cache, as for a user's second command
-        times = [seconds_of(command, env) for _ in range(args.runs)]
+        old_source = {"PYTHONPATH": str(args.before.resolve() / "src")}
+        commands[f"before: aekit --help at {commit}"] = ([AEKIT, "--help"], old_source, 0)
+        commands.update({f"before: {name} at {commit}": (command, old_source, 2)
+                         for name, command in refusals(Path(tempfile.mkdtemp(prefix="aekit-startup-"))).items()})
+    for name, (command, env, exit_code) in commands.items():
+        seconds_of(command, env, exit_code)  # warm-up: the file system cache, as for a user's second command
+        times = [seconds_of(command, env, exit_code) for _ in range(args.runs)]
         rows.append({"command": name, "median_seconds": round(median(times), 3),
                      "runs_seconds": [round(t, 3) for t in times]})
-        print(f"{name:<50} median {median(times):.3f} s  ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
+        print(f"{name:<60} median {median(times):.3f} s  ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
+    assert not (folder / "never_written").exists(), "a refused command wrote its output"
     help_seconds = rows[0]["median_seconds"]
     payload = {"runs": args.runs, "goal_seconds": GOAL_SECONDS, "rows": rows,
                "goal_met": help_seconds < GOAL_SECONDS,
@@ -85,7 +112,18 @@ def render(result: dict) -> str:
         if before else ""
     lines += ["", f"Goal: `aekit --help` under {result['goal_seconds']} s: {verdict} ({ratio}it imported TensorFlow "
               "and Keras first)."]
+    refused = [row for row in result["rows"] if row["command"].startswith("refused:")]
+    refused_before = [row for row in before if "refused:" in row["command"]]
+    if refused:
+        text = f"A refused setting, folder or file is answered in {_span(refused)} (exit code 2, nothing written)"
+        lines.append(text + (f"; before, in {_span(refused_before)}, as the engine loaded first." if refused_before
+                             else "."))
     return "\n".join(lines) + "\n\n" + machine_line(result)
+
+
+def _span(rows: list[dict]) -> str:
+    seconds = sorted(row["median_seconds"] for row in rows)
+    return f"{seconds[0]:.2f} to {seconds[-1]:.2f} s"
 
 
 if __name__ == "__main__":

@@ -121,12 +121,14 @@ runpy.run_module("aekit", run_name="__main__", alter_sys=True)
 """
 
 
-def _imported_engines(tmp_path: Path, *arguments: str, env: dict | None = None) -> set[str]:
-    """The engines in ``sys.modules`` when a real ``aekit ...`` process ends."""
+def _imported_engines(tmp_path: Path, *arguments: str, env: dict | None = None, exit_code: int = 0,
+                      says: str = "") -> set[str]:
+    """The engines in ``sys.modules`` when a real ``aekit ...`` process ends (with ``exit_code``, its stderr
+    holding ``says``)."""
     report = tmp_path / "engines.txt"
     result = subprocess.run([sys.executable, "-c", PROBE, str(report), *arguments], capture_output=True, text=True,
                             timeout=300, env={**os.environ, **(env or {})})
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == exit_code and says in result.stderr, result.stderr[-3000:]
     return set(report.read_text().split())
 
 
@@ -140,6 +142,26 @@ def test_the_engine_probe_sees_an_engine(tmp_path, table_csv):
                                        ("compress", "--help"), ("search", "--help"), ("index", "build", "--help")])
 def test_help_and_version_import_no_engine(arguments, tmp_path):
     assert _imported_engines(tmp_path, *arguments) == set()
+
+
+@pytest.mark.parametrize("arguments, says", [
+    (("train", "--dataset", "digits", "--model", "dep"), 'Unknown model "dep". Did you mean "deep"?'),
+    (("train", "--dataset", "digits", "--latent-dim", "0"), "latent_dim"),
+    (("train", "--dataset", "digits", "-o", "{taken}"), "files that aekit did not write (notes.txt)"),
+    (("detect", "fit", "--data", "{table}", "--contamination", "0.9", "-o", "{run}"), "contamination=0.9"),
+    (("detect", "fit", "--data", "{table}", "--model", "variational", "--lmbda", "2", "-o", "{run}"), "lmbda"),
+    (("detect", "fit", "--data", "{table}", "-o", "{taken}"), "files that aekit did not write (notes.txt)"),
+], ids=["train-unknown-model", "train-bad-value", "train-taken-folder", "detect-bad-contamination",
+        "detect-foreign-family-key", "detect-taken-folder"])
+def test_a_refused_setting_or_folder_is_answered_before_any_engine_loads(arguments, says, tmp_path, table_csv):
+    """Settings and the output folder are checked before Keras loads, so such a refusal takes well under a
+    second instead of the engine's start-up; the command still exits 2 with the settings' own message."""
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("mine")
+    filled = [a.format(taken=taken, table=table_csv, run=tmp_path / "run") for a in arguments]
+    assert _imported_engines(tmp_path, *filled, exit_code=2, says=says) == set()
+    assert (taken / "notes.txt").read_text() == "mine" and not (tmp_path / "run").exists()
 
 
 def test_shell_completion_imports_no_engine(tmp_path):

@@ -10,7 +10,7 @@ import click
 
 from ..core.outputs import check_file
 from ..tasks.anomaly.defaults import DEFAULT_OVERRIDES, MIN_TRAINING_ROWS
-from .backend import backend_note
+from .backend import backend_note, start_engines
 from .options import (
     SectionedCommand,
     config_options,
@@ -89,7 +89,7 @@ def load_detector(run):
 @overwrite_option
 @quiet_option
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def fit_command(data, label_column, normal_only, novelty, contamination, strategy, k, target, validation_fraction,
                 robust, use_labels, neighbours, no_standardize, score_method, nan_policy, output, overwrite, quiet,
                 as_json, **flags):
@@ -109,8 +109,9 @@ def fit_command(data, label_column, normal_only, novelty, contamination, strateg
     import numpy as np
 
     from ..runs.lifecycle import check_run_dir
-    from ..tasks.anomaly import AnomalyDetector
+    from ..tasks.anomaly.columns import check_training_rows
     from ..tasks.anomaly.inputs import read_training_table, split_for_threshold
+    from ..tasks.anomaly.param_checks import check_detector_params
 
     objective = strategy in ("f1", "recall", "precision")
     # Checked before any data is read or any training: these mistakes used to surface after the full fit.
@@ -135,18 +136,21 @@ def fit_command(data, label_column, normal_only, novelty, contamination, strateg
                   robust="auto" if robust is None else robust, novelty=novelty or normal_only,
                   standardize=not no_standardize, score_method=score_method,
                   verbose=0 if quiet or as_json else 2, neighbours=neighbours, labels="use" if use_labels else "ignore")
-    detector = AnomalyDetector(**params)
-    detector.check_params()
+    # The settings, the output folder and the data are checked before the engine loads (seconds), so that a
+    # mistake is refused at once.
+    check_detector_params(params)
     check_run_dir(output, overwrite=overwrite, inputs=[data])
     dataset, labels = read_training_table(data, label_column, nan_policy, partial=use_labels)
-    from ..tasks.anomaly.columns import check_training_rows
-
     check_training_rows(dataset, MIN_TRAINING_ROWS)
     if labels is not None and not normal_only and not use_labels and labels.any():
         click.echo(f"Warning: training on all {len(labels):,} rows, including the {int(labels.sum()):,} labelled as "
                    "anomalies. Pass --normal-only to train on the rows labelled 0 only.", err=True)
     train, validation = split_for_threshold(dataset, labels, normal_only, objective, validation_fraction,
                                             seed=int(params.get("seed", 0)))
+    start_engines()
+    from ..tasks.anomaly import AnomalyDetector
+
+    detector = AnomalyDetector(**params)
     started = time.perf_counter()
     detector.fit(train, labels if use_labels else None, callbacks=[backend_note()])
     if objective:

@@ -35,16 +35,15 @@ class _Reading:
         of their bit depth; a model trained on [0, 1] values gets them divided by 255, or 65535)."""
         from .. import data as data_module
 
-        if allow_stream and self.data is not None and self.stream is not False:
-            from ..data.streaming import open_stream, should_stream
+        if allow_stream and self.streams():
+            from ..data.streaming import open_stream
 
-            if self.stream or should_stream(self.data):
-                if self.max_samples is not None or self.image_shape is not None:
-                    raise click.UsageError("--max-samples and --image-shape read data into memory; drop them, or "
-                                           "pass --no-stream.")
-                stream = open_stream(self.data, self.label_column, self.image_size, cache=self.stream_cache)
-                stream.meta["source"] = self.spec()
-                return stream
+            if self.max_samples is not None or self.image_shape is not None:
+                raise click.UsageError("--max-samples and --image-shape read data into memory; drop them, or "
+                                       "pass --no-stream.")
+            stream = open_stream(self.data, self.label_column, self.image_size, cache=self.stream_cache)
+            stream.meta["source"] = self.spec()
+            return stream
         image_model = model is not None and model.kind_ == "image"
         dataset = data_module.load(self.dataset, self.data, split=self.split, label_column=self.label_column,
                                    image_size=self.image_size, data_dir=self.data_dir, max_samples=self.max_samples,
@@ -53,6 +52,20 @@ class _Reading:
         dataset = in_model_units(dataset, model) if image_model else dataset
         dataset.meta["source"] = self.spec()
         return dataset
+
+    def streams(self) -> bool:
+        """Whether a command that takes a stream reads this data as one: --stream, or files that
+        :func:`~aekit.data.streaming.should_stream` streams by default (--no-stream reads into memory)."""
+        from ..data.streaming import should_stream
+
+        return self.data is not None and self.stream is not False and bool(self.stream or should_stream(self.data))
+
+    def needs_engine(self) -> bool:
+        """Whether reading goes through the engine: a stream reads through tf.data, and a named dataset with no
+        copy here downloads through Keras. Other data reads without it, so a bad file is refused at once."""
+        from ..data.named import downloads
+
+        return self.streams() or (self.dataset is not None and downloads(self.dataset, self.data_dir))
 
     def spec(self) -> dict:
         """Plain values, as recorded in a run directory for ``--resume``."""

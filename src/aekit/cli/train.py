@@ -11,7 +11,7 @@ from click.core import ParameterSource
 
 from ..core.config import Config
 from ..core.outputs import check_file
-from .backend import backend_note
+from .backend import backend_note, start_engines
 from .options import (
     SectionedCommand,
     config_options,
@@ -43,7 +43,7 @@ from .sources import DATA_KEYS, DataSource, data_options
                    "[default: $KERAS_DISTRIBUTION_JOB_ADDRESSES]")
 @click.option("--worker-index", type=click.IntRange(0), help="This worker's place in --workers (0 = the chief, which "
               "writes the run directory). [default: $KERAS_DISTRIBUTION_PROCESS_ID]")
-@handle_errors
+@handle_errors(engines=False)
 def train(config_file, source, output, overwrite, resume, quiet, as_json, workers, worker_index, **flags):
     """Train an autoencoder and write a run directory.
 
@@ -59,13 +59,13 @@ def train(config_file, source, output, overwrite, resume, quiet, as_json, worker
       aekit train --data 'shards/*.csv' --workers 10.0.0.1:7777,10.0.0.2:7777 --worker-index 0 -o /shared/run
     """
     from ..core.config import load_config_file
-    from ..estimator import Autoencoder
     from ..runs.layout import read_data_source, read_run_spec
     from ..runs.lifecycle import check_run_dir
     from ..training import distributed
 
     group = distributed.parse_workers(workers, worker_index)
     if group is not None:
+        start_engines()
         distributed.start(group)  # blocks until every worker has joined
 
     given = {k: v for k, v in flags.items() if v is not None}
@@ -94,12 +94,20 @@ def train(config_file, source, output, overwrite, resume, quiet, as_json, worker
             raise click.UsageError("Give the training data: --dataset NAME or --data PATH "
                                    "(or put it in the config file).")
     output = Path(output or f"runs/{values.get('model', 'deep')}-{datetime.now():%Y%m%d-%H%M%S}")
+    if not resume:
+        # Every value and the output folder are checked before the engine loads (seconds), so that a mistake
+        # is refused at once.
+        Config.of_params(values)
+        check_run_dir(output, overwrite=overwrite, inputs=[source.data])
+    if source.needs_engine():
+        start_engines()  # quietly, before reading imports it
+    dataset = source.read(allow_stream=True)
+    start_engines()
+    from ..estimator import Autoencoder
+
     estimator = Autoencoder(**values, run_dir=str(output), overwrite=overwrite,
                             verbose=0 if quiet or as_json else "auto")
-    if not resume:
-        estimator.config()  # the estimator checks every value before anything is read or written
-        check_run_dir(output, overwrite=overwrite, inputs=[source.data])
-    train_into(estimator, source.read(allow_stream=True), resume=resume, as_json=as_json)
+    train_into(estimator, dataset, resume=resume, as_json=as_json)
 
 
 def train_into(estimator, dataset, resume: bool = False, as_json: bool = False, say: bool = True):

@@ -268,6 +268,52 @@ class Config:
         return cls.keys(ARCHITECTURE, TRAINING) + list(family_params.family_params())
 
     @classmethod
+    def estimator_defaults(cls, overrides: dict[str, Any] | None = None,
+                           exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Each estimator key with its default, as an estimator's signature holds them.
+
+        Parameters
+        ----------
+        overrides : dict of str to Any, optional
+            Defaults of this estimator that differ from the config's (the detector's shorter training, say).
+        exclude : tuple of str
+            Keys the estimator does not take as parameters.
+
+        Returns
+        -------
+        dict of str to Any
+            The keys of :meth:`estimator_keys`, in order, less ``exclude``, with their defaults.
+        """
+        overrides = overrides or {}
+        return {name: overrides.get(name, cls.default_for(name)) for name in cls.estimator_keys()
+                if name not in exclude}
+
+    @classmethod
+    def of_params(cls, params: dict[str, Any]) -> "Config":
+        """The resolved config of an estimator's parameters, checked as ``Autoencoder(**params).config()`` checks
+        them but without importing the estimator, so a command refuses a wrong value before Keras has loaded.
+
+        Parameters
+        ----------
+        params : dict of str to Any
+            Parameters by name; those that are not estimator keys (``run_dir``, ``verbose``...) are ignored, and
+            the config's defaults fill the keys not given.
+
+        Returns
+        -------
+        Config
+            The resolved config.
+
+        Raises
+        ------
+        ConfigError
+            When a value is not valid.
+        """
+        keys = set(cls.estimator_keys())
+        given = {name: value for name, value in params.items() if name in keys}
+        return cls.from_dict({**cls.estimator_defaults(), **given}).resolved()
+
+    @classmethod
     def help_for(cls, name: str) -> str:
         """The help text of a core key or a declared family parameter.
 

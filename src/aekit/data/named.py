@@ -153,16 +153,28 @@ def _load_idx_split(spec: NamedDataset, split: str, data_dir, download: bool | N
 
 def locate(name: str, data_dir=None) -> str:
     """Say where a named dataset would be read from, without downloading it."""
-    spec = NAMED[name]
-    if not spec.folders:
+    if not NAMED[name].folders:
         return "bundled with scikit-learn (always available)"
+    found = _local_copy(NAMED[name], data_dir)
+    return f"found in {found}" if found else \
+        "not found locally; downloaded on first use when online (or set AEKIT_DATA_DIR)"
+
+
+def downloads(name: str, data_dir=None) -> bool:
+    """Whether reading the named dataset ``name`` would download it (through Keras): a known name with no copy
+    on this machine. An unknown name is refused by :func:`load_named` without one."""
+    spec = NAMED.get(name)
+    return spec is not None and bool(spec.folders) and _local_copy(spec, data_dir) is None
+
+
+def _local_copy(spec: NamedDataset, data_dir) -> Path | None:
     for base in search_dirs(data_dir):
         for folder in spec.folders:
             if _find_idx_pair(base / folder, "train"):
-                return f"found in {base / folder}"
+                return base / folder
         if spec.keras_npz and (base / spec.keras_npz).is_file():
-            return f"found in {base / spec.keras_npz}"
-    return "not found locally; downloaded on first use when online (or set AEKIT_DATA_DIR)"
+            return base / spec.keras_npz
+    return None
 
 
 def _find_idx_pair(folder: Path, split: str):

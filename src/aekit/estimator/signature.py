@@ -21,13 +21,6 @@ from ..core.errors import did_you_mean
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
 
-def config_parameters(overrides: dict[str, Any] | None = None, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The estimator parameters that Config declares, with their defaults (``overrides`` replace some)."""
-    overrides = overrides or {}
-    return {name: overrides.get(name, Config.default_for(name)) for name in Config.estimator_keys()
-            if name not in exclude}
-
-
 def install_signature(cls: type, *, leading: dict[str, Any] | None = None, trailing: dict[str, Any] | None = None,
                       overrides: dict[str, Any] | None = None, exclude: tuple[str, ...] = (),
                       types: dict[str, str] | None = None, help: dict[str, str] | None = None) -> type:
@@ -37,7 +30,7 @@ def install_signature(cls: type, *, leading: dict[str, Any] | None = None, trail
     written = cls.__doc__ or ""
 
     def refresh() -> None:
-        defaults = {**(leading or {}), **config_parameters(overrides, exclude), **(trailing or {})}
+        defaults = {**(leading or {}), **Config.estimator_defaults(overrides, exclude), **(trailing or {})}
         signature = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
         signature += [inspect.Parameter(name, _KEYWORD, default=value) for name, value in defaults.items()]
         cls.__init__.__signature__ = inspect.Signature(signature)

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
 
+from ...core.config import Config
 from ...core.errors import ConfigError, NotFittedError
 from ...data.dataset import as_dataset
 from ...estimator import Autoencoder
-from ...estimator.signature import assign_params, config_parameters, install_signature
+from ...estimator.signature import assign_params, install_signature
 from ...runs import register_estimator, save_artifact
 from ...runs.pickling import PicklesAsRun
 from .architecture import auto_architecture, auto_batch_size, auto_epochs
@@ -30,14 +31,14 @@ from .defaults import (
     ROBUST_ROUNDS,
 )
 from .isolation import IsolationModel
-from .labels import check_label_mode, check_partial_labels, fit_label_part
+from .labels import check_partial_labels, fit_label_part
 from .neighbours import NeighbourModel
+from .param_checks import check_detector_params
 from .persist import extra_meta, restore_extra_files, restore_extra_meta, save_extra_files
 from .scoring import residuals, resolve_method, score_chunks, training_scores
 from .thresholds import (
     check_binary_labels,
     check_contamination,
-    check_strategy,
     threshold_for_objective,
     unsupervised_threshold,
 )
@@ -193,24 +194,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         aekit.ConfigError
             If a parameter is not valid; the message names it and the values it may take.
         """
-        contamination = check_contamination(self.contamination)
-        check_strategy(self.threshold, self.k)
-        if not isinstance(self.standardize, bool) or not isinstance(self.novelty, bool):
-            raise ConfigError(f"Received standardize={self.standardize!r}, novelty={self.novelty!r}; "
-                              "expected True or False for both.")
-        if not (isinstance(self.robust, bool) or self.robust == "auto"):
-            raise ConfigError(f"Received robust={self.robust!r}; expected 'auto' (on unless novelty=True), True or "
-                              "False.")
-        neighbours = self.neighbours
-        if neighbours != "auto" and (isinstance(neighbours, bool) or not isinstance(neighbours, int)
-                                     or not 0 <= neighbours <= 100):
-            raise ConfigError(f"Received neighbours={neighbours!r}; expected 'auto' or a whole number of nearest "
-                              "training rows from 0 (reconstruction only) to 100.")
-        check_label_mode(self.labels)
-        params = {name: getattr(self, name) for name in config_parameters(exclude=EXCLUDED)}
-        params.update({name: 1 for name in ("epochs", "batch_size") if params[name] in (None, "auto")})
-        Autoencoder(**params).config()
-        return contamination
+        return check_detector_params(self.get_params())
 
     def fit(self, X, y=None, *, callbacks: list | None = None) -> "AnomalyDetector":
         """Train on ``X`` (normal rows, or contaminated ones with ``robust=True``). ``callbacks`` (Keras callbacks)
@@ -377,7 +361,7 @@ class AnomalyDetector(PicklesAsRun, OutlierMixin, BaseEstimator):
         self._score_range = (float(np.min(self.decision_scores_)), float(np.max(self.decision_scores_)))
 
     def _autoencoder_params(self, dataset) -> dict:
-        params = {name: getattr(self, name) for name in config_parameters(exclude=EXCLUDED)}
+        params = {name: getattr(self, name) for name in Config.estimator_defaults(exclude=EXCLUDED)}
         params["verbose"], params["random_state"] = self.verbose, self.random_state
         if dataset.kind == "table":
             params["scaling"] = "standard" if self.standardize else "none"
