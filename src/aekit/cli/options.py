@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-import sys
 import traceback
 import types
 import typing
@@ -16,7 +15,7 @@ import click
 from ..core import params as family_params
 from ..core.config import CHOICES, Config
 from ..models.declared import declare_builtin_params
-from .backend import start_engines
+from .backend import exit_refused, start_engines
 
 declare_builtin_params()  # the built-in families' parameters become flags, with no engine imported
 
@@ -277,7 +276,7 @@ def handle_errors(function=None, *, engines: bool = True):
                 if debugging():
                     traceback.print_exc()
                 click.echo(f"Error: {exc}", err=True)
-                sys.exit(2)
+                exit_refused(2)
 
         return wrapper
 
