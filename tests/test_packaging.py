@@ -151,15 +151,19 @@ def test_help_and_version_import_no_engine(arguments, tmp_path):
     (("detect", "fit", "--data", "{table}", "--contamination", "0.9", "-o", "{run}"), "contamination=0.9"),
     (("detect", "fit", "--data", "{table}", "--model", "variational", "--lmbda", "2", "-o", "{run}"), "lmbda"),
     (("detect", "fit", "--data", "{table}", "-o", "{taken}"), "files that aekit did not write (notes.txt)"),
+    (("evaluate", "{missing}", "--dataset", "digits"), "No saved model at"),
+    (("encode", "{missing}", "--dataset", "digits", "-o", "{run}"), "No saved model at"),
+    (("detect", "score", "{missing}", "--data", "{table}", "-o", "{run}"), "No saved model at"),
 ], ids=["train-unknown-model", "train-bad-value", "train-taken-folder", "detect-bad-contamination",
-        "detect-foreign-family-key", "detect-taken-folder"])
+        "detect-foreign-family-key", "detect-taken-folder", "evaluate-no-run", "encode-no-run", "score-no-run"])
 def test_a_refused_setting_or_folder_is_answered_before_any_engine_loads(arguments, says, tmp_path, table_csv):
-    """Settings and the output folder are checked before Keras loads, so such a refusal takes well under a
-    second instead of the engine's start-up; the command still exits 2 with the settings' own message."""
+    """Settings, the output folder and the run directory are checked before Keras loads, so such a refusal takes
+    well under a second instead of the engine's start-up; the command still exits 2 with its own message."""
     taken = tmp_path / "taken"
     taken.mkdir()
     (taken / "notes.txt").write_text("mine")
-    filled = [a.format(taken=taken, table=table_csv, run=tmp_path / "run") for a in arguments]
+    filled = [a.format(taken=taken, table=table_csv, run=tmp_path / "run", missing=tmp_path / "no_run")
+              for a in arguments]
     assert _imported_engines(tmp_path, *filled, exit_code=2, says=says) == set()
     assert (taken / "notes.txt").read_text() == "mine" and not (tmp_path / "run").exists()
 

@@ -17,6 +17,7 @@ from .options import (
     data_path_option,
     handle_errors,
     json_option,
+    open_run,
     overwrite_option,
     quiet_option,
     renamed_option,
@@ -41,6 +42,7 @@ def detect():
 
 def load_detector(run):
     """The detector in a run directory (a clear error for an autoencoder run, or no run)."""
+    open_run(run)
     from ..runs import as_estimator
     from ..tasks.anomaly import AnomalyDetector
 
@@ -187,7 +189,7 @@ def fit_command(data, label_column, normal_only, novelty, contamination, strateg
               help="Split the shards --data matches across this many processes (one output, in shard order).")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def score_command(run, data, output, top, nan_policy, jobs, overwrite, as_json):
     """Score a CSV/Parquet file, or a glob of shards, in chunks: adds score, is_anomaly and top1..topN columns.
 
@@ -202,9 +204,11 @@ def score_command(run, data, output, top, nan_policy, jobs, overwrite, as_json):
     """
     from ..data.parts import run_parts, shard_groups
     from ..data.paths import files
-    from ..tasks.anomaly.parts import merge_summaries, score_shards
 
     check_file(output, overwrite=overwrite, inputs=[data])
+    open_run(run)
+    from ..tasks.anomaly.parts import merge_summaries, score_shards
+
     groups = shard_groups(files(data), jobs)
     if len(groups) > 1:
         load_detector(run)  # a bad run fails here, before any process starts
@@ -236,7 +240,7 @@ def score_command(run, data, output, top, nan_policy, jobs, overwrite, as_json):
 @click.option("--nan-policy", type=click.Choice(["error", "impute", "drop"]), default="error", show_default=True,
               help=NAN_HELP)
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def report_command(run, data, label_column, output, overwrite, nan_policy, as_json):
     """Score --data (a file or a glob of shards) and write metrics.json plus ROC, precision-recall, score-histogram
     and confusion-matrix PNGs.
@@ -281,7 +285,7 @@ def report_command(run, data, label_column, output, overwrite, nan_policy, as_js
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the table to a CSV file.")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def explain_command(run, data, rows, count, top, output, overwrite, as_json):
     """Show which columns each row reconstructs worst, with its value and the model's expected value.
 

@@ -245,9 +245,19 @@ def quiet_option(function):
                         "print.")(function)
 
 
+def open_run(run) -> None:
+    """Refuse a path that holds no complete aekit run (its ``aekit.json`` is read without the engine), then start
+    the engine: a mistyped run path is answered at once, not after the engine's seconds of start-up."""
+    from ..runs.layout import read_meta
+
+    read_meta(run)
+    start_engines()
+
+
 def load_autoencoder(run):
     """The Autoencoder in a run directory (a clear error for a detector run, or no run): see
     :func:`aekit.runs.as_estimator`."""
+    open_run(run)
     from ..estimator import Autoencoder
     from ..runs import as_estimator
 

@@ -153,7 +153,7 @@ def train_into(estimator, dataset, resume: bool = False, as_json: bool = False, 
               "log-likelihood and the ELBO, in nats per sample (Burda et al. 2015).")
 @click.option("--importance-samples", type=click.IntRange(1), default=5000, show_default=True,
               help="With --nll: codes drawn per sample (K); 1 gives the ELBO.")
-@handle_errors
+@handle_errors(engines=False)
 def evaluate(run, source, as_json, per_sample, overwrite, nll, importance_samples):
     """Reconstruction error of a trained model on a dataset.
 
@@ -209,7 +209,7 @@ def _write_per_sample(values: dict, dataset, path) -> None:
 @click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="With a stream: split its shards across this many processes (one output, in shard order).")
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def encode(run, source, output, overwrite, packed, jobs, as_json):
     """Write the latent codes of a dataset (a Gaussian's means, bits, or a grid, by the model's code kind).
 
@@ -254,7 +254,7 @@ def encode(run, source, output, overwrite, packed, jobs, as_json):
 @click.option("--plot", type=click.Path(dir_okay=False), help="Comparison plot PNG [default: OUTPUT stem + .png].")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def reconstruct(run, source, output, plot, overwrite, as_json):
     """Reconstruct a dataset and draw originals above reconstructions.
 
