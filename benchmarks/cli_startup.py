@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from PIL import Image
 
 from ._common import median, write_result
 
@@ -40,12 +43,12 @@ COMMANDS = {
 }
 
 
-
-
 def refusals(folder: Path) -> dict[str, list[str]]:
     """Commands that must be refused (exit code 2) with nothing written: each checks its settings, its output
     folder, its data or its run directory before the engine loads."""
     bad, table, taken = folder / "text_column.csv", folder / "table.csv", folder / "taken"
+    photo = folder / "photo.png"
+    Image.new("L", (8, 8)).save(photo)  # read by the image commands before they look for their run
     bad.write_text("a,b\n1,x\n2,y\n")
     table.write_text("a,b\n" + "".join(f"{i},{i % 7}\n" for i in range(50)))
     taken.mkdir()
@@ -60,6 +63,12 @@ def refusals(folder: Path) -> dict[str, list[str]]:
         "refused: aekit evaluate NO_RUN": [AEKIT, "evaluate", str(folder / "no_run"), "--dataset", "digits"],
         "refused: aekit detect score NO_RUN": [AEKIT, "detect", "score", str(folder / "no_run"), "--data", str(table),
                                                "-o", str(folder / "never_written.csv")],
+        "refused: aekit compress NO_RUN": [AEKIT, "compress", str(folder / "no_run"), str(photo), "-o",
+                                           str(folder / "never_written.aez")],
+        "refused: aekit denoise -o FOLDER_OF_THE_USERS": [AEKIT, "denoise", str(folder / "no_run"), str(photo), "-o",
+                                                          str(taken)],
+        "refused: aekit export NO_RUN": [AEKIT, "export", str(folder / "no_run"), "-o", str(folder / "never_written")],
+        "refused: aekit embed NO_RUN": [AEKIT, "embed", str(folder / "no_run"), "--data", str(table), "-o", new],
     }
 
 
@@ -80,6 +89,7 @@ def main() -> None:
     started = time.time()
     rows = []
     folder = Path(tempfile.mkdtemp(prefix="aekit-startup-"))
+    folders = [folder]
     commands = {name: (command, env, 0) for name, (command, env) in COMMANDS.items()}
     commands.update({name: (command, {}, 2) for name, command in refusals(folder).items()})
     if args.before:
@@ -87,15 +97,19 @@ def main() -> None:
                                 text=True).stdout.strip()
         old_source = {"PYTHONPATH": str(args.before.resolve() / "src")}
         commands[f"before: aekit --help at {commit}"] = ([AEKIT, "--help"], old_source, 0)
+        folders.append(Path(tempfile.mkdtemp(prefix="aekit-startup-")))
         commands.update({f"before: {name} at {commit}": (command, old_source, 2)
-                         for name, command in refusals(Path(tempfile.mkdtemp(prefix="aekit-startup-"))).items()})
+                         for name, command in refusals(folders[-1]).items()})
     for name, (command, env, exit_code) in commands.items():
         seconds_of(command, env, exit_code)  # warm-up: the file system cache, as for a user's second command
         times = [seconds_of(command, env, exit_code) for _ in range(args.runs)]
         rows.append({"command": name, "median_seconds": round(median(times), 3),
                      "runs_seconds": [round(t, 3) for t in times]})
         print(f"{name:<60} median {median(times):.3f} s  ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
-    assert not any(folder.glob("never_written*")), "a refused command wrote its output"
+    assert not any(any(f.glob("never_written*")) for f in folders), "a refused command wrote its output"
+    assert all((f / "taken" / "notes.txt").read_text() == "the user's" for f in folders)
+    for each in folders:
+        shutil.rmtree(each)
     help_seconds = rows[0]["median_seconds"]
     payload = {"runs": args.runs, "goal_seconds": GOAL_SECONDS, "rows": rows,
                "goal_met": help_seconds < GOAL_SECONDS,

@@ -154,15 +154,29 @@ def test_help_and_version_import_no_engine(arguments, tmp_path):
     (("evaluate", "{missing}", "--dataset", "digits"), "No saved model at"),
     (("encode", "{missing}", "--dataset", "digits", "-o", "{run}"), "No saved model at"),
     (("detect", "score", "{missing}", "--data", "{table}", "-o", "{run}"), "No saved model at"),
+    (("compress", "{missing}", "{png}", "-o", "{run}"), "No saved model at"),
+    (("decompress", "{missing}", "{png}", "-o", "{run}"), "is not an aekit compressed file"),
+    (("denoise", "{missing}", "{png}", "-o", "{taken}"), "files that aekit did not write (notes.txt)"),
+    (("upscale", "{missing}", "{png}", "-o", "{run}"), "No saved model at"),
+    (("sample", "{missing}", "-o", "{run}"), "No saved model at"),
+    (("export", "{missing}", "-o", "{run}"), "No saved model at"),
+    (("index", "build", "{missing}", "--data", "{table}", "-o", "{run}"), "No saved model at"),
+    (("embed", "{missing}", "--data", "{table}", "-o", "{run}"), "No saved model at"),
+    (("detect", "threshold", "{missing}", "--data", "{table}", "--label-column", "Class", "-o", "{run}"),
+     "No saved model at"),
 ], ids=["train-unknown-model", "train-bad-value", "train-taken-folder", "detect-bad-contamination",
-        "detect-foreign-family-key", "detect-taken-folder", "evaluate-no-run", "encode-no-run", "score-no-run"])
+        "detect-foreign-family-key", "detect-taken-folder", "evaluate-no-run", "encode-no-run", "score-no-run",
+        "compress-no-run", "decompress-not-aez", "denoise-taken-folder", "upscale-no-run", "sample-no-run",
+        "export-no-run", "index-no-run", "embed-no-run", "threshold-no-run"])
 def test_a_refused_setting_or_folder_is_answered_before_any_engine_loads(arguments, says, tmp_path, table_csv):
     """Settings, the output folder and the run directory are checked before Keras loads, so such a refusal takes
     well under a second instead of the engine's start-up; the command still exits 2 with its own message."""
     taken = tmp_path / "taken"
     taken.mkdir()
     (taken / "notes.txt").write_text("mine")
-    filled = [a.format(taken=taken, table=table_csv, run=tmp_path / "run", missing=tmp_path / "no_run")
+    png = tmp_path / "photo.png"
+    Image.new("L", (8, 8)).save(png)
+    filled = [a.format(taken=taken, table=table_csv, run=tmp_path / "run", missing=tmp_path / "no_run", png=png)
               for a in arguments]
     assert _imported_engines(tmp_path, *filled, exit_code=2, says=says) == set()
     assert (taken / "notes.txt").read_text() == "mine" and not (tmp_path / "run").exists()

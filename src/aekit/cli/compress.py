@@ -19,12 +19,11 @@ def _load_codec(run: str):
     return model
 
 
-def _images_and_names(inputs: tuple[str, ...], model) -> tuple[np.ndarray, list[str]]:
-    """Every input image as the model's uint8 pixels, with the PNG name each will be decompressed to."""
-    from ..data.image_files import collect
-
+def _images_and_names(items, model) -> tuple[np.ndarray, list[str]]:
+    """Every input image (``items``, as :func:`aekit.data.image_files.collect` reads them) as the model's uint8
+    pixels, with the PNG name each will be decompressed to."""
     images, names = [], []
-    for item in collect(list(inputs)):
+    for item in items:
         if item.idx:
             stem = item.relative.name.split(".")[0]
             images.extend(item.pixels)
@@ -51,7 +50,7 @@ def _images_and_names(inputs: tuple[str, ...], model) -> tuple[np.ndarray, list[
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .aez file to write.")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def compress(run, inputs, output, overwrite, as_json):
     """Compress images into one .aez file with a model trained with --model compression.
 
@@ -66,10 +65,12 @@ def compress(run, inputs, output, overwrite, as_json):
       aekit decompress runs/codec digits.aez -o decoded/
     """
     from ..core.atomic import atomic_path
+    from ..data.image_files import collect
 
     check_file(output, overwrite=overwrite, inputs=inputs)
+    items = collect(list(inputs))  # a missing or unreadable input is refused before the engine starts
     model = _load_codec(run)
-    images, names = _images_and_names(inputs, model)
+    images, names = _images_and_names(items, model)
     started = time.perf_counter()
     data = model.compress(images.astype(np.float32) * model.units_.per_file_value(images.dtype), names=names)
     seconds = time.perf_counter() - started
@@ -92,7 +93,7 @@ def compress(run, inputs, output, overwrite, as_json):
               help="Folder to write the PNG files into.")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def decompress(run, file, output, overwrite, as_json):
     """Decompress a .aez file into PNG files, with the run that compressed it.
 
@@ -104,12 +105,10 @@ def decompress(run, file, output, overwrite, as_json):
     """
     from ..core.atomic import atomic_path
     from ..data import aez
-    from ..estimator.codec import decompress_container
 
     source = Path(file)
     if not source.is_file():
         raise DataError(f"Compressed file not found: {file}. Check the path (relative paths start at {Path.cwd()}).")
-    model = _load_codec(run)
     container = aez.unpack(source.read_bytes(), str(source))
     names = container.names or [f"{source.name.split('.')[0]}_{i:05d}.png" for i in range(container.count)]
     unsafe = [n for n in names if Path(n).is_absolute() or ".." in Path(n).parts or not n.endswith(".png")]
@@ -119,6 +118,9 @@ def decompress(run, file, output, overwrite, as_json):
     output_dir = Path(output)
     targets = [output_dir / name for name in names]
     check_folder(output_dir, overwrite=overwrite, inputs=[file], names=names, what="decompressed images folder")
+    model = _load_codec(run)
+    from ..estimator.codec import decompress_container
+
     images = decompress_container(model, container, str(source))
     record(output_dir, names)
     from PIL import Image

@@ -28,7 +28,7 @@ MAP_FILES = ("error-maps.png", "error-maps.npy", "scores.csv")
 @overwrite_option
 @json_option
 @quiet_option
-@handle_errors
+@handle_errors(engines=False)
 def threshold_command(run, data, label_column, objective, target, nan_policy, output, overwrite, as_json, quiet):
     """Set a fitted detector's threshold again, on labelled rows it was not trained on (--data: a table).
 
@@ -66,7 +66,7 @@ def threshold_command(run, data, label_column, objective, target, nan_policy, ou
 @overwrite_option
 @json_option
 @quiet_option
-@handle_errors
+@handle_errors(engines=False)
 def maps_command(run, data, count, output, overwrite, as_json, quiet):
     """Where each image of --data (image files or a folder) is reconstructed badly: per-pixel error heat maps.
 

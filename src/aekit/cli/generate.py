@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from ..core.outputs import check_file, prepare_folder
+from ..core.outputs import check_file, check_folder, prepare_folder
 from .options import handle_errors, json_option, load_autoencoder, overwrite_option, report
 from .sources import DataSource, in_model_units
 
@@ -45,7 +45,7 @@ def _write(values: np.ndarray, picture: np.ndarray | None, png: Path, npy: bool,
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def sample(run, count, grid, seed, npy, output, overwrite, as_json):
     """Draw new samples from a variational model: codes from the prior N(0, I), decoded.
 
@@ -56,9 +56,11 @@ def sample(run, count, grid, seed, npy, output, overwrite, as_json):
       aekit sample runs/vae -n 64 -o runs/vae/samples
       aekit sample runs/vae2d --grid 20 -o runs/vae2d/manifold
     """
-    model = load_autoencoder(run)
     stem = "latent-grid" if grid else "samples"
-    output = prepare_folder(output, overwrite=overwrite, names=[f"{stem}.png", f"{stem}.npy"], what="samples folder")
+    names = [f"{stem}.png", f"{stem}.npy"]
+    check_folder(output, overwrite=overwrite, names=names, what="samples folder")  # before the engine starts
+    model = load_autoencoder(run)
+    output = prepare_folder(output, overwrite=overwrite, names=names, what="samples folder")
     if grid:
         values = model.latent_grid(grid)
         flat = values.reshape(grid * grid, *model.input_shape_)
@@ -94,7 +96,7 @@ def _tile(model, values: np.ndarray, columns: int) -> np.ndarray:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def interpolate(run, images, dataset, data, split, indices, steps, slerp, npy, output, overwrite, as_json):
     """Decode the path between the codes of two inputs: two image files, or two samples of a dataset.
 

@@ -9,7 +9,7 @@ import click
 import numpy as np
 
 from ..core.outputs import check_file
-from .options import RENAMED_UNTIL, handle_errors, json_option, overwrite_option, renamed_option, report
+from .options import RENAMED_UNTIL, handle_errors, json_option, open_run, overwrite_option, renamed_option, report
 from .sources import DataSource, data_options
 
 ID_HELP = "Table column holding the items' ids (default: row numbers; image folders: file names)."
@@ -51,7 +51,7 @@ def index():
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .aeidx file to write.")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def build_command(run, source, id_column, output, overwrite, as_json):
     """Encode the data with the hashing model RUN and write a Hamming index.
 
@@ -60,10 +60,11 @@ def build_command(run, source, id_column, output, overwrite, as_json):
       aekit index build runs/hash32 --dataset mnist -o mnist.aeidx
       aekit index build runs/hash32 --data photos/ -o photos.aeidx       # ids: the file names
     """
+    check_file(output, overwrite=overwrite, inputs=[source.data])
+    open_run(run)  # a mistyped run is refused before the engine starts
     from ..tasks.retrieval import build
     from ..tasks.retrieval.build import resolve_model
 
-    check_file(output, overwrite=overwrite, inputs=[source.data])
     model = resolve_model(run)
     dataset, ids = _read_with_ids(source, id_column, model)
     built = build(model, dataset, ids=ids, source={**source.spec(), "id_column": id_column})
@@ -78,7 +79,7 @@ def build_command(run, source, id_column, output, overwrite, as_json):
 @data_options
 @click.option("--id-column", help=ID_HELP)
 @json_option
-@handle_errors
+@handle_errors(engines=False)
 def add_command(run, index_file, source, id_column, as_json):
     """Encode the data with RUN (the model the index was built with) and add it to INDEX_FILE.
 
@@ -87,6 +88,7 @@ def add_command(run, index_file, source, id_column, as_json):
       aekit index add runs/hash32 mnist.aeidx --data new-digits.npy
     """
     run, index_file = _run_first(run, index_file)
+    open_run(run)
     from ..tasks.retrieval import HammingIndex
     from ..tasks.retrieval.build import check_same_model, encode_for_index, resolve_model
 

@@ -78,7 +78,7 @@ def _describe(summary: dict) -> str:
 @overwrite_option
 @json_option
 @quiet_option
-@handle_errors
+@handle_errors(engines=False)
 def export(run, format_, part, output, overwrite, as_json, quiet):
     """Export a run's encoder, decoder or model to serve without aekit, its scaling folded in: the exported
     graph takes data in the training data's own units and gives what `aekit encode` gives.
@@ -91,9 +91,10 @@ def export(run, format_, part, output, overwrite, as_json, quiet):
       aekit export runs/mnist --format onnx -o encoder.onnx
       aekit export runs/mnist --part model -o served/
     """
+    model = load_autoencoder(run)  # a mistyped run is refused before the engine starts
     from ..estimator.export import export_model
 
-    path = export_model(load_autoencoder(run), output, format=format_, part=part, overwrite=overwrite)
+    path = export_model(model, output, format=format_, part=part, overwrite=overwrite)
     if as_json:
         click.echo(json.dumps({"path": str(path), "format": format_, "part": part}))
     elif not quiet:

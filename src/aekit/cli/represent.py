@@ -169,7 +169,7 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
               help="Folder for embedding-METHOD.png, .csv and .html.")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(run_first=True)
 def embed(run, positional, source, method, perplexity, neighbors, html, seed, output, overwrite, as_json):
     """Map a dataset's latent codes in 2-D: a PNG coloured by label and the coordinates as CSV.
 
@@ -210,7 +210,7 @@ def embed(run, positional, source, method, perplexity, neighbors, html, seed, ou
 @json_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the rows to this JSON file.")
 @overwrite_option
-@handle_errors
+@handle_errors(run_first=True)
 def probe(run, source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
           test_fraction, baselines, k, max_iter, seed, as_json, output, overwrite):
     """Linear-probe and k-NN accuracy of the codes, vs PCA codes of equal size and the raw inputs.
@@ -267,7 +267,7 @@ def probe(run, source, dataset, data, label_column, image_size, data_dir, max_sa
 @overwrite_option
 @json_option
 @quiet_option
-@handle_errors
+@handle_errors(run_first=True)
 def classify(run, source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
              test_fraction, label_counts, freeze_epochs, epochs, head_learning_rate, fine_tune_learning_rate,
              learning_rate, batch_size, min_steps, dropout, repeats, no_scratch, save, seed, output, overwrite,
@@ -319,7 +319,7 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="TensorBoard log folder.")
 @overwrite_option
 @json_option
-@handle_errors
+@handle_errors(run_first=True)
 def projector(run, positional, source, max_points, seed, output, overwrite, as_json):
     """Export codes, labels and a sprite of the originals for TensorBoard's Embedding Projector.
 

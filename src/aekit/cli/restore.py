@@ -19,26 +19,27 @@ from .options import handle_errors, json_option, load_autoencoder, overwrite_opt
 def _restore_files(run: str, inputs: tuple[str, ...], output: str, method: str, overwrite: bool,
                    as_json: bool, noise_level: float | None = None) -> None:
     from ..data.image_files import collect, write_result
-    from ..estimator.restoration import check_restorer, upscale_factor
 
-    model = load_autoencoder(run)
-    if model.kind_ != "image":
-        raise DataError(f"The run {run} holds a model of tables; `aekit {method}` restores images. For rows, use "
-                        f"`aekit reconstruct`.")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        check_restorer(model, method, noise_level)  # refuses the wrong kind of model before reading anything
-    restore = getattr(model, method)
-    if noise_level is not None:
-        restore = partial(restore, noise_level=noise_level)
-    for warning in {str(w.message) for w in caught}:
-        click.echo(f"Warning: {warning}", err=True)
-
+    # The inputs and the output folder are checked before the run loads the engine: a refusal comes at once.
     items = collect(list(inputs))
     output_dir = Path(output)
     _check_targets(items, output_dir)
     names = [item.relative.as_posix() for item in items]
     check_folder(output_dir, overwrite=overwrite, inputs=inputs, names=names, what=f"{method}d images folder")
+    model = load_autoencoder(run)
+    from ..estimator.restoration import check_restorer, upscale_factor
+
+    if model.kind_ != "image":
+        raise DataError(f"The run {run} holds a model of tables; `aekit {method}` restores images. For rows, use "
+                        f"`aekit reconstruct`.")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_restorer(model, method, noise_level)  # refuses the wrong kind of model before writing anything
+    restore = getattr(model, method)
+    if noise_level is not None:
+        restore = partial(restore, noise_level=noise_level)
+    for warning in {str(w.message) for w in caught}:
+        click.echo(f"Warning: {warning}", err=True)
     record(output_dir, names)
     groups: dict[tuple, list] = defaultdict(list)
     for item in items:
@@ -83,7 +84,7 @@ def _restoring_command(what: str):
     """The shared signature of the two commands: RUN INPUTS... -o OUTPUT."""
 
     def decorate(function):
-        function = handle_errors(function)
+        function = handle_errors(function, engines=False)
         function = json_option(function)
         function = overwrite_option(function)
         function = click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
