@@ -131,10 +131,13 @@ def render(result: dict) -> str:
               "and Keras first)."]
     refused = [row for row in result["rows"] if row["command"].startswith("refused:")]
     refused_before = [row for row in before if "refused:" in row["command"]]
+    # A refusal of the earlier checkout that took over a second waited for the engine: that checkout loaded it first.
+    waited = [row for row in refused_before if row["median_seconds"] > 1.0]
     if refused:
-        text = f"A refused setting, folder or file is answered in {_span(refused)} (exit code 2, nothing written)"
-        lines.append(text + (f"; before, in {_span(refused_before)}, as the engine loaded first." if refused_before
-                             else "."))
+        text = (f"A refused setting, folder, file or run is answered in {_span(refused)} (exit code 2, nothing "
+                "written)")
+        lines.append(text + (f"; before, {len(waited)} of the {len(refused_before)} took {_span(waited)}, as the "
+                             "engine loaded first." if waited else "."))
     return "\n".join(lines) + "\n\n" + machine_line(result)
 
 
