@@ -269,24 +269,20 @@ def debugging() -> bool:
     return bool(os.environ.get("AEKIT_DEBUG")) or (context is not None and context.find_root().params.get("debug"))
 
 
-def handle_errors(function=None, *, engines: bool = True, run_first: bool = False):
-    """Print AekitErrors as one paragraph and exit 2; --debug (or AEKIT_DEBUG=1) adds the traceback.
-
-    A command (``engines``) starts Keras first, quietly (see :func:`aekit.cli.backend.start_engines`); one whose
-    body checks its outputs and loads its run before it needs the engine passes ``engines=False``. ``run_first``:
-    the command's RUN argument is checked (:func:`open_run`, no engine) before the engine starts, for commands
-    whose checks need the engine's modules."""
+def handle_errors(function=None, *, engines: bool = True):
+    """Print AekitErrors as one paragraph and exit 2; --debug (or AEKIT_DEBUG=1) adds the traceback. A command
+    (``engines``) starts Keras first, quietly (see :func:`aekit.cli.backend.start_engines`); one that checks its
+    settings, outputs, inputs and run before it needs the engine passes ``engines=False`` and starts it itself
+    (:func:`open_run` does, once the run is found)."""
 
     def decorate(function):
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
             from ..core.errors import AekitError
 
-            if engines and not run_first:
+            if engines:
                 start_engines()
             try:
-                if run_first:
-                    open_run(kwargs["run"])
                 return function(*args, **kwargs)
             except AekitError as exc:
                 if debugging():

@@ -17,6 +17,7 @@ from .options import (
     handle_errors,
     json_option,
     load_autoencoder,
+    open_run,
     overwrite_option,
     quiet_option,
     renamed_option,
@@ -169,7 +170,7 @@ def compare(source, dataset, data, label_column, image_size, data_dir, max_sampl
               help="Folder for embedding-METHOD.png, .csv and .html.")
 @overwrite_option
 @json_option
-@handle_errors(run_first=True)
+@handle_errors(engines=False)
 def embed(run, positional, source, method, perplexity, neighbors, html, seed, output, overwrite, as_json):
     """Map a dataset's latent codes in 2-D: a PNG coloured by label and the coordinates as CSV.
 
@@ -180,10 +181,11 @@ def embed(run, positional, source, method, perplexity, neighbors, html, seed, ou
       aekit embed runs/h2006 --dataset mnist --max-samples 5000 --method tsne -o runs/h2006/maps
       aekit embed runs/h2006 --data photos/ --method umap -o runs/photos/maps
     """
+    source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
+    open_run(run)  # a mistyped run is refused before the engine starts
     from ..tasks.representation import embed as run_embed
     from ..tasks.representation.embed import check_method, embedding_files
 
-    source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
     check_folder(output, overwrite=overwrite, inputs=[source.data], names=embedding_files(method, html),
                  what="map")
     model = load_autoencoder(run)
@@ -210,7 +212,7 @@ def embed(run, positional, source, method, perplexity, neighbors, html, seed, ou
 @json_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the rows to this JSON file.")
 @overwrite_option
-@handle_errors(run_first=True)
+@handle_errors(engines=False)
 def probe(run, source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
           test_fraction, baselines, k, max_iter, seed, as_json, output, overwrite):
     """Linear-probe and k-NN accuracy of the codes, vs PCA codes of equal size and the raw inputs.
@@ -222,13 +224,13 @@ def probe(run, source, dataset, data, label_column, image_size, data_dir, max_sa
       aekit probe runs/h2006 --dataset mnist --max-samples 10000
       aekit probe runs/cc --data creditcard.csv --label-column Class --baselines pca -o probe.json
     """
+    if output:
+        check_file(output, overwrite=overwrite, inputs=[data, source])
+    model = load_autoencoder(run)  # a mistyped run is refused before the engine starts
     from ..core.atomic import atomic_write_text
     from ..tasks.representation.probe import format_rows
     from ..tasks.representation.probe import probe as run_probe
 
-    if output:
-        check_file(output, overwrite=overwrite, inputs=[data, source])
-    model = load_autoencoder(run)
     train, test = read_train_test(source, dataset, data, label_column, image_size, data_dir, max_samples,
                                   max_test_samples, test_fraction, seed, model=model)
     names = [b.strip() for b in baselines.split(",") if b.strip()]
@@ -267,7 +269,7 @@ def probe(run, source, dataset, data, label_column, image_size, data_dir, max_sa
 @overwrite_option
 @json_option
 @quiet_option
-@handle_errors(run_first=True)
+@handle_errors(engines=False)
 def classify(run, source, dataset, data, label_column, image_size, data_dir, max_samples, max_test_samples,
              test_fraction, label_counts, freeze_epochs, epochs, head_learning_rate, fine_tune_learning_rate,
              learning_rate, batch_size, min_steps, dropout, repeats, no_scratch, save, seed, output, overwrite,
@@ -283,6 +285,7 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
       aekit classify runs/h2006 --dataset mnist --labels 100,1000,all -o runs/h2006/classify
       aekit classify runs/h2006 --dataset mnist --labels 100 --repeats 3 --epochs 10 -o runs/h2006/classify
     """
+    open_run(run)  # a mistyped run is refused before the engine starts
     from ..tasks.representation.pretraining import CURVE_FILES, format_rows, pretraining_curve, save_curve
 
     check_folder(output, overwrite=overwrite, inputs=[data, source], names=[*CURVE_FILES, *(("classifier",) if save
@@ -319,7 +322,7 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="TensorBoard log folder.")
 @overwrite_option
 @json_option
-@handle_errors(run_first=True)
+@handle_errors(engines=False)
 def projector(run, positional, source, max_points, seed, output, overwrite, as_json):
     """Export codes, labels and a sprite of the originals for TensorBoard's Embedding Projector.
 
@@ -328,10 +331,11 @@ def projector(run, positional, source, max_points, seed, output, overwrite, as_j
       aekit projector runs/h2006 --dataset mnist --max-points 5000 -o runs/h2006/projector
       tensorboard --logdir runs/h2006/projector      # then open the "Projector" tab
     """
+    source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
+    open_run(run)  # a mistyped run is refused before the engine starts
     from ..tasks.representation import export_model_projector
     from ..tasks.representation.projector import PROJECTOR_FILES
 
-    source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
     check_folder(output, overwrite=overwrite, inputs=[source.data], names=PROJECTOR_FILES, what="projector folder")
     model = load_autoencoder(run)
     data_obj = source.read(model=model)
