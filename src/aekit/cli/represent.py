@@ -17,7 +17,6 @@ from .options import (
     handle_errors,
     json_option,
     load_autoencoder,
-    open_run,
     overwrite_option,
     quiet_option,
     renamed_option,
@@ -182,13 +181,12 @@ def embed(run, positional, source, method, perplexity, neighbors, html, seed, ou
       aekit embed runs/h2006 --data photos/ --method umap -o runs/photos/maps
     """
     source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
-    open_run(run)  # a mistyped run is refused before the engine starts
+    model = load_autoencoder(run)  # a mistyped run is refused before the engine starts
     from ..tasks.representation import embed as run_embed
     from ..tasks.representation.embed import check_method, embedding_files
 
     check_folder(output, overwrite=overwrite, inputs=[source.data], names=embedding_files(method, html),
                  what="map")
-    model = load_autoencoder(run)
     check_method(method, int(model.encoder_.output_shape[-1]))  # before reading data or encoding
     data_obj = source.read(model=model)
     options = {"perplexity": perplexity} if method == "tsne" else {"n_neighbors": neighbors} if method == "umap" else {}
@@ -285,14 +283,13 @@ def classify(run, source, dataset, data, label_column, image_size, data_dir, max
       aekit classify runs/h2006 --dataset mnist --labels 100,1000,all -o runs/h2006/classify
       aekit classify runs/h2006 --dataset mnist --labels 100 --repeats 3 --epochs 10 -o runs/h2006/classify
     """
-    open_run(run)  # a mistyped run is refused before the engine starts
+    model = load_autoencoder(run)  # a mistyped run is refused before the engine starts
     from ..tasks.representation.pretraining import CURVE_FILES, format_rows, pretraining_curve, save_curve
 
     check_folder(output, overwrite=overwrite, inputs=[data, source], names=[*CURVE_FILES, *(("classifier",) if save
                                                                                           else ())], what="results")
     if save:
         check_folder(Path(output) / "classifier", overwrite=overwrite, what="classifier folder")
-    model = load_autoencoder(run)
     train, test = read_train_test(source, dataset, data, label_column, image_size, data_dir, max_samples,
                                   max_test_samples, test_fraction, seed, model=model)
     params = {"freeze_epochs": freeze_epochs, "epochs": epochs, "head_learning_rate": head_learning_rate,
@@ -332,12 +329,11 @@ def projector(run, positional, source, max_points, seed, output, overwrite, as_j
       tensorboard --logdir runs/h2006/projector      # then open the "Projector" tab
     """
     source.dataset, source.data = _pick_source(positional, source.dataset, source.data)
-    open_run(run)  # a mistyped run is refused before the engine starts
+    model = load_autoencoder(run)  # a mistyped run is refused before the engine starts
     from ..tasks.representation import export_model_projector
     from ..tasks.representation.projector import PROJECTOR_FILES
 
     check_folder(output, overwrite=overwrite, inputs=[source.data], names=PROJECTOR_FILES, what="projector folder")
-    model = load_autoencoder(run)
     data_obj = source.read(model=model)
     folder = export_model_projector(model, data_obj, output, max_points=max_points, seed=seed, overwrite=overwrite)
     shown = min(len(data_obj), max_points)
